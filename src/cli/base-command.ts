@@ -1,0 +1,32 @@
+/**
+ * The base of every kstream command: the output flag, and the one place where errors become a
+ * line on stderr and an exit code. Commands stay thin: parse flags, call src/ops or src/client,
+ * render a view with src/output.
+ */
+import {Command, Flags, Interfaces} from '@oclif/core';
+import {describeError, KstreamError} from '../output/errors.js';
+import {OUTPUT_FORMATS, OutputFormat, renderView} from '../output/render.js';
+
+export const outputFlag = Flags.string({
+  char: 'o',
+  description: 'output format',
+  options: OUTPUT_FORMATS,
+  default: 'table',
+});
+
+export abstract class BaseCommand extends Command {
+  /** Print a view in the format chosen with -o. */
+  protected print<T>(view: T, format: string | undefined, table: (view: T) => string): void {
+    const text = renderView(view, (format ?? 'table') as OutputFormat, table);
+    if (text.length > 0) this.log(text);
+  }
+
+  protected override async catch(err: Interfaces.CommandError): Promise<unknown> {
+    // oclif's own parse errors (unknown flag, missing arg) keep their message and exit code 2.
+    if (process.env.DEBUG && /kstream/.test(process.env.DEBUG)) console.error(err.stack);
+    const oclifExit = (err as {oclif?: {exit?: number}}).oclif?.exit;
+    const exitCode = err instanceof KstreamError ? err.exitCode : oclifExit ?? 1;
+    process.stderr.write(`Error: ${describeError(err)}\n`);
+    this.exit(exitCode);
+  }
+}

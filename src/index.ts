@@ -1,0 +1,2 @@
+/** kstream's library API. */
+export {KstreamError} from './output/errors.js';

@@ -24,11 +24,15 @@ function parseAttributes(message: string): Map<string, string> {
 
 /** One SCRAM conversation: first() -> server first -> final(serverFirst) -> server final -> verify(). */
 export class ScramConversation {
-  private readonly nonce = randomBytes(24).toString('base64');
   private readonly clientFirstBare: string;
   private serverSignature?: Buffer;
 
-  constructor(private readonly hash: ScramHash, username: string, private readonly password: string) {
+  constructor(
+    private readonly hash: ScramHash,
+    username: string,
+    private readonly password: string,
+    private readonly nonce = randomBytes(24).toString('base64'),
+  ) {
     this.clientFirstBare = `n=${saslName(username)},r=${this.nonce}`;
   }
 

@@ -1,0 +1,173 @@
+/**
+ * The compression codecs of Kafka record batches (attributes bits 0-2).
+ *
+ * Wire formats, as Kafka's Java client writes and reads them:
+ * - gzip: RFC 1952 (zlib's gunzip also accepts concatenated members).
+ * - snappy: the Java client wraps raw snappy in xerial's stream framing (magic `\x82SNAPPY\0`,
+ *   two int32 versions, then `[int32 length][raw snappy block]`, 32 KiB of input per block);
+ *   librdkafka and kafkajs may send plain raw snappy. Input is sniffed; output is xerial-framed so
+ *   Java consumers (which require the framing) can read it, and librdkafka/kafkajs read it too.
+ * - lz4: the standard LZ4 frame format with independent blocks (Kafka's Lz4BlockInputStream rejects
+ *   dependent blocks). Only magic 0 used a broken header checksum (computed over the magic bytes
+ *   too); that variant is accepted on input when asked (legacy decode) and never written.
+ * - zstd: standard zstd frames.
+ */
+import {promisify} from 'node:util';
+import * as zlib from 'node:zlib';
+import * as snappy from 'snappy';
+import * as lz4 from 'lz4-napi';
+import * as zstd from '@mongodb-js/zstd';
+import {CompressionType} from './batch-header.js';
+import {CorruptRecordError} from './errors.js';
+import {xxhash32} from './xxhash32.js';
+
+const gzipAsync = promisify(zlib.gzip);
+const gunzipAsync = promisify(zlib.gunzip);
+
+/** Below this many bytes the synchronous native call is cheaper than a thread-pool round trip. */
+const SYNC_LIMIT = 256 * 1024;
+
+const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
+const XERIAL_HEADER_SIZE = 16;
+/** xerial's SnappyOutputStream default block size, the one Kafka's SnappyFactory uses. */
+const XERIAL_BLOCK_SIZE = 32 * 1024;
+
+const LZ4_MAGIC = 0x184d2204;
+
+export function compressionName(type: CompressionType): string {
+  switch (type) {
+    case CompressionType.None: return 'none';
+    case CompressionType.Gzip: return 'gzip';
+    case CompressionType.Snappy: return 'snappy';
+    case CompressionType.Lz4: return 'lz4';
+    case CompressionType.Zstd: return 'zstd';
+    default: return `unknown(${type as number})`;
+  }
+}
+
+/** Parse a codec name as used by Kafka configs (`compression.type`). */
+export function parseCompressionType(name: string): CompressionType {
+  switch (name.toLowerCase()) {
+    case 'none': case 'uncompressed': return CompressionType.None;
+    case 'gzip': return CompressionType.Gzip;
+    case 'snappy': return CompressionType.Snappy;
+    case 'lz4': return CompressionType.Lz4;
+    case 'zstd': return CompressionType.Zstd;
+    default: throw new CorruptRecordError(`unknown compression type "${name}" (expected none, gzip, snappy, lz4 or zstd)`);
+  }
+}
+
+export async function compress(type: CompressionType, data: Buffer): Promise<Buffer> {
+  switch (type) {
+    case CompressionType.None: return data;
+    case CompressionType.Gzip: return data.length < SYNC_LIMIT ? zlib.gzipSync(data) : gzipAsync(data);
+    case CompressionType.Snappy: return snappyXerialCompress(data);
+    case CompressionType.Lz4: return data.length < SYNC_LIMIT ? lz4.compressFrameSync(data) : lz4.compressFrame(data);
+    case CompressionType.Zstd: return zstd.compress(data, 3);
+    default: throw new CorruptRecordError(`unsupported compression type id ${type as number}`);
+  }
+}
+
+export interface DecompressOptions {
+  /** Accept the wrong LZ4 header checksum that Kafka clients wrote for magic 0 messages. */
+  legacyLz4HeaderChecksum?: boolean;
+}
+
+export async function decompress(type: CompressionType, data: Buffer, options: DecompressOptions = {}): Promise<Buffer> {
+  try {
+    switch (type) {
+      case CompressionType.None: return data;
+      case CompressionType.Gzip: return data.length < SYNC_LIMIT ? zlib.gunzipSync(data) : await gunzipAsync(data);
+      case CompressionType.Snappy: return snappyDecompress(data);
+      case CompressionType.Lz4: return await lz4Decompress(data, options.legacyLz4HeaderChecksum === true);
+      case CompressionType.Zstd: return await zstd.decompress(data);
+      default: throw new CorruptRecordError(`unsupported compression type id ${type as number}`);
+    }
+  } catch (err) {
+    if (err instanceof CorruptRecordError) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new CorruptRecordError(`cannot decompress ${compressionName(type)} data (${data.length} bytes): ${reason}`, {cause: err});
+  }
+}
+
+function snappyXerialCompress(data: Buffer): Buffer {
+  const parts: Buffer[] = [xerialHeader()];
+  for (let pos = 0; pos < data.length; pos += XERIAL_BLOCK_SIZE) {
+    const block = snappy.compressSync(data.subarray(pos, Math.min(pos + XERIAL_BLOCK_SIZE, data.length)));
+    const len = Buffer.allocUnsafe(4);
+    len.writeInt32BE(block.length, 0);
+    parts.push(len, block);
+  }
+  return Buffer.concat(parts);
+}
+
+function xerialHeader(): Buffer {
+  const header = Buffer.alloc(XERIAL_HEADER_SIZE);
+  XERIAL_MAGIC.copy(header, 0);
+  header.writeInt32BE(1, 8); // format version
+  header.writeInt32BE(1, 12); // minimum compatible version
+  return header;
+}
+
+function isXerialHeaderAt(data: Buffer, pos: number): boolean {
+  return data.length - pos >= XERIAL_HEADER_SIZE && data.compare(XERIAL_MAGIC, 0, 8, pos, pos + 8) === 0;
+}
+
+function snappyRaw(block: Buffer): Buffer {
+  return snappy.uncompressSync(block, {asBuffer: true}) as Buffer;
+}
+
+/** Raw snappy, or xerial-framed blocks (possibly several concatenated streams, as xerial allows). */
+function snappyDecompress(data: Buffer): Buffer {
+  if (!isXerialHeaderAt(data, 0)) return snappyRaw(data);
+  const parts: Buffer[] = [];
+  let pos = 0;
+  while (pos < data.length) {
+    if (isXerialHeaderAt(data, pos)) {
+      pos += XERIAL_HEADER_SIZE;
+      continue;
+    }
+    if (data.length - pos < 4) throw new CorruptRecordError(`truncated xerial snappy block length at byte ${pos}`);
+    const len = data.readInt32BE(pos);
+    pos += 4;
+    if (len < 0 || pos + len > data.length) {
+      throw new CorruptRecordError(`xerial snappy block of ${len} bytes at byte ${pos - 4} exceeds the ${data.length}-byte input`);
+    }
+    parts.push(snappyRaw(data.subarray(pos, pos + len)));
+    pos += len;
+  }
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+}
+
+async function lz4Decompress(data: Buffer, legacyHeaderChecksum: boolean): Promise<Buffer> {
+  checkLz4Frame(data);
+  let input = data;
+  if (legacyHeaderChecksum) input = withCorrectLz4HeaderChecksum(data);
+  return input.length < SYNC_LIMIT ? lz4.decompressFrameSync(input) : lz4.decompressFrame(input);
+}
+
+/** What Kafka's Lz4BlockInputStream requires of a frame, checked up front for a clear message. */
+function checkLz4Frame(data: Buffer): void {
+  if (data.length < 7) throw new CorruptRecordError(`lz4 frame too short (${data.length} bytes)`);
+  if (data.readUInt32LE(0) !== LZ4_MAGIC) {
+    throw new CorruptRecordError(`not an lz4 frame (magic 0x${data.readUInt32LE(0).toString(16)})`);
+  }
+  const flg = data[4]!;
+  if (flg >> 6 !== 1) throw new CorruptRecordError(`unsupported lz4 frame version ${flg >> 6}`);
+  if ((flg & 0x20) === 0) throw new CorruptRecordError('lz4 frame uses dependent blocks, which Kafka does not support');
+}
+
+/**
+ * Magic-0 era clients computed the header checksum over magic+FLG+BD(+size) instead of FLG+BD(+size).
+ * Rewrite the checksum byte so a standard decoder accepts the frame.
+ */
+function withCorrectLz4HeaderChecksum(data: Buffer): Buffer {
+  const flg = data[4]!;
+  const descriptorEnd = 6 + ((flg & 0x08) !== 0 ? 8 : 0); // FLG, BD, optional content size
+  if (data.length <= descriptorEnd) throw new CorruptRecordError('truncated lz4 frame descriptor');
+  const correct = (xxhash32(data.subarray(4, descriptorEnd)) >>> 8) & 0xff;
+  if (data[descriptorEnd] === correct) return data;
+  const copy = Buffer.from(data);
+  copy[descriptorEnd] = correct;
+  return copy;
+}

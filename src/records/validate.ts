@@ -1,0 +1,139 @@
+/**
+ * Checks a broker makes on the records of one partition of a Produce request before appending,
+ * with the error codes Kafka answers. Sources, in Kafka's order: ProduceRequest.validateRecords
+ * (v3+: at least one batch, magic 2, exactly one batch), UnifiedLog.analyzeAndValidateRecords
+ * (baseOffset 0 from clients, size against max.message.bytes, CRC) and LogValidator.validateBatch
+ * (offset range vs record count, no control batches from clients, sequence with a producer id;
+ * LogAppendTime set by a producer is INVALID_TIMESTAMP).
+ *
+ * Deliberate differences, all stricter and all on input no Kafka client produces: a truncated batch
+ * or trailing bytes after the batch are CORRUPT_MESSAGE (Kafka would drop the partial tail or
+ * report INVALID_RECORD), and an unknown codec id is UNSUPPORTED_COMPRESSION_TYPE (Kafka fails
+ * with an internal error).
+ *
+ * Batch level only: compressed records are not decompressed here. Uncompressed records are walked
+ * by their length prefixes (cheap) to check the declared count, as Kafka's record iterator does.
+ */
+import {
+  ATTR_COMPRESSION_MASK, ATTR_CONTROL, ATTR_TIMESTAMP_TYPE, BATCH_HEADER_SIZE, type BatchHeader, CompressionType,
+  LOG_OVERHEAD, OFFSET_MAGIC, computeBatchCrc, readBatchHeader,
+} from './batch-header.js';
+import {decodeBatch} from './batch.js';
+import {CorruptRecordError, RecordErrorCode, RecordValidationError} from './errors.js';
+import {Cursor} from './varint.js';
+
+export interface ValidatedBatch {
+  position: number;
+  size: number;
+  header: BatchHeader;
+}
+
+export interface ValidationResult {
+  batches: ValidatedBatch[];
+  recordCount: number;
+}
+
+const {CORRUPT_MESSAGE, INVALID_RECORD, MESSAGE_TOO_LARGE, INVALID_TIMESTAMP, UNSUPPORTED_COMPRESSION_TYPE} = RecordErrorCode;
+
+export function validateProducedBatches(buf: Buffer, maxMessageBytes: number): ValidationResult {
+  if (buf.length === 0) throw new RecordValidationError(INVALID_RECORD, 'produce request must have at least one record batch');
+  if (buf.length < LOG_OVERHEAD + 5) {
+    throw new RecordValidationError(CORRUPT_MESSAGE, `record batch is truncated: ${buf.length} bytes`);
+  }
+  const declared = buf.readInt32BE(8);
+  const size = declared + LOG_OVERHEAD;
+  const magic = buf.readInt8(OFFSET_MAGIC);
+  if (magic < 0 || magic > 2) throw new RecordValidationError(CORRUPT_MESSAGE, `invalid magic ${magic} in record batch`);
+  if (magic !== 2) {
+    throw new RecordValidationError(INVALID_RECORD, `produce requests may only contain record batches with magic 2, got magic ${magic}`);
+  }
+  if (size < BATCH_HEADER_SIZE) {
+    throw new RecordValidationError(CORRUPT_MESSAGE, `record batch size ${size} is smaller than the minimum batch overhead ${BATCH_HEADER_SIZE}`);
+  }
+  if (size > buf.length) {
+    throw new RecordValidationError(CORRUPT_MESSAGE, `record batch is truncated: declares ${size} bytes, ${buf.length} present`);
+  }
+  if (size < buf.length) {
+    const extra = buf.length - size;
+    throw new RecordValidationError(extra >= LOG_OVERHEAD ? INVALID_RECORD : CORRUPT_MESSAGE, extra >= LOG_OVERHEAD
+      ? 'produce requests may only contain exactly one record batch per partition'
+      : `${extra} stray bytes after the record batch`);
+  }
+
+  const header = readBatchHeader(buf, 0);
+  if (header.baseOffset !== 0n) {
+    throw new RecordValidationError(INVALID_RECORD, `the baseOffset of a produced record batch must be 0, but it is ${header.baseOffset}`);
+  }
+  if (size > maxMessageBytes) {
+    throw new RecordValidationError(MESSAGE_TOO_LARGE,
+      `the record batch is ${size} bytes, larger than the maximum allowed (max.message.bytes ${maxMessageBytes})`);
+  }
+  const crc = computeBatchCrc(buf, 0);
+  if (crc !== header.crc) {
+    throw new RecordValidationError(CORRUPT_MESSAGE, `record batch is corrupt (stored crc = ${header.crc}, computed crc = ${crc})`);
+  }
+  const compression = header.attributes & ATTR_COMPRESSION_MASK;
+  if (compression > CompressionType.Zstd) {
+    throw new RecordValidationError(UNSUPPORTED_COMPRESSION_TYPE, `unknown compression type id ${compression}`);
+  }
+  checkBatchFields(header);
+  if (compression === CompressionType.None) checkUncompressedRecordCount(buf, size, header.recordCount);
+  return {batches: [{position: 0, size, header}], recordCount: header.recordCount};
+}
+
+function checkBatchFields(h: BatchHeader): void {
+  const countFromOffsets = h.lastOffsetDelta + 1;
+  if (countFromOffsets <= 0) {
+    throw new RecordValidationError(INVALID_RECORD, `batch has an invalid offset range: last offset delta ${h.lastOffsetDelta}`);
+  }
+  if (h.recordCount <= 0) throw new RecordValidationError(INVALID_RECORD, `invalid reported count for record batch: ${h.recordCount}`);
+  if (countFromOffsets !== h.recordCount) {
+    throw new RecordValidationError(INVALID_RECORD,
+      `inconsistent batch offset range [0, ${h.lastOffsetDelta}] and count of records ${h.recordCount}`);
+  }
+  if ((h.attributes & ATTR_CONTROL) !== 0) throw new RecordValidationError(INVALID_RECORD, 'clients are not allowed to write control records');
+  if (h.producerId >= 0n && h.baseSequence < 0) {
+    throw new RecordValidationError(INVALID_RECORD, `invalid sequence number ${h.baseSequence} in record batch with producerId ${h.producerId}`);
+  }
+  if ((h.attributes & ATTR_TIMESTAMP_TYPE) !== 0) {
+    throw new RecordValidationError(INVALID_TIMESTAMP, 'producers must not set the timestamp type to LogAppendTime');
+  }
+}
+
+/** Walk the records by their length prefixes: exactly `count` records must fill the batch. */
+function checkUncompressedRecordCount(buf: Buffer, size: number, count: number): void {
+  const cur = new Cursor(buf, BATCH_HEADER_SIZE, size);
+  let seen = 0;
+  try {
+    while (cur.remaining() > 0) {
+      const len = cur.readVarint();
+      if (len < 0) throw new CorruptRecordError(`negative record length ${len}`);
+      cur.readBytes(len);
+      seen++;
+    }
+  } catch (err) {
+    if (!(err instanceof CorruptRecordError)) throw err;
+    throw new RecordValidationError(INVALID_RECORD, `found invalid record structure: ${err.message}`);
+  }
+  if (seen !== count) {
+    throw new RecordValidationError(INVALID_RECORD, `record batch declares ${count} records but contains ${seen}`);
+  }
+}
+
+/**
+ * For cleanup.policy=compact: every record needs a key (Kafka answers INVALID_RECORD). Needs the
+ * records, so it decompresses; call it after validateProducedBatches.
+ */
+export async function validateCompactedBatch(buf: Buffer, position = 0): Promise<void> {
+  let records;
+  try {
+    ({records} = await decodeBatch(buf, position, {verifyCrc: false}));
+  } catch (err) {
+    if (!(err instanceof CorruptRecordError)) throw err;
+    throw new RecordValidationError(CORRUPT_MESSAGE, err.message);
+  }
+  const index = records.findIndex((r) => r.key === null);
+  if (index >= 0) {
+    throw new RecordValidationError(INVALID_RECORD, `compacted topic cannot accept message without key (record ${index} of the batch)`);
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * All storage I/O goes through FileSystem so tests can inject disk faults (like kfake's Fs).
+ * Writes are positional and unbuffered: once write() resolves the bytes are in the OS page cache
+ * and survive kill -9 of the process; sync() is what makes them survive a machine crash.
+ */
+import {constants} from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+
+export interface FileHandle {
+  readonly path: string;
+  /** Read up to `length` bytes at `position` into `buffer[offset..]`; returns bytes read. */
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<number>;
+  /** Write all of `data` at `position`. */
+  write(data: Buffer, position: number): Promise<void>;
+  sync(): Promise<void>;
+  truncate(length: number): Promise<void>;
+  size(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface DirEntry {
+  name: string;
+  isDirectory: boolean;
+}
+
+export interface FileSystem {
+  /** Open read-write; `create` makes the file when missing. */
+  open(file: string, options?: {create?: boolean}): Promise<FileHandle>;
+  readFile(file: string): Promise<Buffer>;
+  /** Write to `<file>.tmp`, fsync, rename over `file`, fsync the directory (Kafka's CheckpointFile). */
+  writeFileAtomic(file: string, data: Buffer): Promise<void>;
+  exists(file: string): Promise<boolean>;
+  stat(file: string): Promise<{size: number; mtimeMs: number}>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(file: string): Promise<void>;
+  mkdir(dir: string): Promise<void>;
+  readdir(dir: string): Promise<DirEntry[]>;
+  rmrf(target: string): Promise<void>;
+  syncDir(dir: string): Promise<void>;
+}
+
+class NodeFileHandle implements FileHandle {
+  constructor(readonly path: string, private readonly fh: fsp.FileHandle) {}
+
+  async read(buffer: Buffer, offset: number, length: number, position: number): Promise<number> {
+    let total = 0;
+    while (total < length) {
+      const {bytesRead} = await this.fh.read(buffer, offset + total, length - total, position + total);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+    }
+    return total;
+  }
+
+  async write(data: Buffer, position: number): Promise<void> {
+    let written = 0;
+    while (written < data.length) {
+      const {bytesWritten} = await this.fh.write(data, written, data.length - written, position + written);
+      written += bytesWritten;
+    }
+  }
+
+  sync(): Promise<void> {
+    return this.fh.sync();
+  }
+
+  truncate(length: number): Promise<void> {
+    return this.fh.truncate(length);
+  }
+
+  async size(): Promise<number> {
+    return (await this.fh.stat()).size;
+  }
+
+  close(): Promise<void> {
+    return this.fh.close();
+  }
+}
+
+export class NodeFileSystem implements FileSystem {
+  async open(file: string, options: {create?: boolean} = {}): Promise<FileHandle> {
+    const flags = constants.O_RDWR | (options.create ? constants.O_CREAT : 0);
+    return new NodeFileHandle(file, await fsp.open(file, flags, 0o644));
+  }
+
+  readFile(file: string): Promise<Buffer> {
+    return fsp.readFile(file);
+  }
+
+  async writeFileAtomic(file: string, data: Buffer): Promise<void> {
+    const tmp = `${file}.tmp`;
+    const fh = await fsp.open(tmp, 'w', 0o644);
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsp.rename(tmp, file);
+    await this.syncDir(path.dirname(file));
+  }
+
+  async exists(file: string): Promise<boolean> {
+    try {
+      await fsp.access(file);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async stat(file: string): Promise<{size: number; mtimeMs: number}> {
+    const st = await fsp.stat(file);
+    return {size: st.size, mtimeMs: st.mtimeMs};
+  }
+
+  rename(from: string, to: string): Promise<void> {
+    return fsp.rename(from, to);
+  }
+
+  unlink(file: string): Promise<void> {
+    return fsp.unlink(file);
+  }
+
+  async mkdir(dir: string): Promise<void> {
+    await fsp.mkdir(dir, {recursive: true});
+  }
+
+  async readdir(dir: string): Promise<DirEntry[]> {
+    const entries = await fsp.readdir(dir, {withFileTypes: true});
+    return entries.map((e) => ({name: e.name, isDirectory: e.isDirectory()}));
+  }
+
+  rmrf(target: string): Promise<void> {
+    return fsp.rm(target, {recursive: true, force: true});
+  }
+
+  async syncDir(dir: string): Promise<void> {
+    // Directory fsync makes renames and new files durable; not all platforms allow it.
+    let fh: fsp.FileHandle | undefined;
+    try {
+      fh = await fsp.open(dir, 'r');
+      await fh.sync();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL') throw err;
+    } finally {
+      await fh?.close();
+    }
+  }
+}
+
+/**
+ * Wraps a FileSystem for tests: fail the next write or fsync (optionally after writing part of
+ * the bytes, like a full disk), and count bytes read per file to prove index lookups are used.
+ */
+export class FaultyFileSystem implements FileSystem {
+  syncCount = 0;
+  readonly bytesRead = new Map<string, number>();
+  private writeFault: {error: Error; partialBytes: number; match?: (file: string) => boolean} | undefined;
+  private syncFault: {error: Error; match?: (file: string) => boolean} | undefined;
+
+  constructor(readonly inner: FileSystem = new NodeFileSystem()) {}
+
+  failNextWrite(options: {error?: Error; partialBytes?: number; match?: (file: string) => boolean} = {}): void {
+    this.writeFault = {error: options.error ?? ioError('EIO', 'injected write failure'), partialBytes: options.partialBytes ?? 0, match: options.match};
+  }
+
+  failNextSync(options: {error?: Error; match?: (file: string) => boolean} = {}): void {
+    this.syncFault = {error: options.error ?? ioError('EIO', 'injected fsync failure'), match: options.match};
+  }
+
+  resetReadCounters(): void {
+    this.bytesRead.clear();
+  }
+
+  totalBytesRead(filter: (file: string) => boolean = () => true): number {
+    let total = 0;
+    for (const [file, n] of this.bytesRead) if (filter(file)) total += n;
+    return total;
+  }
+
+  /** @internal used by the wrapped handles */
+  takeWriteFault(file: string): {error: Error; partialBytes: number} | undefined {
+    const fault = this.writeFault;
+    if (!fault || (fault.match && !fault.match(file))) return undefined;
+    this.writeFault = undefined;
+    return fault;
+  }
+
+  /** @internal */
+  takeSyncFault(file: string): Error | undefined {
+    const fault = this.syncFault;
+    if (!fault || (fault.match && !fault.match(file))) return undefined;
+    this.syncFault = undefined;
+    return fault.error;
+  }
+
+  /** @internal */
+  countRead(file: string, n: number): void {
+    this.bytesRead.set(file, (this.bytesRead.get(file) ?? 0) + n);
+  }
+
+  async open(file: string, options?: {create?: boolean}): Promise<FileHandle> {
+    return new FaultyFileHandle(this, await this.inner.open(file, options));
+  }
+
+  async readFile(file: string): Promise<Buffer> {
+    const data = await this.inner.readFile(file);
+    this.countRead(file, data.length);
+    return data;
+  }
+
+  async writeFileAtomic(file: string, data: Buffer): Promise<void> {
+    const writeFault = this.takeWriteFault(file);
+    if (writeFault) throw writeFault.error;
+    const syncFault = this.takeSyncFault(file);
+    if (syncFault) throw syncFault;
+    this.syncCount++;
+    return this.inner.writeFileAtomic(file, data);
+  }
+
+  exists(file: string): Promise<boolean> {
+    return this.inner.exists(file);
+  }
+  stat(file: string): Promise<{size: number; mtimeMs: number}> {
+    return this.inner.stat(file);
+  }
+  rename(from: string, to: string): Promise<void> {
+    return this.inner.rename(from, to);
+  }
+  unlink(file: string): Promise<void> {
+    return this.inner.unlink(file);
+  }
+  mkdir(dir: string): Promise<void> {
+    return this.inner.mkdir(dir);
+  }
+  readdir(dir: string): Promise<DirEntry[]> {
+    return this.inner.readdir(dir);
+  }
+  rmrf(target: string): Promise<void> {
+    return this.inner.rmrf(target);
+  }
+  async syncDir(dir: string): Promise<void> {
+    const fault = this.takeSyncFault(dir);
+    if (fault) throw fault;
+    return this.inner.syncDir(dir);
+  }
+}
+
+class FaultyFileHandle implements FileHandle {
+  readonly path: string;
+
+  constructor(private readonly owner: FaultyFileSystem, private readonly inner: FileHandle) {
+    this.path = inner.path;
+  }
+
+  async read(buffer: Buffer, offset: number, length: number, position: number): Promise<number> {
+    const n = await this.inner.read(buffer, offset, length, position);
+    this.owner.countRead(this.path, n);
+    return n;
+  }
+
+  async write(data: Buffer, position: number): Promise<void> {
+    const fault = this.owner.takeWriteFault(this.path);
+    if (fault) {
+      if (fault.partialBytes > 0) await this.inner.write(data.subarray(0, Math.min(fault.partialBytes, data.length)), position);
+      throw fault.error;
+    }
+    return this.inner.write(data, position);
+  }
+
+  async sync(): Promise<void> {
+    const fault = this.owner.takeSyncFault(this.path);
+    if (fault) throw fault;
+    this.owner.syncCount++;
+    return this.inner.sync();
+  }
+
+  truncate(length: number): Promise<void> {
+    return this.inner.truncate(length);
+  }
+  size(): Promise<number> {
+    return this.inner.size();
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+function ioError(code: string, message: string): NodeJS.ErrnoException {
+  const err: NodeJS.ErrnoException = new Error(`${code}: ${message}`);
+  err.code = code;
+  return err;
+}

@@ -1,0 +1,155 @@
+/**
+ * Shared machinery of Kafka's sparse index files (.index, .timeindex): fixed-size big-endian
+ * entries, preallocated (zero-filled) to segment.index.bytes while the segment is active and
+ * trimmed to the entries actually written when it is rolled or closed, like Kafka's AbstractIndex.
+ * Entries are kept in memory (Kafka mmaps the file); writes go to the file at entry * size.
+ * A loaded file ends at the first entry that breaks the ordering rules; if that entry is not all
+ * zeros (the preallocated tail) the file is corrupt and the segment rebuilds it.
+ */
+import type {FileHandle, FileSystem} from './fs.js';
+
+const LOAD_CHUNK = 64 * 1024;
+
+export class CorruptIndexError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CorruptIndexError';
+  }
+}
+
+export abstract class IndexFile {
+  protected data: Buffer;
+  protected count = 0;
+  readonly maxEntries: number;
+
+  protected constructor(
+    protected readonly handle: FileHandle,
+    readonly baseOffset: bigint,
+    readonly entrySize: number,
+    maxIndexSize: number,
+  ) {
+    this.maxEntries = Math.floor(maxIndexSize / entrySize);
+    this.data = Buffer.alloc(entrySize * 64);
+  }
+
+  get path(): string {
+    return this.handle.path;
+  }
+
+  get entries(): number {
+    return this.count;
+  }
+
+  get isFull(): boolean {
+    return this.count >= this.maxEntries;
+  }
+
+  /** Whether entry `i` may follow entry `i - 1` (both in `this.data`). */
+  protected abstract isValidNext(i: number): boolean;
+
+  /** Read the entries from the file; throws CorruptIndexError on garbage. */
+  protected async load(): Promise<void> {
+    const fileSize = await this.handle.size();
+    if (fileSize % this.entrySize !== 0) {
+      throw new CorruptIndexError(`${this.path} has size ${fileSize}, not a multiple of the entry size ${this.entrySize}`);
+    }
+    const chunk = Buffer.alloc(LOAD_CHUNK - (LOAD_CHUNK % this.entrySize));
+    for (let filePos = 0; filePos < fileSize; filePos += chunk.length) {
+      const n = await this.handle.read(chunk, 0, Math.min(chunk.length, fileSize - filePos), filePos);
+      for (let p = 0; p + this.entrySize <= n; p += this.entrySize) {
+        this.ensureCapacity(this.count + 1);
+        chunk.copy(this.data, this.count * this.entrySize, p, p + this.entrySize);
+        if (!this.isValidNext(this.count)) {
+          if (!isZero(chunk, p, p + this.entrySize)) {
+            throw new CorruptIndexError(`${this.path} entry ${this.count} is out of order`);
+          }
+          return;
+        }
+        this.count++;
+      }
+    }
+  }
+
+  protected async appendEntry(entry: Buffer): Promise<void> {
+    if (this.count >= this.maxEntries) throw new Error(`index ${this.path} is full (${this.maxEntries} entries)`);
+    await this.handle.write(entry, this.count * this.entrySize);
+    this.ensureCapacity(this.count + 1);
+    entry.copy(this.data, this.count * this.entrySize);
+    this.count++;
+  }
+
+  /** Keep the first `n` entries; zero the rest on disk so a reload cannot resurrect them. */
+  protected async truncateEntries(n: number, preallocatedSize: number | undefined): Promise<void> {
+    if (n >= this.count) return;
+    this.count = n;
+    await this.handle.truncate(n * this.entrySize);
+    if (preallocatedSize !== undefined) await this.handle.truncate(this.roundDown(preallocatedSize));
+  }
+
+  /** Binary search: the last entry i with key(i) <= target, or -1. */
+  protected floorIndex(target: bigint, key: (i: number) => bigint): number {
+    let lo = 0;
+    let hi = this.count - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (key(mid) <= target) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  /** Preallocate (zero-filled) for an active segment. */
+  async preallocate(maxIndexSize: number): Promise<void> {
+    await this.handle.truncate(Math.max(this.roundDown(maxIndexSize), this.count * this.entrySize));
+  }
+
+  /** Cut the file to the entries written (Kafka's trimToValidSize on roll and close). */
+  async trimToValidSize(): Promise<void> {
+    await this.handle.truncate(this.count * this.entrySize);
+  }
+
+  async reset(preallocatedSize: number | undefined): Promise<void> {
+    this.count = 0;
+    await this.handle.truncate(0);
+    if (preallocatedSize !== undefined) await this.handle.truncate(this.roundDown(preallocatedSize));
+  }
+
+  sync(): Promise<void> {
+    return this.handle.sync();
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+
+  protected roundDown(size: number): number {
+    return size - (size % this.entrySize);
+  }
+
+  protected relative(offset: bigint): number {
+    const rel = offset - this.baseOffset;
+    if (rel < 0n || rel > 2147483647n) throw new RangeError(`offset ${offset} does not fit index with base offset ${this.baseOffset}`);
+    return Number(rel);
+  }
+
+  private ensureCapacity(entries: number): void {
+    if (entries * this.entrySize <= this.data.length) return;
+    const grown = Buffer.alloc(Math.max(entries * this.entrySize, this.data.length * 2));
+    this.data.copy(grown, 0, 0, this.count * this.entrySize);
+    this.data = grown;
+  }
+}
+
+export async function openIndexHandle(fs: FileSystem, file: string): Promise<FileHandle> {
+  return fs.open(file, {create: true});
+}
+
+function isZero(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] !== 0) return false;
+  return true;
+}

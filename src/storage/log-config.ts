@@ -1,0 +1,81 @@
+/**
+ * Per-partition storage settings, Kafka's topic configs in camelCase (the broker's config table
+ * maps `segment.bytes` etc. onto these). Defaults are Kafka's, except the flush policy.
+ *
+ * Flush policy (kstream's choice): flush.messages=1, i.e. every append is fsynced before it is
+ * acknowledged, with group commit: appends that arrive while an fsync runs share the next one, so
+ * a busy partition pays one fsync per round, not per request. Writes reach the file descriptor
+ * before the append resolves anyway, so even flush.messages=MAX would survive kill -9 of the
+ * process; fsync additionally survives power loss and kernel crashes, at the cost of append
+ * latency bounded by the disk's fsync time. Kafka's own default (never fsync, rely on replication)
+ * does not fit a single-node broker.
+ */
+export interface LogConfig {
+  segmentBytes: number;
+  segmentMs: number;
+  segmentIndexBytes: number;
+  indexIntervalBytes: number;
+  retentionMs: number;
+  retentionBytes: number;
+  cleanupPolicy: Array<'delete' | 'compact'>;
+  deleteRetentionMs: number;
+  minCompactionLagMs: number;
+  minCleanableDirtyRatio: number;
+  flushMessages: number;
+  flushMs: number;
+  messageTimestampType: 'CreateTime' | 'LogAppendTime';
+  maxMessageBytes: number;
+  fileDeleteDelayMs: number;
+  preallocate: boolean;
+}
+
+/** Kafka uses Long.MAX_VALUE for "never"; this is the closest safe JS number. */
+export const NEVER_MS = Number.MAX_SAFE_INTEGER;
+
+export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
+  segmentBytes: 1024 * 1024 * 1024,
+  segmentMs: 7 * 24 * 60 * 60 * 1000,
+  segmentIndexBytes: 10 * 1024 * 1024,
+  indexIntervalBytes: 4096,
+  retentionMs: 7 * 24 * 60 * 60 * 1000,
+  retentionBytes: -1,
+  cleanupPolicy: ['delete'] as Array<'delete' | 'compact'>,
+  deleteRetentionMs: 24 * 60 * 60 * 1000,
+  minCompactionLagMs: 0,
+  minCleanableDirtyRatio: 0.5,
+  flushMessages: 1,
+  flushMs: NEVER_MS,
+  messageTimestampType: 'CreateTime' as const,
+  maxMessageBytes: 1048588,
+  fileDeleteDelayMs: 60000,
+  preallocate: false,
+});
+
+/** Merge overrides onto a base config, rejecting values Kafka would reject. */
+export function resolveLogConfig(base: Readonly<LogConfig>, overrides: Partial<LogConfig> = {}): LogConfig {
+  const config: LogConfig = {...base, ...stripUndefined(overrides)};
+  config.cleanupPolicy = [...config.cleanupPolicy];
+  const atLeast = (name: keyof LogConfig, value: number, min: number) => {
+    if (!Number.isFinite(value) || value < min) throw new RangeError(`invalid log config ${name}=${value}: must be at least ${min}`);
+  };
+  atLeast('segmentBytes', config.segmentBytes, 14);
+  atLeast('segmentMs', config.segmentMs, 1);
+  atLeast('segmentIndexBytes', config.segmentIndexBytes, 12);
+  atLeast('indexIntervalBytes', config.indexIntervalBytes, 0);
+  atLeast('flushMessages', config.flushMessages, 1);
+  atLeast('flushMs', config.flushMs, 0);
+  atLeast('deleteRetentionMs', config.deleteRetentionMs, 0);
+  atLeast('minCompactionLagMs', config.minCompactionLagMs, 0);
+  atLeast('fileDeleteDelayMs', config.fileDeleteDelayMs, 0);
+  if (!(config.minCleanableDirtyRatio >= 0 && config.minCleanableDirtyRatio <= 1)) {
+    throw new RangeError(`invalid log config minCleanableDirtyRatio=${config.minCleanableDirtyRatio}: must be between 0 and 1`);
+  }
+  for (const p of config.cleanupPolicy) {
+    if (p !== 'delete' && p !== 'compact') throw new RangeError(`invalid cleanup policy "${String(p)}": use delete and/or compact`);
+  }
+  return config;
+}
+
+function stripUndefined<T extends object>(obj: T): Partial<T> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

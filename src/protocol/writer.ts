@@ -138,7 +138,10 @@ export class Writer {
   /** UUID from Kafka's string form (22 chars of URL-safe base64). */
   uuid(id: string): this {
     const b = Buffer.from(id, 'base64url');
-    if (b.length !== 16) throw new RangeError(`invalid uuid "${id}": expected 22 base64url characters`);
+    // Node ignores stray characters and trailing bits; only Kafka's canonical form round-trips.
+    if (b.length !== 16 || b.toString('base64url') !== id) {
+      throw new RangeError(`invalid uuid "${id}": expected Kafka's 22-character base64url form`);
+    }
     this.ensure(16);
     b.copy(this.chunk, this.pos);
     this.pos += 16;

@@ -143,7 +143,8 @@ export function topicLogConfig(overrides: Record<string, string>, broker: Pick<B
     const top = topicValueChain(def, overrides, broker.raw)[0];
     if (top.value === null) continue;
     const parsed = parseValue(def, top.value);
-    target[def.logField] = typeof parsed === 'bigint' ? Number(parsed) : parsed;
+    // Long.MAX_VALUE ("never") becomes storage's largest safe number.
+    target[def.logField] = typeof parsed === 'bigint' ? Math.min(Number(parsed), Number.MAX_SAFE_INTEGER) : parsed;
   }
   return config;
 }

@@ -1,0 +1,100 @@
+/**
+ * Config changes as AlterConfigs (full replacement) and IncrementalAlterConfigs (SET, DELETE,
+ * APPEND, SUBTRACT) define them, plus the resource checks both share. Pure functions: the
+ * handlers apply the result through TopicManager.setTopicConfigs.
+ */
+import {BROKER_CONFIG_BY_NAME} from './broker-configs.js';
+import {ConfigError, INVALID_CONFIG, INVALID_REQUEST} from './errors.js';
+import {TOPIC_CONFIG_BY_NAME} from './topic-configs.js';
+import {validateTopicConfigs} from './index.js';
+
+/** ConfigResource.Type codes on the wire. */
+export const ResourceType = {UNKNOWN: 0, TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8, CLIENT_METRICS: 16, GROUP: 32} as const;
+
+/** IncrementalAlterConfigs operation codes (AlterConfigOp.OpType). */
+export const AlterOp = {SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3} as const;
+const OP_NAMES = ['SET', 'DELETE', 'APPEND', 'SUBTRACT'];
+
+/** AlterConfigs: the new overrides are exactly the entries given (null values mean "not set"). */
+export function replaceTopicConfigs(entries: {name: string; value: string | null}[]): Record<string, string> {
+  const next: Record<string, string> = {};
+  for (const {name, value} of entries) if (value !== null) next[name] = value;
+  validateTopicConfigs(next);
+  return next;
+}
+
+/** IncrementalAlterConfigs on a topic's overrides; throws ConfigError with Kafka's code and message. */
+export function applyIncrementalTopicConfigs(
+  current: Record<string, string>,
+  ops: {name: string; configOperation: number; value: string | null}[],
+): Record<string, string> {
+  const seen = new Set<string>();
+  for (const op of ops) {
+    if (seen.has(op.name)) throw new ConfigError(`Error due to duplicate config keys`, INVALID_REQUEST);
+    seen.add(op.name);
+  }
+  const next = {...current};
+  for (const op of ops) {
+    const def = TOPIC_CONFIG_BY_NAME.get(op.name);
+    switch (op.configOperation) {
+      case AlterOp.SET:
+        if (op.value === null) throw new ConfigError(`Null value not supported for : ${op.name}`);
+        next[op.name] = op.value;
+        break;
+      case AlterOp.DELETE:
+        delete next[op.name];
+        break;
+      case AlterOp.APPEND:
+      case AlterOp.SUBTRACT: {
+        if (!def) throw new ConfigError(`Unknown topic config name: ${op.name}`);
+        if (def.type !== 'list') {
+          throw new ConfigError(`Can't ${OP_NAMES[op.configOperation]} to key ${op.name} because its type is not LIST.`);
+        }
+        const base = next[op.name] ?? def.defaultValue ?? '';
+        const items = splitList(base);
+        const changes = splitList(op.value ?? '');
+        const result = op.configOperation === AlterOp.APPEND
+          ? [...items, ...changes.filter((c, i) => !items.includes(c) && changes.indexOf(c) === i)]
+          : items.filter((item) => !changes.includes(item));
+        next[op.name] = result.join(',');
+        break;
+      }
+      default:
+        throw new ConfigError(`Unknown alter config operation type ${op.configOperation}`, INVALID_REQUEST);
+    }
+  }
+  validateTopicConfigs(next);
+  return next;
+}
+
+function splitList(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/** A broker resource must name this node (or be empty for the cluster default), as Kafka requires. */
+export function checkBrokerResource(resourceName: string, nodeId: number): void {
+  if (resourceName === '') return;
+  if (!/^-?\d+$/.test(resourceName)) {
+    throw new ConfigError(`Broker id must be an integer, but it is: ${resourceName}`, INVALID_REQUEST);
+  }
+  if (Number(resourceName) !== nodeId) {
+    throw new ConfigError(`Unexpected broker id, expected ${nodeId} or empty string, but received ${resourceName}`, INVALID_REQUEST);
+  }
+}
+
+/**
+ * kstream takes broker configs at start only. Kafka refuses static configs with INVALID_REQUEST
+ * "Cannot update these configs dynamically: Set(...)"; the configs Kafka could change at runtime
+ * get the same code with a message saying how to change them here.
+ */
+export function refuseBrokerAlter(names: string[]): never {
+  const unknown = names.filter((n) => !BROKER_CONFIG_BY_NAME.has(n));
+  if (unknown.length > 0) throw new ConfigError(`Unknown broker config name: ${unknown.join(', ')}`, INVALID_CONFIG);
+  const staticOnly = names.filter((n) => !BROKER_CONFIG_BY_NAME.get(n)!.dynamic);
+  if (staticOnly.length > 0) {
+    throw new ConfigError(`Cannot update these configs dynamically: Set(${staticOnly.join(', ')})`, INVALID_REQUEST);
+  }
+  throw new ConfigError(
+    `kstream does not change broker configs at runtime: restart the broker with --config ${names.map((n) => `${n}=...`).join(' --config ')}`,
+    INVALID_REQUEST);
+}

@@ -1,0 +1,17 @@
+/**
+ * AlterConfigs (key 33), v0-2 (v2 flexible). Replaces a topic's overrides with exactly the
+ * entries given (configs not listed go back to their defaults), as Kafka's legacy API does.
+ */
+import type {AlterConfigsRequest} from '../../protocol/generated/types.js';
+import {replaceTopicConfigs} from '../config/alter.js';
+import {alterResources} from '../config/alter-resources.js';
+import {defineHandler} from '../handler.js';
+
+export const handler = defineHandler<AlterConfigsRequest>({
+  apiKey: 33,
+  minVersion: 0,
+  maxVersion: 2,
+  async handle(request, ctx) {
+    return alterResources(request.resources, request.validateOnly, ctx, (_current, configs) => replaceTopicConfigs(configs));
+  },
+});

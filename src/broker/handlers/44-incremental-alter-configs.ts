@@ -1,0 +1,17 @@
+/**
+ * IncrementalAlterConfigs (key 44), v0-1 (v1 flexible). SET and DELETE one override; APPEND and
+ * SUBTRACT edit list configs such as cleanup.policy, starting from the default when unset.
+ */
+import type {IncrementalAlterConfigsRequest} from '../../protocol/generated/types.js';
+import {applyIncrementalTopicConfigs} from '../config/alter.js';
+import {alterResources} from '../config/alter-resources.js';
+import {defineHandler} from '../handler.js';
+
+export const handler = defineHandler<IncrementalAlterConfigsRequest>({
+  apiKey: 44,
+  minVersion: 0,
+  maxVersion: 1,
+  async handle(request, ctx) {
+    return alterResources(request.resources, request.validateOnly, ctx, applyIncrementalTopicConfigs);
+  },
+});

@@ -225,8 +225,8 @@ export class TopicManager {
         else log.updateConfig(logConfig);
       }
     }
-    if (stored === null && entries.length > 0) await this.persist();
-    else if (stored === null) await this.persist();
+    // First start on this data dir (fresh, or adopted from Kafka): write the kstream file.
+    if (stored === null) await this.persist();
   }
 
   /** Topics of a data dir Kafka wrote: one per `<topic>-<partition>` set, ids from partition.metadata. */

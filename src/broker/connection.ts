@@ -1,0 +1,98 @@
+/**
+ * One client connection: framing, pipelined request handling, and responses written strictly
+ * in request order (Kafka clients match responses by order as well as correlation id), even
+ * when a later request (a Metadata) finishes before an earlier one (a long-polling Fetch).
+ * Any failure closes this connection only.
+ */
+import type {Socket} from 'node:net';
+import {FrameReader, FrameSizeError} from './framing.js';
+import {CloseConnection, RequestDispatcher} from './dispatch.js';
+import type {ConnectionInfo} from './handler.js';
+
+/** In-flight requests per connection before reading pauses (backpressure). */
+const MAX_IN_FLIGHT = 100;
+
+interface Slot {
+  done: boolean;
+  response: Buffer | null;
+}
+
+export class Connection {
+  private readonly frames: FrameReader;
+  private readonly slots: Slot[] = [];
+  private readonly info: ConnectionInfo;
+  private closed = false;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly dispatcher: RequestDispatcher,
+    maxRequestBytes: number,
+    private readonly log: (line: string) => void,
+  ) {
+    this.frames = new FrameReader(maxRequestBytes);
+    this.info = {remoteAddress: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`, clientId: null};
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', () => this.close());
+    socket.on('close', () => {
+      this.closed = true;
+    });
+    socket.on('drain', () => this.updateFlow());
+  }
+
+  get remoteAddress(): string {
+    return this.info.remoteAddress;
+  }
+
+  /** Close the socket now; pending responses are dropped. */
+  close(reason?: string): void {
+    if (reason) this.log(`closing connection from ${this.info.remoteAddress}: ${reason}`);
+    this.closed = true;
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    let frames: Buffer[];
+    try {
+      frames = this.frames.push(chunk);
+    } catch (err) {
+      this.close(err instanceof FrameSizeError ? err.message : `framing error: ${(err as Error).message}`);
+      return;
+    }
+    for (const frame of frames) this.start(frame);
+    this.updateFlow();
+  }
+
+  private start(frame: Buffer): void {
+    const slot: Slot = {done: false, response: null};
+    this.slots.push(slot);
+    this.dispatcher.dispatch(frame, this.info).then(
+      (response) => {
+        slot.done = true;
+        slot.response = response;
+        this.flush();
+      },
+      (err: unknown) => {
+        if (err instanceof CloseConnection) this.close(err.message);
+        else this.close(`request failed: ${(err as Error)?.stack ?? String(err)}`);
+      },
+    );
+  }
+
+  /** Write every finished response at the head of the queue, in request order. */
+  private flush(): void {
+    while (!this.closed && this.slots.length > 0 && this.slots[0]!.done) {
+      const slot = this.slots.shift()!;
+      if (slot.response) this.socket.write(slot.response);
+    }
+    this.updateFlow();
+  }
+
+  private updateFlow(): void {
+    if (this.closed) return;
+    const busy = this.slots.length >= MAX_IN_FLIGHT || this.socket.writableNeedDrain;
+    if (busy && !this.socket.isPaused()) this.socket.pause();
+    else if (!busy && this.socket.isPaused()) this.socket.resume();
+  }
+}

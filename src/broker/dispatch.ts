@@ -1,0 +1,61 @@
+/**
+ * One request frame in, one response frame (or nothing) out. Follows Kafka's SocketServer and
+ * KafkaApis: an unknown api key, an api the broker does not serve, an unsupported version or a
+ * request that does not parse closes the connection; the one exception is ApiVersions, answered
+ * with a v0 response carrying UNSUPPORTED_VERSION and the ApiVersions range so the client can
+ * retry with a version the broker has (KIP-511).
+ */
+import {ApiKey, apiName, decodeRequest, decodeRequestHeader, encodeResponse, RequestHeader} from '../protocol/api.js';
+import {ErrorCode} from '../protocol/error-codes.js';
+import type {BrokerServices, ConnectionInfo} from './handler.js';
+import type {HandlerRegistry} from './registry.js';
+
+/** The connection must be closed; `reason` is logged as one line. */
+export class CloseConnection extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'CloseConnection';
+  }
+}
+
+export class RequestDispatcher {
+  constructor(private readonly registry: HandlerRegistry, private readonly services: BrokerServices) {}
+
+  /** The encoded response (with size prefix), or null when the request gets none. */
+  async dispatch(frame: Buffer, connection: ConnectionInfo): Promise<Buffer | null> {
+    let header: RequestHeader;
+    let bodyOffset: number;
+    try {
+      ({header, bodyOffset} = decodeRequestHeader(frame));
+    } catch (err) {
+      throw new CloseConnection(`cannot parse request header: ${(err as Error).message}`);
+    }
+    connection.clientId = header.clientId;
+    const handler = this.registry.lookup(header.apiKey, header.apiVersion);
+    if (!handler) {
+      if (header.apiKey === ApiKey.ApiVersions) return this.unsupportedApiVersions(header);
+      const served = this.registry.range(header.apiKey);
+      throw new CloseConnection(served
+        ? `unsupported version ${header.apiVersion} of ${apiName(header.apiKey)} (served: ${served.minVersion}-${served.maxVersion})`
+        : `unknown or unserved api key ${header.apiKey}`);
+    }
+    let request: unknown;
+    try {
+      request = decodeRequest(header.apiKey, header.apiVersion, frame, bodyOffset);
+    } catch (err) {
+      throw new CloseConnection(`cannot parse ${apiName(header.apiKey)} v${header.apiVersion} request: ${(err as Error).message}`);
+    }
+    const body = await handler.handle(request, {header, broker: this.services, connection});
+    if (body === null) return null;
+    return encodeResponse(header.apiKey, header.apiVersion, header.correlationId, body);
+  }
+
+  private unsupportedApiVersions(header: RequestHeader): Buffer {
+    const range = this.registry.range(ApiKey.ApiVersions);
+    const apiKeys = range ? [{apiKey: range.apiKey, minVersion: range.minVersion, maxVersion: range.maxVersion}] : [];
+    return encodeResponse(ApiKey.ApiVersions, 0, header.correlationId, {
+      errorCode: ErrorCode.UNSUPPORTED_VERSION,
+      apiKeys,
+    });
+  }
+}

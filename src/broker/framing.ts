@@ -1,0 +1,71 @@
+/**
+ * Kafka's framing: every request is an int32 size followed by that many bytes. The reader
+ * collects chunks without copying until a whole frame is there, and refuses a negative or
+ * oversized length before allocating anything (a 2 GiB prefix costs nothing).
+ */
+
+export class FrameSizeError extends Error {
+  constructor(readonly size: number, readonly maxBytes: number) {
+    super(size < 0
+      ? `invalid request size ${size}`
+      : `request size ${size} is larger than socket.request.max.bytes ${maxBytes}`);
+    this.name = 'FrameSizeError';
+  }
+}
+
+export class FrameReader {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Size of the frame being collected, once its 4-byte prefix is complete. */
+  private expected = -1;
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** Add bytes; returns the frames (without size prefix) completed by them. */
+  push(chunk: Buffer): Buffer[] {
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    const frames: Buffer[] = [];
+    for (;;) {
+      if (this.expected < 0) {
+        if (this.buffered < 4) break;
+        const size = this.take(4).readInt32BE(0);
+        if (size < 0 || size > this.maxBytes) throw new FrameSizeError(size, this.maxBytes);
+        this.expected = size;
+      }
+      if (this.buffered < this.expected) break;
+      frames.push(this.take(this.expected));
+      this.expected = -1;
+    }
+    return frames;
+  }
+
+  /** Bytes received but not yet part of a complete frame. */
+  get pendingBytes(): number {
+    return this.buffered;
+  }
+
+  private take(n: number): Buffer {
+    const first = this.chunks[0];
+    if (first && first.length >= n) {
+      // Common case: the frame lies in one chunk, slice without copying.
+      const out = first.subarray(0, n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+      this.buffered -= n;
+      return out;
+    }
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const chunk = this.chunks[0]!;
+      const used = Math.min(chunk.length, n - filled);
+      chunk.copy(out, filled, 0, used);
+      filled += used;
+      if (used === chunk.length) this.chunks.shift();
+      else this.chunks[0] = chunk.subarray(used);
+    }
+    this.buffered -= n;
+    return out;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * What a request handler is: one API key, the versions it serves, and a function from the
+ * decoded request to the response body. Handlers stay thin: decode is done by the registry,
+ * the work by services (topics, logs, groups), encoding by the codec.
+ */
+import type {RequestHeader} from '../protocol/api.js';
+import type {LogManager} from '../storage/log-manager.js';
+import type {BrokerConfig} from './config/index.js';
+import type {TopicManager} from './topics/topic-manager.js';
+import type {FetchSessionCache} from './fetch/fetch-session.js';
+import type {ApiVersionRange} from './registry.js';
+
+export interface BrokerServices {
+  nodeId: number;
+  clusterId: string;
+  /** The advertised host and port clients should connect to. */
+  host: string;
+  port: number;
+  config: BrokerConfig;
+  topics: TopicManager;
+  logs: LogManager;
+  fetchSessions: FetchSessionCache;
+  /** What the registry serves (for ApiVersions). */
+  apiVersions(): ApiVersionRange[];
+  now(): number;
+  /** One line for the broker's log (stderr for the CLI). */
+  log(line: string): void;
+  /** Set when the broker is shutting down: long polls end early. */
+  readonly closing: AbortSignal;
+}
+
+export interface ConnectionInfo {
+  remoteAddress: string;
+  clientId: string | null;
+}
+
+export interface HandlerContext {
+  header: RequestHeader;
+  broker: BrokerServices;
+  connection: ConnectionInfo;
+}
+
+export interface Handler<Req = any, Res = any> {
+  apiKey: number;
+  minVersion: number;
+  maxVersion: number;
+  /** The response body, or null to send nothing (Produce with acks=0). */
+  handle(request: Req, ctx: HandlerContext): Promise<Res | null>;
+}
+
+export function defineHandler<Req = any, Res = any>(handler: Handler<Req, Res>): Handler<Req, Res> {
+  if (handler.minVersion < 0 || handler.maxVersion < handler.minVersion) {
+    throw new Error(`handler for api key ${handler.apiKey} has an empty version range ${handler.minVersion}-${handler.maxVersion}`);
+  }
+  return handler;
+}

@@ -1,0 +1,113 @@
+/**
+ * Produce (key 0), v0-v11. Per partition, as Kafka's KafkaApis/ReplicaManager do:
+ * - acks other than -1, 0, 1: INVALID_REQUIRED_ACKS on every partition.
+ * - unknown topic/partition: UNKNOWN_TOPIC_OR_PARTITION (Produce never auto-creates);
+ *   internal topics refuse client writes with INVALID_TOPIC_EXCEPTION.
+ * - v3+ must carry exactly one magic-2 batch per partition (INVALID_RECORD otherwise); batches
+ *   are validated (CRC, sizes, counts, max.message.bytes) before anything is appended.
+ * - v2+ report log append time (-1 for CreateTime), v5+ the log start offset, v8+ the error
+ *   message. With acks=0 nothing is sent; if a partition failed the connection is closed,
+ *   which is how Kafka tells an acks=0 producer that something went wrong.
+ */
+import {ApiKey} from '../../protocol/api.js';
+import {ErrorCode, errorMessage} from '../../protocol/error-codes.js';
+import {validateProducedBatches} from '../../records/validate.js';
+import {CloseConnection} from '../dispatch.js';
+import {defineHandler, HandlerContext} from '../handler.js';
+import {leaderEpochOf} from '../partition-state.js';
+import {isInternalTopic} from '../topics/topic-name.js';
+
+interface ProduceRequest {
+  transactionalId: string | null;
+  acks: number;
+  timeoutMs: number;
+  topicData: {name: string; partitionData: {index: number; records: Buffer | null}[]}[];
+}
+
+interface PartitionResult {
+  index: number;
+  errorCode: number;
+  baseOffset: bigint;
+  logAppendTimeMs: bigint;
+  logStartOffset: bigint;
+  recordErrors: {batchIndex: number; batchIndexErrorMessage: string | null}[];
+  errorMessage: string | null;
+}
+
+export const handler = defineHandler({
+  apiKey: ApiKey.Produce,
+  minVersion: 0,
+  maxVersion: 11,
+  handle: async (request: ProduceRequest, ctx) => {
+    const acksValid = request.acks === -1 || request.acks === 0 || request.acks === 1;
+    const responses = await Promise.all(request.topicData.map(async (topic) => ({
+      name: topic.name,
+      partitionResponses: await Promise.all(topic.partitionData.map((p) => acksValid
+        ? producePartition(topic.name, p.index, p.records, ctx)
+        : failure(p.index, ErrorCode.INVALID_REQUIRED_ACKS))),
+    })));
+    if (request.acks === 0) {
+      const failed = responses.flatMap((t) => t.partitionResponses.filter((p) => p.errorCode !== ErrorCode.NONE)
+        .map((p) => `${t.name}-${p.index}: ${p.errorMessage ?? errorMessage(p.errorCode)}`));
+      if (failed.length > 0) throw new CloseConnection(`acks=0 produce failed (${failed.join('; ')})`);
+      return null;
+    }
+    return {responses, throttleTimeMs: 0, nodeEndpoints: []};
+  },
+});
+
+async function producePartition(topic: string, partition: number, records: Buffer | null, ctx: HandlerContext): Promise<PartitionResult> {
+  if (isInternalTopic(topic)) {
+    return failure(partition, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topic}`);
+  }
+  const log = ctx.broker.topics.getLog(topic, partition);
+  if (!log) return failure(partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  const data = records ?? Buffer.alloc(0);
+  let validated: ReturnType<typeof validateProducedBatches>;
+  try {
+    validated = validateProducedBatches(data, log.config.maxMessageBytes);
+  } catch (err) {
+    const code = (err as {errorCode?: number}).errorCode;
+    if (code === undefined) throw err;
+    const result = failure(partition, code, (err as Error).message);
+    // v8+: validation may name the offending records (KIP-467).
+    const recordErrors = (err as {recordErrors?: PartitionResult['recordErrors']}).recordErrors;
+    if (Array.isArray(recordErrors)) result.recordErrors = recordErrors;
+    return result;
+  }
+  if (ctx.header.apiVersion >= 3 && validated.batches.length !== 1) {
+    return failure(partition, ErrorCode.INVALID_RECORD,
+      `Produce requests with version ${ctx.header.apiVersion} are only allowed to contain exactly one record batch per partition`);
+  }
+  try {
+    const result = await ctx.broker.topics.append(topic, partition, data, leaderEpochOf(log));
+    return {
+      index: partition,
+      errorCode: ErrorCode.NONE,
+      baseOffset: result.baseOffset,
+      logAppendTimeMs: result.logAppendTime,
+      logStartOffset: result.logStartOffset,
+      recordErrors: [],
+      errorMessage: null,
+    };
+  } catch (err) {
+    const code = (err as {errorCode?: number}).errorCode;
+    if (code === undefined) {
+      ctx.broker.log(`append to ${topic}-${partition} failed: ${(err as Error).message}`);
+      return failure(partition, ErrorCode.KAFKA_STORAGE_ERROR, (err as Error).message);
+    }
+    return failure(partition, code, (err as Error).message);
+  }
+}
+
+function failure(index: number, errorCode: number, message?: string): PartitionResult {
+  return {
+    index,
+    errorCode,
+    baseOffset: -1n,
+    logAppendTimeMs: -1n,
+    logStartOffset: -1n,
+    recordErrors: [],
+    errorMessage: message ?? null,
+  };
+}

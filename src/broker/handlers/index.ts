@@ -1,0 +1,34 @@
+/**
+ * Every request handler the broker serves, one line each. The registry derives dispatch and the
+ * ApiVersions response from this list.
+ */
+import type {Handler} from '../handler.js';
+import {handler as produce} from './00-produce.js';
+import {handler as fetch} from './01-fetch.js';
+import {handler as listOffsets} from './02-list-offsets.js';
+import {handler as metadata} from './03-metadata.js';
+import {handler as apiVersions} from './18-api-versions.js';
+import {handler as createTopics} from './19-create-topics.js';
+import {handler as deleteTopics} from './20-delete-topics.js';
+import {handler as deleteRecords} from './21-delete-records.js';
+import {handler as describeConfigs} from './32-describe-configs.js';
+import {handler as alterConfigs} from './33-alter-configs.js';
+import {handler as createPartitions} from './37-create-partitions.js';
+import {handler as incrementalAlterConfigs} from './44-incremental-alter-configs.js';
+import {handler as describeCluster} from './60-describe-cluster.js';
+
+export const HANDLERS: readonly Handler[] = [
+  produce,
+  fetch,
+  listOffsets,
+  metadata,
+  apiVersions,
+  createTopics,
+  deleteTopics,
+  deleteRecords,
+  describeConfigs,
+  alterConfigs,
+  createPartitions,
+  incrementalAlterConfigs,
+  describeCluster,
+];

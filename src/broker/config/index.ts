@@ -7,7 +7,7 @@ import type {LogConfig} from '../../storage/log-config.js';
 import {DEFAULT_LOG_CONFIG} from '../../storage/log-config.js';
 import {BROKER_CONFIG_BY_NAME, BROKER_CONFIGS} from './broker-configs.js';
 import {ConfigError} from './errors.js';
-import {resolveBrokerValue, topicValueChain} from './resolve.js';
+import {effectiveValue, resolveBrokerValue, topicValueChain} from './resolve.js';
 import {TOPIC_CONFIG_BY_NAME, TOPIC_CONFIGS} from './topic-configs.js';
 import {checkValue, CONFIG_TYPE_CODE, ConfigDef, ConfigSource, parseValue} from './types.js';
 
@@ -140,9 +140,9 @@ export function topicLogConfig(overrides: Record<string, string>, broker: Pick<B
   const target = config as unknown as Record<string, unknown>;
   for (const def of TOPIC_CONFIGS) {
     if (def.logField === undefined) continue;
-    const top = topicValueChain(def, overrides, broker.raw)[0];
-    if (top.value === null) continue;
-    const parsed = parseValue(def, top.value);
+    const value = effectiveValue(topicValueChain(def, overrides, broker.raw)[0]);
+    if (value === null) continue;
+    const parsed = parseValue(def, value);
     // Long.MAX_VALUE ("never") becomes storage's largest safe number.
     target[def.logField] = typeof parsed === 'bigint' ? Math.min(Number(parsed), Number.MAX_SAFE_INTEGER) : parsed;
   }
@@ -154,7 +154,7 @@ function entry(def: ConfigDef, chain: ReturnType<typeof topicValueChain>, readOn
   const top = chain[0];
   return {
     name: def.name,
-    value: sensitive ? null : top.value,
+    value: sensitive ? null : effectiveValue(top),
     readOnly,
     isDefault: top.source === ConfigSource.DEFAULT_CONFIG,
     configSource: top.source,

@@ -9,8 +9,11 @@ import {ConfigDef, ConfigSource} from './types.js';
 
 export interface ResolvedValue {
   name: string;
+  /** The value as this source spells it (log.retention.hours=168). */
   value: string | null;
   source: number;
+  /** The value in the described config's own unit (retention.ms=604800000). */
+  effective?: string | null;
 }
 
 /** Broker settings by name: explicit overrides win over kstream's static values. */
@@ -23,6 +26,11 @@ const UNIT_MS: Record<string, bigint> = {
   'log.roll.hours': 3_600_000n,
   'log.roll.jitter.hours': 3_600_000n,
 };
+
+/** The effective value a chain entry gives the topic config. */
+export function effectiveValue(entry: ResolvedValue): string | null {
+  return entry.effective === undefined ? entry.value : entry.effective;
+}
 
 /** Value of a broker synonym expressed in the topic config's unit. */
 function inTopicUnit(brokerName: string, value: string): string {
@@ -68,7 +76,9 @@ export function topicValueChain(def: ConfigDef, overrides: Record<string, string
   const synonyms = def.brokerSynonyms ?? [];
   for (const brokerName of synonyms) {
     const explicit = settings[brokerName] ?? BROKER_CONFIG_BY_NAME.get(brokerName)?.staticValue;
-    if (explicit !== undefined) chain.push({name: brokerName, value: inTopicUnit(brokerName, explicit), source: ConfigSource.STATIC_BROKER_CONFIG});
+    if (explicit !== undefined) {
+      chain.push({name: brokerName, value: explicit, effective: inTopicUnit(brokerName, explicit), source: ConfigSource.STATIC_BROKER_CONFIG});
+    }
   }
   if (def.logField !== undefined) {
     const chosen = storageDefault(def.logField);
@@ -80,6 +90,7 @@ export function topicValueChain(def: ConfigDef, overrides: Record<string, string
   const withDefault = [...synonyms].reverse().find((n) => BROKER_CONFIG_BY_NAME.get(n)?.defaultValue != null);
   const defaultName = withDefault ?? def.name;
   const defaultRaw = withDefault ? BROKER_CONFIG_BY_NAME.get(withDefault)!.defaultValue! : def.defaultValue;
-  chain.push({name: defaultName, value: defaultRaw === null ? null : inTopicUnit(defaultName, defaultRaw), source: ConfigSource.DEFAULT_CONFIG});
+  chain.push({name: defaultName, value: defaultRaw, effective: defaultRaw === null ? null : inTopicUnit(defaultName, defaultRaw),
+    source: ConfigSource.DEFAULT_CONFIG});
   return chain;
 }

@@ -1,0 +1,46 @@
+/** The people-facing renderings of an OsCheckReport: the table, and the --explain view. */
+import chalk from 'chalk';
+import {formatTable, useColour} from '../../output/render.js';
+import type {OsCheckReport} from './index.js';
+import type {Passed} from './types.js';
+
+function passedText(passed: Passed, colour: boolean): string {
+  const text = passed === true ? 'yes' : passed === false ? 'no' : 'unknown';
+  if (!colour) return text;
+  return passed === true ? chalk.green(text) : passed === false ? chalk.red(text) : chalk.yellow(text);
+}
+
+export function summaryLine(report: OsCheckReport): string {
+  const failed = report.checks.filter((c) => c.passed === false);
+  const bySeverity = (s: string) => failed.filter((c) => c.severity === s).length;
+  const {passed, unknown, exitCode} = report.summary;
+  return `${report.checks.length} checks: ${passed} passed, ${failed.length} failed (${bySeverity('error')} error, ${bySeverity('warning')} warning, ${bySeverity('info')} info), ${unknown} unknown; exit code ${exitCode}`;
+}
+
+function header(report: OsCheckReport): string {
+  const counted = report.dataDirExists
+    ? `${report.partitions} partitions, ${report.segments} segments`
+    : `does not exist yet; filesystem checks looked at ${report.checkedPath}`;
+  return `data dir: ${report.dataDir} (${counted})`;
+}
+
+/** CHECK CURRENT REQUIRED SEVERITY PASSED, then a summary line. */
+export function osCheckTable(report: OsCheckReport): string {
+  const colour = useColour();
+  const rows = report.checks.map((c) => [c.check, c.current, c.required, c.severity, passedText(c.passed, colour)]);
+  return [header(report), '', formatTable(['CHECK', 'CURRENT', 'REQUIRED', 'SEVERITY', 'PASSED'], rows), '', summaryLine(report)].join('\n');
+}
+
+/** The table followed by each check's reason, fix and source. */
+export function osCheckExplain(report: OsCheckReport): string {
+  const colour = useColour();
+  const blocks = report.checks.map((c) => [
+    `${colour ? chalk.bold(c.check) : c.check}: ${passedText(c.passed, colour)} (${c.severity})`,
+    `  current:  ${c.current}`,
+    `  required: ${c.required}`,
+    `  why:      ${c.reason}`,
+    ...(c.passed === true ? [] : [`  fix:      ${c.fix}`]),
+    `  source:   ${c.source}`,
+  ].join('\n'));
+  return [osCheckTable(report), '', ...blocks.flatMap((b) => [b, ''])].join('\n').trimEnd();
+}

@@ -155,7 +155,7 @@ export class TopicManager {
   }
 
   /** Append validated batches and wake fetches waiting on the partition. */
-  async append(name: string, partition: number, batches: Buffer, leaderEpoch = 0): ReturnType<PartitionLog['append']> {
+  async append(name: string, partition: number, batches: Buffer, leaderEpoch = 0): Promise<Awaited<ReturnType<PartitionLog['append']>>> {
     const log = this.getLog(name, partition);
     if (!log) throw new TopicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.');
     const result = await log.append(batches, {leaderEpoch});

@@ -1,0 +1,132 @@
+/**
+ * startBroker: the embedded single-node Kafka broker. Opens (or creates) the data dir with
+ * meta.properties, loads the logs (recovering after a crash), the topic catalogue, binds the
+ * listener and schedules retention, compaction and checkpoints. stop() closes connections,
+ * flushes and closes the segments, so the next start needs no recovery.
+ */
+import {promises as fsp} from 'node:fs';
+import os from 'node:os';
+import {LogManager} from '../storage/log-manager.js';
+import {resolveBrokerConfig} from './config/index.js';
+import {defaultDataDir, lockDataDir} from './data-dir.js';
+import {RequestDispatcher} from './dispatch.js';
+import {FetchSessionCache} from './fetch/fetch-session.js';
+import type {BrokerServices} from './handler.js';
+import {HANDLERS} from './handlers/index.js';
+import {Maintenance} from './maintenance.js';
+import {loadOrCreateMeta} from './meta-properties.js';
+import {HandlerRegistry} from './registry.js';
+import {KafkaServer} from './server.js';
+import {TopicManager} from './topics/topic-manager.js';
+
+export interface BrokerOptions {
+  /** Default: the user's data dir (~/.local/share/kstream/data). */
+  dataDir?: string;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 9092; 0 picks any free port. */
+  port?: number;
+  /** Host and port put in Metadata responses; default: the listen address. */
+  advertisedHost?: string;
+  advertisedPort?: number;
+  /** Kafka broker configs by name (e.g. {"num.partitions": "3"}). */
+  config?: Record<string, string>;
+  /** Where the broker's log lines go; default stderr. */
+  log?: (line: string) => void;
+}
+
+export interface Broker {
+  host: string;
+  port: number;
+  nodeId: number;
+  clusterId: string;
+  dataDir: string;
+  logManager: LogManager;
+  topics: TopicManager;
+  stop(): Promise<void>;
+}
+
+/** Kafka's max.incremental.fetch.session.cache.slots and min.incremental.fetch.session.eviction.ms. */
+const FETCH_SESSION_SLOTS = 1000;
+const FETCH_SESSION_EVICTION_MS = 120_000;
+
+export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`[kstream broker] ${line}\n`));
+  const overrides = options.config ?? {};
+  const config = resolveBrokerConfig(overrides);
+  const dataDir = options.dataDir ?? defaultDataDir();
+  await fsp.mkdir(dataDir, {recursive: true});
+  const lock = await lockDataDir(dataDir);
+  const cleanup: (() => Promise<void>)[] = [() => lock.release()];
+  try {
+    const explicitId = overrides['node.id'] ?? overrides['broker.id'];
+    const meta = await loadOrCreateMeta(dataDir, config.nodeId, explicitId === undefined ? undefined : Number(explicitId));
+    const logManager = await LogManager.open({dataDir, defaultConfig: config.logDefaults});
+    cleanup.unshift(() => logManager.close());
+    const topics = await TopicManager.open({dataDir, logs: logManager, config});
+    const host = options.host ?? '127.0.0.1';
+    const closing = new AbortController();
+    const registry = new HandlerRegistry(HANDLERS);
+    const services: BrokerServices = {
+      nodeId: meta.nodeId,
+      clusterId: meta.clusterId,
+      host: options.advertisedHost ?? advertisableHost(host),
+      port: options.advertisedPort ?? options.port ?? 9092,
+      config: {...config, nodeId: meta.nodeId},
+      topics,
+      logs: logManager,
+      fetchSessions: new FetchSessionCache({maxSlots: FETCH_SESSION_SLOTS, evictionMs: FETCH_SESSION_EVICTION_MS, now: Date.now}),
+      apiVersions: () => registry.apiVersions(),
+      now: Date.now,
+      log,
+      closing: closing.signal,
+    };
+    const server = await KafkaServer.listen({
+      host,
+      port: options.port ?? 9092,
+      maxRequestBytes: config.socketRequestMaxBytes,
+      dispatcher: new RequestDispatcher(registry, services),
+      log,
+    });
+    if (options.advertisedPort === undefined) services.port = server.port;
+    const maintenance = startMaintenance(logManager, config, log);
+    let stopping: Promise<void> | undefined;
+    return {
+      host,
+      port: server.port,
+      nodeId: meta.nodeId,
+      clusterId: meta.clusterId,
+      dataDir,
+      logManager,
+      topics,
+      stop: () => {
+        stopping ??= (async () => {
+          closing.abort();
+          await server.close();
+          await maintenance.stop();
+          await logManager.close();
+          await lock.release();
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    for (const step of cleanup) await step().catch(() => undefined);
+    throw err;
+  }
+}
+
+function startMaintenance(logManager: LogManager, config: ReturnType<typeof resolveBrokerConfig>, log: (line: string) => void): Maintenance {
+  const maintenance = new Maintenance(log);
+  maintenance.schedule({name: 'log retention', intervalMs: config.logRetentionCheckIntervalMs, run: () => logManager.runRetention()});
+  if (config.logCleanerEnable) {
+    maintenance.schedule({name: 'log cleaner', intervalMs: config.logCleanerBackoffMs, run: () => logManager.runCleaner()});
+  }
+  maintenance.schedule({name: 'checkpoint', intervalMs: config.logFlushOffsetCheckpointIntervalMs, run: () => logManager.checkpoint()});
+  return maintenance;
+}
+
+/** A wildcard listen address is not something a client can connect to: advertise the host name. */
+function advertisableHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' || host === '' ? os.hostname() : host;
+}

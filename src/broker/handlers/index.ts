@@ -13,6 +13,7 @@ import {handler as deleteTopics} from './20-delete-topics.js';
 import {handler as deleteRecords} from './21-delete-records.js';
 import {handler as describeConfigs} from './32-describe-configs.js';
 import {handler as alterConfigs} from './33-alter-configs.js';
+import {handler as describeLogDirs} from './35-describe-log-dirs.js';
 import {handler as createPartitions} from './37-create-partitions.js';
 import {handler as incrementalAlterConfigs} from './44-incremental-alter-configs.js';
 import {handler as describeCluster} from './60-describe-cluster.js';
@@ -28,6 +29,7 @@ export const HANDLERS: readonly Handler[] = [
   deleteRecords,
   describeConfigs,
   alterConfigs,
+  describeLogDirs,
   createPartitions,
   incrementalAlterConfigs,
   describeCluster,

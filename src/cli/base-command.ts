@@ -22,6 +22,8 @@ export abstract class BaseCommand extends Command {
   }
 
   protected override async catch(err: Interfaces.CommandError): Promise<unknown> {
+    // this.exit() throws an ExitError: pass it through untouched.
+    if ((err as {code?: string}).code === 'EEXIT') throw err;
     // oclif's own parse errors (unknown flag, missing arg) keep their message and exit code 2.
     if (process.env.DEBUG && /kstream/.test(process.env.DEBUG)) console.error(err.stack);
     const oclifExit = (err as {oclif?: {exit?: number}}).oclif?.exit;

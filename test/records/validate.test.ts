@@ -1,0 +1,114 @@
+import {describe, expect, it} from 'vitest';
+import {CompressionType, computeBatchCrc} from '../../src/records/batch-header.js';
+import {encodeBatch} from '../../src/records/batch.js';
+import {RecordErrorCode, RecordValidationError} from '../../src/records/errors.js';
+import {validateCompactedBatch, validateProducedBatches} from '../../src/records/validate.js';
+
+const MAX = 1_048_588;
+
+function codeOf(fn: () => unknown): number | undefined {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(RecordValidationError);
+    return (err as RecordValidationError).errorCode;
+  }
+  return undefined;
+}
+
+/** Re-sign a tampered batch so the check under test, not the CRC, is what fails. */
+function resign(buf: Buffer): Buffer {
+  buf.writeUInt32BE(computeBatchCrc(buf, 0), 17);
+  return buf;
+}
+
+async function batch(extra: Parameters<typeof encodeBatch>[0] extends infer T ? Partial<T> : never = {}): Promise<Buffer> {
+  return encodeBatch({records: [{key: 'k', value: 'v1'}, {key: 'k', value: 'v2'}], ...extra});
+}
+
+describe('validateProducedBatches', () => {
+  it('accepts a client batch and reports its shape', async () => {
+    for (const compression of [CompressionType.None, CompressionType.Zstd]) {
+      const buf = await batch({compression, producerId: 5n, producerEpoch: 0, baseSequence: 0});
+      const result = validateProducedBatches(buf, MAX);
+      expect(result.recordCount).toBe(2);
+      expect(result.batches).toHaveLength(1);
+      expect(result.batches[0]).toMatchObject({position: 0, size: buf.length});
+      expect(result.batches[0]!.header.producerId).toBe(5n);
+    }
+  });
+
+  it('CORRUPT_MESSAGE for a flipped byte (bad CRC)', async () => {
+    const buf = await batch();
+    buf[buf.length - 2] = buf[buf.length - 2]! ^ 1;
+    expect(codeOf(() => validateProducedBatches(buf, MAX))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+  });
+
+  it('CORRUPT_MESSAGE for a truncated batch, a too-small length and stray bytes', async () => {
+    const buf = await batch();
+    expect(codeOf(() => validateProducedBatches(buf.subarray(0, buf.length - 1), MAX))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+    expect(codeOf(() => validateProducedBatches(buf.subarray(0, 10), MAX))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+    const small = Buffer.from(buf);
+    small.writeInt32BE(20, 8);
+    expect(codeOf(() => validateProducedBatches(small, MAX))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+    expect(codeOf(() => validateProducedBatches(Buffer.concat([buf, Buffer.from([1, 2])]), MAX))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+    const badMagic = Buffer.from(buf);
+    badMagic[16] = 3;
+    expect(codeOf(() => validateProducedBatches(badMagic, MAX))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+  });
+
+  it('MESSAGE_TOO_LARGE above max.message.bytes (the whole batch counts)', async () => {
+    const buf = await batch();
+    expect(codeOf(() => validateProducedBatches(buf, buf.length))).toBeUndefined();
+    expect(codeOf(() => validateProducedBatches(buf, buf.length - 1))).toBe(RecordErrorCode.MESSAGE_TOO_LARGE);
+  });
+
+  it('INVALID_RECORD for magic 1, no batch, two batches, non-zero base offset', async () => {
+    const buf = await batch();
+    const magic1 = Buffer.from(buf);
+    magic1[16] = 1;
+    expect(codeOf(() => validateProducedBatches(magic1, MAX))).toBe(RecordErrorCode.INVALID_RECORD);
+    expect(codeOf(() => validateProducedBatches(Buffer.alloc(0), MAX))).toBe(RecordErrorCode.INVALID_RECORD);
+    expect(codeOf(() => validateProducedBatches(Buffer.concat([buf, buf]), MAX))).toBe(RecordErrorCode.INVALID_RECORD);
+    const offset5 = await batch({baseOffset: 5n});
+    expect(codeOf(() => validateProducedBatches(offset5, MAX))).toBe(RecordErrorCode.INVALID_RECORD);
+  });
+
+  it('INVALID_RECORD for inconsistent counts, control batches and a missing sequence', async () => {
+    const gap = await encodeBatch({records: [{value: 'a'}, {value: 'b', offsetDelta: 5}]});
+    expect(codeOf(() => validateProducedBatches(gap, MAX))).toBe(RecordErrorCode.INVALID_RECORD);
+    const declared = await encodeBatch({records: [{value: 'a'}], lastOffsetDelta: 1});
+    expect(codeOf(() => validateProducedBatches(declared, MAX))).toBe(RecordErrorCode.INVALID_RECORD);
+    const empty = await encodeBatch({records: [], lastOffsetDelta: -1});
+    expect(codeOf(() => validateProducedBatches(empty, MAX))).toBe(RecordErrorCode.INVALID_RECORD);
+    const control = await batch({control: true});
+    expect(codeOf(() => validateProducedBatches(control, MAX))).toBe(RecordErrorCode.INVALID_RECORD);
+    const noSeq = await batch({producerId: 3n, producerEpoch: 0, baseSequence: -1});
+    expect(codeOf(() => validateProducedBatches(noSeq, MAX))).toBe(RecordErrorCode.INVALID_RECORD);
+  });
+
+  it('INVALID_RECORD when the uncompressed records do not match the declared count', async () => {
+    // Header says 2 records and lastOffsetDelta 1 but only one record is present; the CRC is valid.
+    const one = await encodeBatch({records: [{value: 'a'}], lastOffsetDelta: 1});
+    one.writeInt32BE(2, 57);
+    expect(codeOf(() => validateProducedBatches(resign(one), MAX))).toBe(RecordErrorCode.INVALID_RECORD);
+  });
+
+  it('INVALID_TIMESTAMP when a producer sets LogAppendTime, UNSUPPORTED_COMPRESSION_TYPE for codec 6', async () => {
+    const append = await batch({timestampType: 'append'});
+    expect(codeOf(() => validateProducedBatches(append, MAX))).toBe(RecordErrorCode.INVALID_TIMESTAMP);
+    const buf = await batch();
+    buf.writeInt16BE(6, 21);
+    expect(codeOf(() => validateProducedBatches(resign(buf), MAX))).toBe(RecordErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
+  });
+});
+
+describe('validateCompactedBatch', () => {
+  it('requires a key on every record, compressed or not', async () => {
+    for (const compression of [CompressionType.None, CompressionType.Snappy]) {
+      await expect(validateCompactedBatch(await encodeBatch({records: [{key: 'a', value: 'x'}], compression}))).resolves.toBeUndefined();
+      const keyless = await encodeBatch({records: [{key: 'a', value: 'x'}, {value: 'y'}], compression});
+      await expect(validateCompactedBatch(keyless)).rejects.toMatchObject({errorCode: RecordErrorCode.INVALID_RECORD});
+    }
+  });
+});

@@ -24,14 +24,21 @@ export function generate(inputDir: string): Map<string, string> {
   ]);
 }
 
+/** Generates into `outputDir` (created if missing); returns the file names written. */
+export function writeGenerated(inputDir: string, outputDir: string): string[] {
+  mkdirSync(outputDir, {recursive: true});
+  const files = generate(inputDir);
+  for (const [name, text] of files) writeFileSync(join(outputDir, name), text);
+  return [...files.keys()];
+}
+
 function main(argv: string[]): void {
   const [inputDir, outputDir] = argv;
   if (!inputDir || !outputDir) {
     process.stderr.write('usage: tsx src/protocol/codegen/main.ts <messages dir> <output dir>\n');
     process.exit(2);
   }
-  mkdirSync(outputDir, {recursive: true});
-  for (const [name, text] of generate(inputDir)) writeFileSync(join(outputDir, name), text);
+  writeGenerated(inputDir, outputDir);
   process.stdout.write(`generated ${outputDir}\n`);
 }
 

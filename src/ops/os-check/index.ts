@@ -79,8 +79,14 @@ export function exitCodeFor(checks: CheckResult[]): ExitCode {
   return 0;
 }
 
+/** Fixed key order, so the JSON reads the same way as the table (the JSON is the stable contract). */
+function ordered(c: CheckResult): CheckResult {
+  const {check, current, required, severity, passed, reason, fix, source, remedy} = c;
+  return remedy === undefined ? {check, current, required, severity, passed, reason, fix, source} : {check, current, required, severity, passed, reason, fix, source, remedy};
+}
+
 export function buildReport(facts: HostFacts, connections = DEFAULT_CONNECTIONS): OsCheckReport {
-  const checks = evaluateChecks(facts, connections);
+  const checks = evaluateChecks(facts, connections).map(ordered);
   return {
     dataDir: facts.dataDir.dataDir,
     dataDirExists: facts.dataDir.exists,

@@ -1,19 +1,14 @@
-/**
- * Errors raised while reading or validating record data.
- *
- * The numeric codes are Kafka's (org.apache.kafka.common.protocol.Errors). They are repeated here
- * only because src/protocol/error-codes.ts did not exist when this module was written; the values
- * are fixed by the Kafka protocol and cannot drift.
- */
+/** Errors raised while reading or validating record data. */
 import {KstreamError} from '../output/errors.js';
+import {ErrorCode} from '../protocol/error-codes.js';
 
+/** The Kafka error codes record validation answers with (taken from the one error-code table). */
 export const RecordErrorCode = {
-  CORRUPT_MESSAGE: 2,
-  MESSAGE_TOO_LARGE: 10,
-  INVALID_TIMESTAMP: 32,
-  UNSUPPORTED_FOR_MESSAGE_FORMAT: 43,
-  UNSUPPORTED_COMPRESSION_TYPE: 76,
-  INVALID_RECORD: 87,
+  CORRUPT_MESSAGE: ErrorCode.CORRUPT_MESSAGE,
+  MESSAGE_TOO_LARGE: ErrorCode.MESSAGE_TOO_LARGE,
+  INVALID_TIMESTAMP: ErrorCode.INVALID_TIMESTAMP,
+  UNSUPPORTED_COMPRESSION_TYPE: ErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
+  INVALID_RECORD: ErrorCode.INVALID_RECORD,
 } as const;
 
 /** Bytes that are not a well-formed record batch / message set (bad CRC, length, varint...). */

@@ -112,3 +112,10 @@ describe('validateCompactedBatch', () => {
     }
   });
 });
+
+describe('error codes', () => {
+  it('are Kafka\'s numbers', () => {
+    expect(RecordErrorCode).toEqual({CORRUPT_MESSAGE: 2, MESSAGE_TOO_LARGE: 10, INVALID_TIMESTAMP: 32,
+      UNSUPPORTED_COMPRESSION_TYPE: 76, INVALID_RECORD: 87});
+  });
+});

@@ -10,8 +10,7 @@ import type {PartitionLog} from '../storage/partition-log.js';
  * epoch is the latest one the log recorded (Kafka's, for an adopted data dir) or 0.
  */
 export function leaderEpochOf(log: PartitionLog): number {
-  const epoch = (log as unknown as {leaderEpoch?: unknown}).leaderEpoch;
-  return typeof epoch === 'number' && epoch >= 0 ? epoch : 0;
+  return Math.max(0, log.leaderEpoch);
 }
 
 /** NONE, or the error Kafka gives a client whose current leader epoch differs from ours. */

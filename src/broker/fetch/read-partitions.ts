@@ -56,7 +56,7 @@ export async function readPartitions(topics: TopicManager, targets: FetchTarget[
       continue;
     }
     const limit = Math.max(0, Math.min(target.maxBytes, remaining));
-    let records = EMPTY;
+    let records: Buffer = EMPTY;
     if (target.fetchOffset < highWatermark && (limit > 0 || minOne)) {
       try {
         records = await log.read(target.fetchOffset, limit, {minOneBatch: minOne, maxOffset: highWatermark});

@@ -1,0 +1,68 @@
+/**
+ * The partition's leader epochs and the offset each started at (Kafka's LeaderEpochFileCache),
+ * persisted to `leader-epoch-checkpoint` on every change. Used to answer OffsetForLeaderEpoch and
+ * kept consistent when the log is truncated at either end.
+ */
+import * as path from 'node:path';
+import {type EpochEntry, readEpochCheckpoint, writeEpochCheckpoint} from './checkpoints.js';
+import {LEADER_EPOCH_CHECKPOINT} from './filenames.js';
+import type {FileSystem} from './fs.js';
+
+export class LeaderEpochCache {
+  private constructor(private readonly fs: FileSystem, private readonly file: string, private entries: EpochEntry[]) {}
+
+  static async load(fs: FileSystem, dir: string): Promise<LeaderEpochCache> {
+    const file = path.join(dir, LEADER_EPOCH_CHECKPOINT);
+    return new LeaderEpochCache(fs, file, await readEpochCheckpoint(fs, file));
+  }
+
+  get latestEpoch(): number {
+    return this.entries.length === 0 ? -1 : this.entries[this.entries.length - 1].epoch;
+  }
+
+  list(): EpochEntry[] {
+    return this.entries.map((e) => ({...e}));
+  }
+
+  /** Record that `epoch` starts at `startOffset`; ignored unless the epoch is newer. */
+  async assign(epoch: number, startOffset: bigint): Promise<void> {
+    if (epoch < 0 || epoch <= this.latestEpoch) return;
+    this.entries.push({epoch, startOffset});
+    await this.persist();
+  }
+
+  /**
+   * Kafka's endOffsetFor: for `epoch`, the start offset of the next larger epoch (or the log end
+   * offset when it is the latest), with the largest known epoch <= the requested one.
+   */
+  endOffsetFor(epoch: number, logEndOffset: bigint): {leaderEpoch: number; endOffset: bigint} {
+    if (this.entries.length === 0 || epoch < this.entries[0].epoch) return {leaderEpoch: -1, endOffset: -1n};
+    if (epoch >= this.latestEpoch) return {leaderEpoch: this.latestEpoch, endOffset: logEndOffset};
+    let i = this.entries.length - 1;
+    while (this.entries[i].epoch > epoch) i--;
+    return {leaderEpoch: this.entries[i].epoch, endOffset: this.entries[i + 1].startOffset};
+  }
+
+  /** Drop epochs starting at or after `endOffset` (the log was truncated there). */
+  async truncateFromEnd(endOffset: bigint): Promise<void> {
+    const kept = this.entries.filter((e) => e.startOffset < endOffset);
+    if (kept.length === this.entries.length) return;
+    this.entries = kept;
+    await this.persist();
+  }
+
+  /** The log now starts at `startOffset`: drop older epochs, moving the last one up to it. */
+  async truncateFromStart(startOffset: bigint): Promise<void> {
+    let firstKept = 0;
+    while (firstKept + 1 < this.entries.length && this.entries[firstKept + 1].startOffset <= startOffset) firstKept++;
+    const first = this.entries[firstKept];
+    if (firstKept === 0 && (!first || first.startOffset >= startOffset)) return;
+    this.entries = this.entries.slice(firstKept);
+    if (this.entries[0].startOffset < startOffset) this.entries[0] = {epoch: this.entries[0].epoch, startOffset};
+    await this.persist();
+  }
+
+  private async persist(): Promise<void> {
+    await writeEpochCheckpoint(this.fs, this.file, this.entries);
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * All partition logs of one data directory (Kafka's LogManager): loads every `<topic>-<partition>`
+ * directory on open (recovering after an unclean shutdown from the recovery point checkpoint),
+ * creates and deletes logs, runs retention and compaction, and writes the broker-level
+ * checkpoints. A clean close leaves `.kafka_cleanshutdown`, so the next open scans nothing.
+ */
+import {randomUUID} from 'node:crypto';
+import * as path from 'node:path';
+import {type PartitionOffset, readOffsetCheckpoint, readPartitionMetadata, writeOffsetCheckpoint, writePartitionMetadata} from './checkpoints.js';
+import {cleanLog, readCleanerCheckpoint, writeCleanerCheckpoint} from './cleaner.js';
+import {StorageError} from './errors.js';
+import {
+  CLEAN_SHUTDOWN_FILE, LOG_START_OFFSET_CHECKPOINT, PARTITION_METADATA, RECOVERY_POINT_CHECKPOINT,
+  REPLICATION_OFFSET_CHECKPOINT, deleteDirName, isDeleteDirName, logDirName, parseLogDirName,
+} from './filenames.js';
+import {type FileSystem, NodeFileSystem} from './fs.js';
+import {DEFAULT_LOG_CONFIG, type LogConfig, resolveLogConfig} from './log-config.js';
+import {Mutex} from './mutex.js';
+import {PartitionLog, ZERO_TOPIC_ID} from './partition-log.js';
+import {applyRetention} from './retention.js';
+
+export interface LogManagerOptions {
+  dataDir: string;
+  defaultConfig?: Partial<LogConfig>;
+  fs?: FileSystem;
+  now?: () => number;
+  /** Per-topic overrides applied when existing logs are loaded. */
+  topicConfig?: (topic: string) => Partial<LogConfig> | undefined;
+}
+
+const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+const LOAD_CONCURRENCY = 8;
+
+export class LogManager {
+  private readonly logsByKey = new Map<string, PartitionLog>();
+  private readonly cleanerOffsets = new Map<string, bigint>();
+  private closed = false;
+  /** Checkpoint files share one `.tmp` name each, so their writes must not interleave. */
+  private readonly checkpointLock = new Mutex();
+
+  private constructor(
+    readonly dataDir: string,
+    readonly defaultConfig: LogConfig,
+    readonly fs: FileSystem,
+    private readonly now: () => number,
+    /** True when the previous run did not close cleanly. */
+    readonly hadUncleanShutdown: boolean,
+  ) {}
+
+  static async open(options: LogManagerOptions): Promise<LogManager> {
+    const fs = options.fs ?? new NodeFileSystem();
+    const now = options.now ?? Date.now;
+    const defaults = resolveLogConfig(DEFAULT_LOG_CONFIG, options.defaultConfig);
+    await fs.mkdir(options.dataDir);
+    const marker = path.join(options.dataDir, CLEAN_SHUTDOWN_FILE);
+    const hadCleanShutdown = await fs.exists(marker);
+    const manager = new LogManager(options.dataDir, defaults, fs, now, !hadCleanShutdown);
+    const recoveryPoints = toMap(await readOffsetCheckpoint(fs, path.join(options.dataDir, RECOVERY_POINT_CHECKPOINT)));
+    const startOffsets = toMap(await readOffsetCheckpoint(fs, path.join(options.dataDir, LOG_START_OFFSET_CHECKPOINT)));
+    for (const [k, v] of toMap(await readCleanerCheckpoint(fs, options.dataDir))) manager.cleanerOffsets.set(k, v);
+
+    const dirs: Array<{name: string; topic: string; partition: number}> = [];
+    for (const entry of await fs.readdir(options.dataDir)) {
+      if (!entry.isDirectory) continue;
+      if (isDeleteDirName(entry.name)) {
+        await fs.rmrf(path.join(options.dataDir, entry.name));
+        continue;
+      }
+      const parsed = parseLogDirName(entry.name);
+      if (parsed) dirs.push({name: entry.name, ...parsed});
+    }
+    try {
+      await runLimited(dirs, LOAD_CONCURRENCY, async (d) => {
+        const dir = path.join(options.dataDir, d.name);
+        const meta = await readPartitionMetadata(fs, path.join(dir, PARTITION_METADATA));
+        const log = await PartitionLog.open({
+          fs, dir, topic: d.topic, partition: d.partition, topicId: meta?.topicId ?? ZERO_TOPIC_ID,
+          config: resolveLogConfig(defaults, options.topicConfig?.(d.topic)), now,
+          recoveryPoint: recoveryPoints.get(key(d.topic, d.partition)),
+          logStartOffset: startOffsets.get(key(d.topic, d.partition)),
+          hadCleanShutdown,
+          onLogStartOffsetChange: () => manager.writeLogStartOffsets(),
+        });
+        manager.logsByKey.set(key(d.topic, d.partition), log);
+      });
+    } catch (err) {
+      await Promise.all([...manager.logsByKey.values()].map((l) => l.close().catch(() => {})));
+      throw err instanceof StorageError ? err : new StorageError(`cannot load logs from ${options.dataDir}: ${(err as Error).message}`, 56, err);
+    }
+    // From here on a crash is unclean again (Kafka deletes the marker once the logs are loaded).
+    if (hadCleanShutdown) await fs.unlink(marker);
+    await manager.checkpoint();
+    return manager;
+  }
+
+  logs(): PartitionLog[] {
+    return [...this.logsByKey.values()];
+  }
+
+  getLog(topic: string, partition: number): PartitionLog | undefined {
+    return this.logsByKey.get(key(topic, partition));
+  }
+
+  /** Create `<topic>-<partition>` with partition.metadata; returns the existing log if there is one. */
+  async createLog(topic: string, partition: number, topicId: string, config?: Partial<LogConfig>): Promise<PartitionLog> {
+    this.checkOpen();
+    const existing = this.getLog(topic, partition);
+    if (existing) return existing;
+    if (!parseLogDirName(logDirName(topic, partition)) || topic.length === 0) {
+      throw new StorageError(`invalid topic name or partition: "${topic}" ${partition}`, 17);
+    }
+    const dir = path.join(this.dataDir, logDirName(topic, partition));
+    await this.fs.mkdir(dir);
+    await writePartitionMetadata(this.fs, path.join(dir, PARTITION_METADATA), topicId);
+    const log = await PartitionLog.open({
+      fs: this.fs, dir, topic, partition, topicId, config: resolveLogConfig(this.defaultConfig, config), now: this.now,
+      hadCleanShutdown: true, onLogStartOffsetChange: () => this.writeLogStartOffsets(),
+    });
+    this.logsByKey.set(key(topic, partition), log);
+    return log;
+  }
+
+  /** Kafka renames the directory to `<topic>-<partition>.<uuid>-delete`, then removes it. */
+  async deleteLog(topic: string, partition: number): Promise<void> {
+    const log = this.getLog(topic, partition);
+    if (!log) return;
+    this.logsByKey.delete(key(topic, partition));
+    this.cleanerOffsets.delete(key(topic, partition));
+    await log.close();
+    const renamed = path.join(this.dataDir, deleteDirName(topic, partition, randomUUID().replace(/-/g, '')));
+    await this.fs.rename(log.dir, renamed);
+    await this.fs.rmrf(renamed);
+    await this.checkpoint();
+  }
+
+  /** retention.ms / retention.bytes / log start offset, for every log with cleanup.policy delete. */
+  async runRetention(): Promise<void> {
+    this.checkOpen();
+    for (const log of this.logs()) await applyRetention(log, this.now());
+  }
+
+  /** Compact every log with cleanup.policy compact that is dirty enough; writes cleaner-offset-checkpoint. */
+  async runCleaner(): Promise<void> {
+    this.checkOpen();
+    let changed = false;
+    for (const log of this.logs()) {
+      if (!log.config.cleanupPolicy.includes('compact')) continue;
+      const k = key(log.topic, log.partition);
+      const result = await cleanLog(log, this.cleanerOffsets.get(k) ?? log.logStartOffset, this.now());
+      if (result) {
+        this.cleanerOffsets.set(k, result.firstDirtyOffset);
+        changed = true;
+      }
+    }
+    if (changed) {
+      const entries = this.entries((log) => this.cleanerOffsets.get(key(log.topic, log.partition)));
+      await this.checkpointLock.run(() => writeCleanerCheckpoint(this.fs, this.dataDir, entries));
+    }
+  }
+
+  /** Write recovery-point, log-start-offset and replication-offset checkpoints. */
+  async checkpoint(): Promise<void> {
+    await this.checkpointLock.run(async () => {
+      await writeOffsetCheckpoint(this.fs, path.join(this.dataDir, RECOVERY_POINT_CHECKPOINT), this.entries((l) => l.recoveryPoint));
+      await writeOffsetCheckpoint(this.fs, path.join(this.dataDir, REPLICATION_OFFSET_CHECKPOINT), this.entries((l) => l.highWatermark));
+    });
+    await this.writeLogStartOffsets();
+  }
+
+  /** Flush every log, checkpoint, close files and leave the clean shutdown marker. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    const logs = this.logs();
+    await runLimited(logs, LOAD_CONCURRENCY, (l) => l.flush().catch(() => {}));
+    await this.checkpoint();
+    await runLimited(logs, LOAD_CONCURRENCY, (l) => l.close());
+    this.closed = true;
+    await this.fs.writeFileAtomic(path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), Buffer.alloc(0));
+  }
+
+  /** Only logs whose start offset is above their first segment's base are listed, as in Kafka. */
+  private async writeLogStartOffsets(): Promise<void> {
+    await this.checkpointLock.run(async () => {
+      const entries = this.entries((l) => (l.logStartOffset > l.segments[0].baseOffset ? l.logStartOffset : undefined));
+      await writeOffsetCheckpoint(this.fs, path.join(this.dataDir, LOG_START_OFFSET_CHECKPOINT), entries);
+    });
+  }
+
+  private entries(value: (log: PartitionLog) => bigint | undefined): PartitionOffset[] {
+    const out: PartitionOffset[] = [];
+    for (const log of this.logs()) {
+      const offset = value(log);
+      if (offset !== undefined) out.push({topic: log.topic, partition: log.partition, offset});
+    }
+    return out;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new StorageError(`the log manager of ${this.dataDir} is closed`);
+  }
+}
+
+function toMap(entries: PartitionOffset[]): Map<string, bigint> {
+  return new Map(entries.map((e) => [key(e.topic, e.partition), e.offset]));
+}
+
+async function runLimited<T>(items: T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      try {
+        await work(item);
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+  };
+  await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker));
+  if (errors.length > 0) throw errors[0];
+}

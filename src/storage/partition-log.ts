@@ -1,0 +1,542 @@
+/**
+ * One partition's log (Kafka's UnifiedLog + LocalLog for a single node): ordered segments, the
+ * active one taking appends; offsets assigned under a mutex; durability by the flush policy with
+ * group commit (every waiting append shares the next fsync); reads located via the offset index.
+ */
+import * as path from 'node:path';
+import {
+  BATCH_HEADER_SIZE, LOG_OVERHEAD, OFFSET_LAST_OFFSET_DELTA, OFFSET_MAGIC,
+  OFFSET_MAX_TIMESTAMP, OFFSET_RECORD_COUNT, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch,
+} from '../records/batch-header.js';
+import {writePartitionMetadata} from './checkpoints.js';
+import {CorruptBatchError, OffsetOutOfRangeError, RecordBatchTooLargeError, StorageError} from './errors.js';
+import {DELETED_SUFFIX, PARTITION_METADATA} from './filenames.js';
+import type {FileSystem} from './fs.js';
+import {LeaderEpochCache} from './leader-epoch-cache.js';
+import {type LogConfig, NEVER_MS, resolveLogConfig} from './log-config.js';
+import {Mutex} from './mutex.js';
+import {loadSegments} from './recovery.js';
+import {type AppendedBatch, LogSegment, type SegmentOptions} from './segment.js';
+
+export const ZERO_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
+
+export interface AppendResult {
+  baseOffset: bigint;
+  lastOffset: bigint;
+  /** -1n unless the topic uses LogAppendTime. */
+  logAppendTime: bigint;
+  logStartOffset: bigint;
+}
+
+export interface PartitionLogOpenOptions {
+  fs: FileSystem;
+  dir: string;
+  topic: string;
+  partition: number;
+  topicId: string;
+  config: LogConfig;
+  now: () => number;
+  recoveryPoint?: bigint;
+  logStartOffset?: bigint;
+  hadCleanShutdown: boolean;
+  /** Called after the log start offset moved (the manager persists log-start-offset-checkpoint). */
+  onLogStartOffsetChange?: () => Promise<void>;
+}
+
+interface FlushWaiter {
+  endOffset: bigint;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+export class PartitionLog {
+  readonly topic: string;
+  readonly partition: number;
+  readonly dir: string;
+  config: LogConfig;
+  /** Segments in offset order; the last one is active. @internal for retention and the cleaner */
+  segments: LogSegment[];
+  /** How many segments the last open scanned batch by batch. */
+  readonly recoveredSegments: number;
+  private _topicId: string;
+  private _logStartOffset: bigint;
+  private _logEndOffset: bigint;
+  /** Everything below this offset is fsynced (recovery-point-offset-checkpoint). */
+  private _recoveryPoint: bigint;
+  private readonly lock = new Mutex();
+  private readonly dirty = new Set<LogSegment>();
+  private readonly rolled = new Set<LogSegment>();
+  private waiters: FlushWaiter[] = [];
+  private flushRunning = false;
+  private unflushedMessages = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly pendingDeletes = new Map<LogSegment, {timer: NodeJS.Timeout | undefined; deleteFiles: boolean}>();
+  private offline: StorageError | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly fs: FileSystem,
+    opts: PartitionLogOpenOptions,
+    segments: LogSegment[],
+    logEndOffset: bigint,
+    recoveredSegments: number,
+    readonly epochCache: LeaderEpochCache,
+    private readonly now: () => number,
+    private readonly onLogStartOffsetChange: (() => Promise<void>) | undefined,
+  ) {
+    this.topic = opts.topic;
+    this.partition = opts.partition;
+    this.dir = opts.dir;
+    this._topicId = opts.topicId;
+    this.config = opts.config;
+    this.segments = segments;
+    this._logEndOffset = logEndOffset;
+    this.recoveredSegments = recoveredSegments;
+    const first = segments[0].baseOffset;
+    const start = opts.logStartOffset !== undefined && opts.logStartOffset > first ? opts.logStartOffset : first;
+    this._logStartOffset = start < logEndOffset ? start : logEndOffset;
+    this._recoveryPoint = logEndOffset;
+  }
+
+  /** Open (creating the directory if needed) and recover the partition directory `dir`. */
+  static async open(opts: PartitionLogOpenOptions): Promise<PartitionLog> {
+    await opts.fs.mkdir(opts.dir);
+    const loaded = await loadSegments(opts.fs, opts.dir, {
+      segmentOptions: segmentOptionsOf(opts.config),
+      recoveryPoint: opts.recoveryPoint,
+      hadCleanShutdown: opts.hadCleanShutdown,
+      logStartOffset: opts.logStartOffset ?? 0n,
+      now: opts.now(),
+    });
+    const epochCache = await LeaderEpochCache.load(opts.fs, opts.dir);
+    const log = new PartitionLog(opts.fs, opts, loaded.segments, loaded.logEndOffset, loaded.recoveredSegments, epochCache, opts.now, opts.onLogStartOffsetChange);
+    await epochCache.truncateFromEnd(log._logEndOffset);
+    await epochCache.truncateFromStart(log._logStartOffset);
+    return log;
+  }
+
+  /** @internal for the cleaner */
+  get fileSystem(): FileSystem {
+    return this.fs;
+  }
+
+  get topicId(): string {
+    return this._topicId;
+  }
+
+  /** Give a partition Kafka left without partition.metadata its topic id (writes the file). */
+  async assignTopicId(topicId: string): Promise<void> {
+    await writePartitionMetadata(this.fs, path.join(this.dir, PARTITION_METADATA), topicId);
+    this._topicId = topicId;
+  }
+
+  get logStartOffset(): bigint {
+    return this._logStartOffset;
+  }
+
+  get logEndOffset(): bigint {
+    return this._logEndOffset;
+  }
+
+  /** A single node is the whole ISR: everything appended is replicated. */
+  get highWatermark(): bigint {
+    return this._logEndOffset;
+  }
+
+  get recoveryPoint(): bigint {
+    return this._recoveryPoint;
+  }
+
+  get sizeInBytes(): number {
+    return this.segments.reduce((sum, s) => sum + s.size, 0);
+  }
+
+  /** The latest leader epoch appended with (-1 before the first append). */
+  get leaderEpoch(): number {
+    return this.epochCache.latestEpoch;
+  }
+
+  get activeSegment(): LogSegment {
+    return this.segments[this.segments.length - 1];
+  }
+
+  get topicPartition(): string {
+    return `${this.topic}-${this.partition}`;
+  }
+
+  /**
+   * Append already-validated v2 batches: assign offsets (and the leader epoch, and LogAppendTime
+   * when configured) in place, roll if needed, write, then wait for the fsync if the flush policy
+   * says so. A failed write or fsync rejects and leaves the log as it was before this append.
+   */
+  async append(batches: Buffer, options: {leaderEpoch: number}): Promise<AppendResult> {
+    const parsed = parseBatches(batches);
+    if (batches.length > this.config.segmentBytes) {
+      throw new RecordBatchTooLargeError(`a batch of ${batches.length} bytes exceeds segment.bytes ${this.config.segmentBytes} of ${this.topicPartition}`);
+    }
+    const {result, durable} = await this.lock.run(async () => {
+      this.checkWritable();
+      const appendTime = this.config.messageTimestampType === 'LogAppendTime' ? BigInt(this.now()) : -1n;
+      let next = this._logEndOffset;
+      let maxTimestamp = -1n;
+      const appended: AppendedBatch[] = [];
+      let records = 0;
+      for (const b of parsed) {
+        setBaseOffset(batches, b.position, next);
+        setPartitionLeaderEpoch(batches, b.position, options.leaderEpoch);
+        if (appendTime >= 0n) setLogAppendTime(batches, b.position, appendTime);
+        const ts = batches.readBigInt64BE(b.position + OFFSET_MAX_TIMESTAMP);
+        const lastOffset = next + BigInt(b.lastOffsetDelta);
+        appended.push({position: b.position, size: b.size, lastOffset, maxTimestamp: ts});
+        if (ts > maxTimestamp) maxTimestamp = ts;
+        records += b.recordCount;
+        next = lastOffset + 1n;
+      }
+      const baseOffset = this._logEndOffset;
+      try {
+        await this.maybeRoll(batches.length, maxTimestamp, next - 1n);
+        await this.activeSegment.append(batches, appended);
+      } catch (err) {
+        throw this.ioError('append to', err);
+      }
+      this.dirty.add(this.activeSegment);
+      this._logEndOffset = next;
+      if (options.leaderEpoch > this.epochCache.latestEpoch) await this.epochCache.assign(options.leaderEpoch, baseOffset);
+      this.unflushedMessages += records;
+      const durable = this.unflushedMessages >= this.config.flushMessages ? this.waitForFlush(next) : undefined;
+      if (!durable) this.scheduleFlushTimer();
+      const result: AppendResult = {baseOffset, lastOffset: next - 1n, logAppendTime: appendTime, logStartOffset: this._logStartOffset};
+      return {result, durable};
+    });
+    if (durable) await durable;
+    return result;
+  }
+
+  /**
+   * Whole batches from the one holding `fetchOffset` (found via the offset index), up to
+   * `maxBytes` but at least one batch when `minOneBatch`. Empty at the log end offset.
+   */
+  async read(fetchOffset: bigint, maxBytes: number, options: {minOneBatch?: boolean; maxOffset?: bigint} = {}): Promise<Buffer> {
+    this.checkReadable();
+    if (fetchOffset < this._logStartOffset || fetchOffset > this._logEndOffset) {
+      throw new OffsetOutOfRangeError(this.topicPartition, fetchOffset, this._logStartOffset, this._logEndOffset);
+    }
+    if (fetchOffset === this._logEndOffset) return Buffer.alloc(0);
+    const segments = this.segments;
+    for (let i = this.segmentIndexFor(fetchOffset); i < segments.length; i++) {
+      const data = await segments[i].read(fetchOffset, maxBytes, {minOneBatch: options.minOneBatch ?? false, maxOffset: options.maxOffset});
+      if (data !== undefined) return data;
+    }
+    return Buffer.alloc(0);
+  }
+
+  /** First offset whose record timestamp >= `timestampMs`, via the time index; null if none. */
+  async offsetForTimestamp(timestampMs: bigint): Promise<{offset: bigint; timestamp: bigint} | null> {
+    this.checkReadable();
+    for (const segment of this.segments) {
+      if (segment.size === 0) continue;
+      const {timestamp} = await segment.largestTimestamp();
+      if (timestamp < timestampMs) continue;
+      const found = await segment.findOffsetByTimestamp(timestampMs, this._logStartOffset);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  /** The record with the largest timestamp (Kafka's MAX_TIMESTAMP list offsets), null if none. */
+  async maxTimestamp(): Promise<{offset: bigint; timestamp: bigint} | null> {
+    this.checkReadable();
+    let best: LogSegment | undefined;
+    let bestTs = -1n;
+    for (const segment of this.segments) {
+      if (segment.size === 0) continue;
+      const {timestamp} = await segment.largestTimestamp();
+      if (timestamp > bestTs) [best, bestTs] = [segment, timestamp];
+    }
+    if (!best) return null;
+    return (await best.findOffsetByTimestamp(bestTs, this._logStartOffset)) ?? null;
+  }
+
+  /** DeleteRecords: move the log start offset up to `offset` (-1 = high watermark); returns it. */
+  async deleteRecordsBefore(offset: bigint): Promise<bigint> {
+    const target = offset === -1n ? this.highWatermark : offset;
+    if (target < 0n || target > this.highWatermark) {
+      throw new OffsetOutOfRangeError(this.topicPartition, offset, this._logStartOffset, this.highWatermark);
+    }
+    await this.lock.run(async () => {
+      this.checkWritable();
+      if (target <= this._logStartOffset) return;
+      await this.setLogStartOffset(target);
+      await this.deleteSegmentsWhile(async (_s, next) => next !== undefined && next.baseOffset <= this._logStartOffset);
+    });
+    return this._logStartOffset;
+  }
+
+  updateConfig(config: Partial<LogConfig>): void {
+    this.config = resolveLogConfig(this.config, config);
+    for (const s of this.segments) s.updateOptions(segmentOptionsOf(this.config));
+  }
+
+  /** fsync everything appended so far. */
+  async flush(): Promise<void> {
+    this.checkReadable();
+    await this.waitForFlush(this._logEndOffset);
+  }
+
+  /** Offset of the end of `epoch` (OffsetForLeaderEpoch). */
+  endOffsetForEpoch(epoch: number): {leaderEpoch: number; endOffset: bigint} {
+    return this.epochCache.endOffsetFor(epoch, this._logEndOffset);
+  }
+
+  /**
+   * Delete the oldest closed segments while `predicate` holds (never the active one), advancing
+   * the log start offset. Returns how many were deleted. @internal for retention
+   */
+  deleteOldSegments(predicate: (segment: LogSegment, next: LogSegment | undefined) => Promise<boolean>): Promise<number> {
+    return this.lock.run(async () => {
+      this.checkWritable();
+      return this.deleteSegmentsWhile(predicate);
+    });
+  }
+
+  /** Run `work` with appends held off (the cleaner swaps segments under it). @internal */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return this.lock.run(async () => {
+      this.checkWritable();
+      return work();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (!this.offline) await this.flush().catch(() => {});
+    await this.lock.run(async () => {
+      this.closed = true;
+      if (this.flushTimer) clearTimeout(this.flushTimer);
+      for (const s of this.segments) await s.close().catch(() => {});
+      for (const [segment, {timer}] of this.pendingDeletes) {
+        if (timer) clearTimeout(timer);
+        await this.removeDeletedSegment(segment);
+      }
+    });
+  }
+
+  /** Close and remove the whole partition directory (topic deletion). */
+  async destroy(): Promise<void> {
+    await this.lock.run(async () => {
+      this.closed = true;
+      this.offline ??= new StorageError(`${this.topicPartition} was deleted`, 3);
+      if (this.flushTimer) clearTimeout(this.flushTimer);
+      for (const s of this.segments) await s.close().catch(() => {});
+      for (const [segment, {timer}] of this.pendingDeletes) {
+        if (timer) clearTimeout(timer);
+        await segment.close().catch(() => {});
+      }
+      this.pendingDeletes.clear();
+      for (const w of this.waiters.splice(0)) w.reject(this.offline);
+      await this.fs.rmrf(this.dir);
+    });
+  }
+
+  private segmentIndexFor(offset: bigint): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.segments[mid].baseOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private async maybeRoll(messagesSize: number, maxTimestamp: bigint, maxOffset: bigint): Promise<void> {
+    const active = this.activeSegment;
+    const roll = await active.shouldRoll({
+      messagesSize, maxTimestamp, maxOffset, now: this.now(), segmentBytes: this.config.segmentBytes, segmentMs: this.config.segmentMs,
+    });
+    if (!roll) return;
+    await active.onBecomeInactive();
+    this.rolled.add(active);
+    this.dirty.add(active);
+    this.segments.push(await LogSegment.create(this.fs, this.dir, this._logEndOffset, segmentOptionsOf(this.config), this.now()));
+  }
+
+  private async setLogStartOffset(offset: bigint): Promise<void> {
+    this._logStartOffset = offset;
+    await this.epochCache.truncateFromStart(offset);
+    if (this.onLogStartOffsetChange) await this.onLogStartOffsetChange();
+  }
+
+  private async deleteSegmentsWhile(predicate: (segment: LogSegment, next: LogSegment | undefined) => Promise<boolean>): Promise<number> {
+    let count = 0;
+    while (this.segments.length > 1 && (await predicate(this.segments[0], this.segments[1]))) {
+      const segment = this.segments.shift()!;
+      count++;
+      this.dirty.delete(segment);
+      this.rolled.delete(segment);
+      await segment.renameFiles('', DELETED_SUFFIX);
+      this.scheduleRemoval(segment);
+    }
+    if (count > 0 && this.segments[0].baseOffset > this._logStartOffset) await this.setLogStartOffset(this.segments[0].baseOffset);
+    return count;
+  }
+
+  /**
+   * Replace a closed segment by its compacted rewrite (same base offset, files already swapped
+   * on disk). Caller holds `exclusive`. @internal for the cleaner
+   */
+  swapSegment(old: LogSegment, fresh: LogSegment): void {
+    const i = this.segments.indexOf(old);
+    if (i < 0 || i === this.segments.length - 1) throw new Error(`segment ${old.baseOffset} of ${this.topicPartition} is not a closed segment`);
+    this.segments[i] = fresh;
+    this.dirty.delete(old);
+    this.rolled.delete(old);
+    this.scheduleRemoval(old, false);
+  }
+
+  /**
+   * Deleted files are renamed `.deleted` at once and removed after file.delete.delay.ms; until
+   * then the old handles stay open so reads in flight finish.
+   */
+  private scheduleRemoval(segment: LogSegment, deleteFiles = true): void {
+    const delay = this.config.fileDeleteDelayMs;
+    const timer = delay > 0 ? setTimeout(() => void this.removeDeletedSegment(segment), Math.min(delay, 2 ** 31 - 1)) : undefined;
+    timer?.unref();
+    this.pendingDeletes.set(segment, {timer, deleteFiles});
+    if (!timer) void this.removeDeletedSegment(segment);
+  }
+
+  private async removeDeletedSegment(segment: LogSegment): Promise<void> {
+    const pending = this.pendingDeletes.get(segment);
+    if (!pending) return;
+    this.pendingDeletes.delete(segment);
+    await segment.close().catch(() => {});
+    if (pending.deleteFiles) await segment.deleteFiles(DELETED_SUFFIX).catch(() => {});
+  }
+
+  private waitForFlush(endOffset: bigint): Promise<void> {
+    if (this.offline) return Promise.reject(this.offline);
+    const promise = new Promise<void>((resolve, reject) => this.waiters.push({endOffset, resolve, reject}));
+    if (!this.flushRunning) {
+      this.flushRunning = true;
+      void this.flushLoop();
+    }
+    return promise;
+  }
+
+  private scheduleFlushTimer(): void {
+    if (this.flushTimer || this.config.flushMs >= NEVER_MS) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.waitForFlush(this._logEndOffset).catch(() => {});
+    }, Math.min(this.config.flushMs, 2 ** 31 - 1));
+    this.flushTimer.unref();
+  }
+
+  /** Group commit: each round fsyncs what was written before it began and releases those waiters. */
+  private async flushLoop(): Promise<void> {
+    while (this.waiters.length > 0) {
+      const target = this._logEndOffset;
+      const messages = this.unflushedMessages;
+      const segments = [...this.dirty];
+      const rolled = new Set(this.rolled);
+      this.dirty.clear();
+      this.rolled.clear();
+      try {
+        for (const s of segments) await s.flush(rolled.has(s));
+        if (target > this._recoveryPoint) this._recoveryPoint = target;
+        this.unflushedMessages = Math.max(0, this.unflushedMessages - messages);
+        const done = this.waiters.filter((w) => w.endOffset <= target);
+        this.waiters = this.waiters.filter((w) => w.endOffset > target);
+        for (const w of done) w.resolve();
+      } catch (err) {
+        await this.rollBackUnflushed(err);
+      }
+    }
+    this.flushRunning = false;
+  }
+
+  /**
+   * An fsync failed: what was written since the last good fsync may or may not be on disk, so it
+   * is cut off (no waiter was acknowledged) and every waiter fails. If even that fails, the log
+   * goes offline until reopened (recovery then repairs it).
+   */
+  private async rollBackUnflushed(cause: unknown): Promise<void> {
+    await this.lock.run(async () => {
+      const failed = this.waiters;
+      this.waiters = [];
+      const error = this.ioError('fsync', cause, ` (appends after offset ${this._recoveryPoint} were not acknowledged and are rolled back)`);
+      try {
+        await this.truncateTo(this._recoveryPoint);
+        for (const s of this.segments) if (s.baseOffset >= this.segments[this.segmentIndexFor(this._recoveryPoint)].baseOffset) await s.flush(true);
+      } catch (err) {
+        this.offline = this.ioError('roll back', err, '; the partition is offline until the broker restarts');
+      }
+      this.unflushedMessages = 0;
+      for (const w of failed) w.reject(error);
+    });
+  }
+
+  /** Remove everything at or after `offset`. Runs under the lock. */
+  private async truncateTo(offset: bigint): Promise<void> {
+    if (offset >= this._logEndOffset) return;
+    while (this.segments.length > 1 && this.activeSegment.baseOffset >= offset) {
+      const dropped = this.segments.pop()!;
+      this.dirty.delete(dropped);
+      this.rolled.delete(dropped);
+      await dropped.close();
+      await dropped.deleteFiles('');
+    }
+    const active = this.activeSegment;
+    if (!active.isActive) await active.activate();
+    await active.truncateTo(offset);
+    this._logEndOffset = offset > active.baseOffset ? offset : active.baseOffset;
+    this.dirty.add(active);
+    await this.epochCache.truncateFromEnd(this._logEndOffset);
+  }
+
+  private checkReadable(): void {
+    if (this.offline) throw this.offline;
+    if (this.closed) throw new StorageError(`${this.topicPartition} is closed`);
+  }
+
+  private checkWritable(): void {
+    this.checkReadable();
+  }
+
+  private ioError(what: string, cause: unknown, suffix = ''): StorageError {
+    if (cause instanceof StorageError) return cause;
+    const msg = cause instanceof Error ? cause.message : String(cause);
+    return new StorageError(`cannot ${what} ${this.topicPartition} in ${this.dir}: ${msg}${suffix}`, 56, cause);
+  }
+}
+
+export function segmentOptionsOf(config: LogConfig): SegmentOptions {
+  return {maxIndexSize: config.segmentIndexBytes, indexIntervalBytes: config.indexIntervalBytes};
+}
+
+interface ParsedBatch {
+  position: number;
+  size: number;
+  lastOffsetDelta: number;
+  recordCount: number;
+}
+
+/** Shallow split of the produce buffer; validation proper happened in src/records/validate.ts. */
+function parseBatches(buf: Buffer): ParsedBatch[] {
+  const out: ParsedBatch[] = [];
+  let pos = 0;
+  while (pos < buf.length) {
+    if (buf.length - pos < BATCH_HEADER_SIZE) throw new CorruptBatchError(`truncated record batch at byte ${pos} of the append`);
+    const size = buf.readInt32BE(pos + 8) + LOG_OVERHEAD;
+    const magic = buf.readInt8(pos + OFFSET_MAGIC);
+    if (magic !== 2) throw new CorruptBatchError(`record batch at byte ${pos} has magic ${magic}; only v2 batches are appended`);
+    if (size < BATCH_HEADER_SIZE || pos + size > buf.length) throw new CorruptBatchError(`record batch at byte ${pos} declares ${size} bytes, ${buf.length - pos} present`);
+    const lastOffsetDelta = buf.readInt32BE(pos + OFFSET_LAST_OFFSET_DELTA);
+    if (lastOffsetDelta < 0) throw new CorruptBatchError(`record batch at byte ${pos} has a negative last offset delta`);
+    out.push({position: pos, size, lastOffsetDelta, recordCount: buf.readInt32BE(pos + OFFSET_RECORD_COUNT)});
+    pos += size;
+  }
+  if (out.length === 0) throw new CorruptBatchError('nothing to append: no record batch');
+  return out;
+}

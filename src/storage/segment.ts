@@ -1,0 +1,453 @@
+/**
+ * One log segment: `<base>.log` plus its `.index` and `.timeindex` (Kafka's LogSegment).
+ * The log file is append-only; `size` counts only bytes whose write completed, so readers never
+ * see a half-written batch. Indexes of closed segments are loaded lazily on first use (Kafka's
+ * LazyIndex), and rebuilt from the log when missing or corrupt.
+ */
+import * as path from 'node:path';
+import {isBatchCrcValid} from '../records/batch-header.js';
+import {decodeBatch} from '../records/batch.js';
+import {type ScannedBatch, scanBatches} from './batch-scanner.js';
+import {segmentFileName} from './filenames.js';
+import type {FileHandle, FileSystem} from './fs.js';
+import {CorruptIndexError} from './index-file.js';
+import {OffsetIndex} from './offset-index.js';
+import {TimeIndex} from './time-index.js';
+
+export interface SegmentOptions {
+  maxIndexSize: number;
+  indexIntervalBytes: number;
+}
+
+/** Facts about one batch being appended, its position relative to the appended buffer. */
+export interface AppendedBatch {
+  position: number;
+  size: number;
+  lastOffset: bigint;
+  maxTimestamp: bigint;
+}
+
+interface Indexes {
+  offset: OffsetIndex;
+  time: TimeIndex;
+}
+
+const LOOKUP_SCAN_CHUNK = 16 * 1024;
+
+export class LogSegment {
+  private indexes: Indexes | undefined;
+  private loading: Promise<Indexes> | undefined;
+  private bytesSinceLastIndexEntry = 0;
+  /** undefined until known (from the time index or a scan). */
+  private maxTimestamp: bigint | undefined;
+  private offsetOfMaxTimestamp: bigint;
+  private rollingBasedTimestamp: bigint | undefined;
+  private active = false;
+
+  private constructor(
+    private readonly fs: FileSystem,
+    readonly dir: string,
+    readonly baseOffset: bigint,
+    private log: FileHandle,
+    private committedSize: number,
+    private options: SegmentOptions,
+    /** When the segment was created (ms), for segment.ms rolls of batches without timestamps. */
+    readonly created: number,
+  ) {
+    this.offsetOfMaxTimestamp = baseOffset;
+  }
+
+  static async create(fs: FileSystem, dir: string, baseOffset: bigint, options: SegmentOptions, nowMs: number): Promise<LogSegment> {
+    const log = await fs.open(path.join(dir, segmentFileName(baseOffset, 'log')), {create: true});
+    await log.truncate(0);
+    const segment = new LogSegment(fs, dir, baseOffset, log, 0, options, nowMs);
+    segment.indexes = await segment.openIndexes(true);
+    await segment.indexes.offset.reset(options.maxIndexSize);
+    await segment.indexes.time.reset(options.maxIndexSize);
+    segment.maxTimestamp = -1n;
+    segment.active = true;
+    return segment;
+  }
+
+  /** Open an existing segment; its indexes load on first use. */
+  static async open(fs: FileSystem, dir: string, baseOffset: bigint, options: SegmentOptions): Promise<LogSegment> {
+    const file = path.join(dir, segmentFileName(baseOffset, 'log'));
+    const log = await fs.open(file);
+    const [size, stat] = [await log.size(), await fs.stat(file)];
+    return new LogSegment(fs, dir, baseOffset, log, size, options, stat.mtimeMs);
+  }
+
+  get size(): number {
+    return this.committedSize;
+  }
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  filePath(kind: 'log' | 'index' | 'timeindex', suffix = ''): string {
+    return path.join(this.dir, segmentFileName(this.baseOffset, kind, suffix));
+  }
+
+  updateOptions(options: SegmentOptions): void {
+    this.options = options;
+  }
+
+  /** The indexes, loading (and if needed rebuilding) them on first use. */
+  async loadIndexes(): Promise<Indexes> {
+    if (this.indexes) return this.indexes;
+    this.loading ??= this.loadOrRebuild().finally(() => (this.loading = undefined));
+    this.indexes = await this.loading;
+    return this.indexes;
+  }
+
+  private async loadOrRebuild(): Promise<Indexes> {
+    try {
+      const idx = await this.openIndexes(false);
+      if (await this.indexesConsistent(idx)) {
+        this.initFromIndexes(idx);
+        return idx;
+      }
+      await Promise.all([idx.offset.close(), idx.time.close()]);
+    } catch (err) {
+      if (!(err instanceof CorruptIndexError)) throw err;
+    }
+    // Missing, corrupt or pointing past the log: rebuild both from the log, as Kafka does.
+    await Promise.all([this.fs.unlink(this.filePath('index')).catch(() => {}), this.fs.unlink(this.filePath('timeindex')).catch(() => {})]);
+    const idx = await this.openIndexes(true);
+    this.indexes = idx;
+    await this.rebuild(idx, false);
+    return idx;
+  }
+
+  private async openIndexes(create: boolean): Promise<Indexes> {
+    const indexFile = this.filePath('index');
+    const timeFile = this.filePath('timeindex');
+    if (!create && !(await this.fs.exists(indexFile))) throw new CorruptIndexError(`${indexFile} is missing`);
+    const offset = await OffsetIndex.open(this.fs, indexFile, this.baseOffset, this.options.maxIndexSize);
+    try {
+      const time = await TimeIndex.open(this.fs, timeFile, this.baseOffset, this.options.maxIndexSize);
+      return {offset, time};
+    } catch (err) {
+      await offset.close();
+      throw err;
+    }
+  }
+
+  /** Cheap sanity check: the last offset index entry must point at a batch ending at its offset. */
+  private async indexesConsistent(idx: Indexes): Promise<boolean> {
+    if (idx.offset.entries === 0) return true;
+    const last = idx.offset.lastEntry;
+    if (last.position >= this.committedSize) return false;
+    let found: ScannedBatch | undefined;
+    await scanBatches(this.log, last.position, this.committedSize, (b) => {
+      found = b;
+      return true;
+    }, {chunkSize: 64});
+    if (!found) return false;
+    const f = found as ScannedBatch;
+    return f.lastOffset === last.offset;
+  }
+
+  private initFromIndexes(idx: Indexes): void {
+    const lastTime = idx.time.lastEntry;
+    if (lastTime && this.maxTimestamp === undefined) {
+      this.maxTimestamp = lastTime.timestamp;
+      this.offsetOfMaxTimestamp = lastTime.offset;
+    }
+    this.bytesSinceLastIndexEntry = this.committedSize - idx.offset.lastEntry.position;
+  }
+
+  /** Make this the active segment: preallocate indexes and learn the end offset and max timestamp. */
+  async activate(): Promise<bigint> {
+    const idx = await this.loadIndexes();
+    this.active = true;
+    await idx.offset.preallocate(this.options.maxIndexSize);
+    await idx.time.preallocate(this.options.maxIndexSize);
+    return this.readNextOffset();
+  }
+
+  /** Offset after the last batch, from a scan starting at the last index entry (Kafka's readNextOffset). */
+  async readNextOffset(): Promise<bigint> {
+    const idx = await this.loadIndexes();
+    let next = this.baseOffset;
+    if (idx.offset.entries > 0) next = idx.offset.lastEntry.offset + 1n;
+    await scanBatches(this.log, idx.offset.lastEntry.position, this.committedSize, (b) => {
+      next = b.lastOffset + 1n;
+      this.observeTimestamp(b.header.maxTimestamp, b.lastOffset);
+    });
+    this.maxTimestamp ??= -1n;
+    return next;
+  }
+
+  private observeTimestamp(ts: bigint, offset: bigint): void {
+    if (this.maxTimestamp === undefined || ts > this.maxTimestamp) {
+      this.maxTimestamp = ts;
+      this.offsetOfMaxTimestamp = offset;
+    }
+  }
+
+  /**
+   * Write `data` (whole batches, offsets assigned) at the end and index it. The bytes reach the
+   * file descriptor before this resolves; on a failed write the partial tail is cut off again.
+   */
+  async append(data: Buffer, batches: AppendedBatch[]): Promise<void> {
+    const idx = await this.loadIndexes();
+    const start = this.committedSize;
+    try {
+      await this.log.write(data, start);
+    } catch (err) {
+      await this.log.truncate(start).catch(() => {});
+      throw err;
+    }
+    if (this.rollingBasedTimestamp === undefined && batches.length > 0 && start === 0) this.rollingBasedTimestamp = batches[0].maxTimestamp;
+    for (const b of batches) {
+      this.observeTimestamp(b.maxTimestamp, b.lastOffset);
+      if (this.bytesSinceLastIndexEntry > this.options.indexIntervalBytes) {
+        await idx.offset.append(b.lastOffset, start + b.position);
+        await idx.time.maybeAppend(this.maxTimestamp!, this.offsetOfMaxTimestamp);
+        this.bytesSinceLastIndexEntry = 0;
+      }
+      this.bytesSinceLastIndexEntry += b.size;
+    }
+    this.committedSize = start + data.length;
+  }
+
+  /**
+   * Kafka's LogSegment.shouldRoll: the batches would overflow segment.bytes, segment.ms passed
+   * since the first batch's timestamp (or the creation time without one), an index is full, or an
+   * offset would not fit the 32-bit relative offsets of the indexes.
+   */
+  async shouldRoll(p: {messagesSize: number; maxTimestamp: bigint; maxOffset: bigint; now: number; segmentBytes: number; segmentMs: number}): Promise<boolean> {
+    const idx = await this.loadIndexes();
+    if (this.committedSize > p.segmentBytes - p.messagesSize) return this.committedSize > 0;
+    if (this.committedSize > 0) {
+      if (this.rollingBasedTimestamp === undefined) await this.loadRollingBasedTimestamp();
+      const t = this.rollingBasedTimestamp;
+      const waited = t !== undefined && t >= 0n ? Number(p.maxTimestamp - t) : p.now - this.created;
+      if (waited > p.segmentMs) return true;
+    }
+    return idx.offset.isFull || idx.time.isFull || p.maxOffset - this.baseOffset > 2147483647n;
+  }
+
+  private async loadRollingBasedTimestamp(): Promise<void> {
+    await scanBatches(this.log, 0, this.committedSize, (b) => {
+      this.rollingBasedTimestamp = b.header.maxTimestamp;
+      return true;
+    }, {chunkSize: 64});
+  }
+
+  /** The first batch whose last offset >= `offset`, found via the index and a short scan. */
+  async translateOffset(offset: bigint): Promise<ScannedBatch | undefined> {
+    const idx = await this.loadIndexes();
+    const start = idx.offset.lookup(offset).position;
+    let found: ScannedBatch | undefined;
+    await scanBatches(this.log, start, this.committedSize, (b) => {
+      if (b.lastOffset >= offset) {
+        found = b;
+        return true;
+      }
+    }, {chunkSize: LOOKUP_SCAN_CHUNK});
+    return found;
+  }
+
+  /**
+   * Whole batches from the one holding `startOffset`, up to `maxBytes` (at least one batch when
+   * `minOneBatch`), excluding batches reaching `maxOffset` or beyond. undefined when this segment
+   * has no batch at or after `startOffset`.
+   */
+  async read(startOffset: bigint, maxBytes: number, opts: {minOneBatch: boolean; maxOffset?: bigint}): Promise<Buffer | undefined> {
+    const first = await this.translateOffset(startOffset);
+    if (!first) return undefined;
+    if (opts.maxOffset !== undefined && first.lastOffset >= opts.maxOffset) return Buffer.alloc(0);
+    const available = this.committedSize - first.position;
+    if (first.size > maxBytes) return opts.minOneBatch ? this.readBytes(first.position, first.size) : Buffer.alloc(0);
+    const buf = await this.readBytes(first.position, Math.min(maxBytes, available));
+    let end = 0;
+    while (buf.length - end >= 12) {
+      const size = buf.readInt32BE(end + 8) + 12;
+      if (end + size > buf.length || size < 12) break;
+      if (opts.maxOffset !== undefined && buf.length - end >= 27) {
+        const magic = buf.readInt8(end + 16);
+        const last = buf.readBigInt64BE(end) + (magic === 2 ? BigInt(buf.readInt32BE(end + 23)) : 0n);
+        if (last >= opts.maxOffset) break;
+      }
+      end += size;
+    }
+    return buf.subarray(0, end);
+  }
+
+  async readBytes(position: number, length: number): Promise<Buffer> {
+    const buf = Buffer.allocUnsafe(length);
+    const n = await this.log.read(buf, 0, length, position);
+    return buf.subarray(0, n);
+  }
+
+  /** First record with timestamp >= `timestamp` at or after `startingOffset` (Kafka's findOffsetByTimestamp). */
+  async findOffsetByTimestamp(timestamp: bigint, startingOffset: bigint): Promise<{offset: bigint; timestamp: bigint} | undefined> {
+    const idx = await this.loadIndexes();
+    const entry = idx.time.lookup(timestamp);
+    let pos = idx.offset.lookup(entry.offset > startingOffset ? entry.offset : startingOffset).position;
+    for (;;) {
+      let candidate: ScannedBatch | undefined;
+      await scanBatches(this.log, pos, this.committedSize, (b) => {
+        if (b.header.maxTimestamp >= timestamp && b.lastOffset >= startingOffset) {
+          candidate = b;
+          return true;
+        }
+      });
+      if (!candidate) return undefined;
+      const c = candidate as ScannedBatch;
+      if (c.header.magic < 2) return {offset: c.lastOffset, timestamp: c.header.maxTimestamp};
+      const decoded = await decodeBatch(await this.readBytes(c.position, c.size), 0, {verifyCrc: false});
+      for (const r of decoded.records) {
+        if (r.timestamp >= timestamp && r.offset >= startingOffset) return {offset: r.offset, timestamp: r.timestamp};
+      }
+      pos = c.position + c.size;
+    }
+  }
+
+  /** Largest timestamp of any batch (-1 when none has one); scans once if the index cannot say. */
+  async largestTimestamp(): Promise<{timestamp: bigint; offset: bigint}> {
+    await this.loadIndexes();
+    if (this.maxTimestamp === undefined) {
+      let max = -1n;
+      let at = this.baseOffset;
+      await scanBatches(this.log, 0, this.committedSize, (b) => {
+        if (b.header.maxTimestamp > max) [max, at] = [b.header.maxTimestamp, b.lastOffset];
+      });
+      if (this.maxTimestamp === undefined) this.observeTimestamp(max, at);
+    }
+    return {timestamp: this.maxTimestamp!, offset: this.offsetOfMaxTimestamp};
+  }
+
+  async lastModified(): Promise<number> {
+    return (await this.fs.stat(this.filePath('log'))).mtimeMs;
+  }
+
+  /**
+   * Validate every batch (size, magic, CRC32C for v2, offsets inside the segment), rebuild both
+   * indexes, and cut the log after the last valid batch. Returns bytes cut and the next offset.
+   */
+  async recover(): Promise<{truncatedBytes: number; nextOffset: bigint; stopReason?: string}> {
+    const idx = this.indexes ?? (await this.openIndexes(true).catch(async (err) => {
+      if (!(err instanceof CorruptIndexError)) throw err;
+      await this.fs.unlink(this.filePath('index')).catch(() => {});
+      await this.fs.unlink(this.filePath('timeindex')).catch(() => {});
+      return this.openIndexes(true);
+    }));
+    this.indexes = idx;
+    return this.rebuild(idx, true);
+  }
+
+  private async rebuild(idx: Indexes, truncate: boolean): Promise<{truncatedBytes: number; nextOffset: bigint; stopReason?: string}> {
+    const prealloc = this.active ? this.options.maxIndexSize : undefined;
+    await idx.offset.reset(prealloc);
+    await idx.time.reset(prealloc);
+    this.maxTimestamp = -1n;
+    this.offsetOfMaxTimestamp = this.baseOffset;
+    this.rollingBasedTimestamp = undefined;
+    let bytesSince = 0;
+    let next = this.baseOffset;
+    const pending: Array<[bigint, number]> = [];
+    const fileSize = truncate ? await this.log.size() : this.committedSize;
+    const result = await scanBatches(this.log, 0, fileSize, (b, buf, at) => {
+      if (b.header.magic === 2 && !isBatchCrcValid(buf, at)) return true;
+      if (b.header.baseOffset < next && b.position > 0) return true;
+      if (b.lastOffset < this.baseOffset || b.lastOffset - this.baseOffset > 2147483647n) return true;
+      this.rollingBasedTimestamp ??= b.header.maxTimestamp;
+      this.observeTimestamp(b.header.maxTimestamp, b.lastOffset);
+      if (bytesSince > this.options.indexIntervalBytes) {
+        pending.push([b.lastOffset, b.position]);
+        pending.push([this.maxTimestamp!, -1]);
+        pending.push([this.offsetOfMaxTimestamp, -2]);
+        bytesSince = 0;
+      }
+      bytesSince += b.size;
+      next = b.lastOffset + 1n;
+    }, {full: true, chunkSize: 1024 * 1024});
+    for (let i = 0; i < pending.length; i += 3) {
+      await idx.offset.append(pending[i][0], pending[i][1]);
+      await idx.time.maybeAppend(pending[i + 1][0], pending[i + 2][0]);
+    }
+    if (!this.active) await idx.time.maybeAppend(this.maxTimestamp!, this.offsetOfMaxTimestamp, true);
+    this.bytesSinceLastIndexEntry = bytesSince;
+    const truncatedBytes = fileSize - result.end;
+    if (truncate && truncatedBytes > 0) await this.log.truncate(result.end);
+    this.committedSize = result.end;
+    return {truncatedBytes, nextOffset: next, stopReason: result.stopReason};
+  }
+
+  /** Remove every batch holding an offset >= `offset` (the batch containing it too). */
+  async truncateTo(offset: bigint): Promise<number> {
+    const idx = await this.loadIndexes();
+    const first = await this.translateOffset(offset);
+    if (!first) return 0;
+    const removed = this.committedSize - first.position;
+    const prealloc = this.active ? this.options.maxIndexSize : undefined;
+    await idx.offset.truncateTo(offset, prealloc);
+    await idx.time.truncateTo(offset, prealloc);
+    await this.log.truncate(first.position);
+    this.committedSize = first.position;
+    const lastTime = idx.time.lastEntry;
+    this.maxTimestamp = lastTime?.timestamp;
+    this.offsetOfMaxTimestamp = lastTime?.offset ?? this.baseOffset;
+    if (first.position === 0) this.rollingBasedTimestamp = undefined;
+    this.bytesSinceLastIndexEntry = this.committedSize - idx.offset.lastEntry.position;
+    await this.readNextOffset();
+    return removed;
+  }
+
+  /** On roll: record the max timestamp in the time index and trim both indexes (Kafka's onBecomeInactiveSegment). */
+  async onBecomeInactive(): Promise<void> {
+    const idx = await this.loadIndexes();
+    const {timestamp, offset} = await this.largestTimestamp();
+    await idx.time.maybeAppend(timestamp, offset, true);
+    await idx.offset.trimToValidSize();
+    await idx.time.trimToValidSize();
+    this.active = false;
+  }
+
+  /** fsync the log, and the indexes too when `includeIndexes`. */
+  async flush(includeIndexes: boolean): Promise<void> {
+    await this.log.sync();
+    if (includeIndexes && this.indexes) await Promise.all([this.indexes.offset.sync(), this.indexes.time.sync()]);
+  }
+
+  async close(): Promise<void> {
+    if (this.loading) await this.loading.catch(() => {});
+    if (this.indexes) {
+      await this.indexes.offset.trimToValidSize().catch(() => {});
+      await this.indexes.time.trimToValidSize().catch(() => {});
+      await Promise.all([this.indexes.offset.close(), this.indexes.time.close()]);
+      this.indexes = undefined;
+    }
+    await this.log.close();
+  }
+
+  /** Rename all files of the segment, e.g. to `.deleted` before removal. */
+  async renameFiles(fromSuffix: string, toSuffix: string): Promise<void> {
+    for (const kind of ['log', 'index', 'timeindex'] as const) {
+      await this.fs.rename(this.filePath(kind, fromSuffix), this.filePath(kind, toSuffix)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      });
+    }
+  }
+
+  async deleteFiles(suffix: string): Promise<void> {
+    for (const kind of ['log', 'index', 'timeindex'] as const) {
+      await this.fs.unlink(this.filePath(kind, suffix)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      });
+    }
+  }
+
+  /** Header walk over the whole segment, for retention, compaction and dumps. */
+  async batches(): Promise<ScannedBatch[]> {
+    const out: ScannedBatch[] = [];
+    await scanBatches(this.log, 0, this.committedSize, (b) => {
+      out.push(b);
+    });
+    return out;
+  }
+}

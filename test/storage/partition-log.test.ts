@@ -1,0 +1,172 @@
+import {readFile, readdir} from 'node:fs/promises';
+import * as path from 'node:path';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {decodeBatch, iterateBatches} from '../../src/records/batch.js';
+import {OffsetOutOfRangeError, RecordBatchTooLargeError} from '../../src/storage/errors.js';
+import {FaultyFileSystem} from '../../src/storage/fs.js';
+import {LogManager} from '../../src/storage/log-manager.js';
+import {batch, sizedBatch, tempDir} from './helpers.js';
+
+const TOPIC_ID = 'Yjwa-XTYSF28JSz9pdcuyw';
+
+describe('PartitionLog', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let clock: number;
+  const now = () => clock;
+
+  beforeEach(async () => {
+    ({dir, cleanup} = await tempDir());
+    clock = 1_700_000_000_000;
+  });
+  afterEach(async () => cleanup());
+
+  it('assigns offsets, stamps the leader epoch and reads whole batches back', async () => {
+    const manager = await LogManager.open({dataDir: dir, now});
+    const log = await manager.createLog('orders', 0, TOPIC_ID);
+    const r1 = await log.append(await batch([{key: 'a', value: '1'}, {key: 'b', value: '2'}]), {leaderEpoch: 0});
+    const r2 = await log.append(await batch([{key: 'c', value: '3'}]), {leaderEpoch: 3});
+    expect(r1).toEqual({baseOffset: 0n, lastOffset: 1n, logAppendTime: -1n, logStartOffset: 0n});
+    expect(r2.baseOffset).toBe(2n);
+    expect(log.logEndOffset).toBe(3n);
+    expect(log.highWatermark).toBe(3n);
+
+    const all = await log.read(0n, 1 << 20);
+    const entries = [...iterateBatches(all)];
+    expect(entries.map((e) => [e.header.baseOffset, e.header.partitionLeaderEpoch])).toEqual([[0n, 0], [2n, 3]]);
+    const second = await decodeBatch(all, entries[1].position);
+    expect(second.records[0].value?.toString()).toBe('3');
+    // Reading from an offset inside a batch returns that whole batch.
+    expect([...iterateBatches(await log.read(1n, 1 << 20))][0].header.baseOffset).toBe(0n);
+    expect((await log.read(3n, 100)).length).toBe(0);
+    await expect(log.read(4n, 100)).rejects.toBeInstanceOf(OffsetOutOfRangeError);
+    // leader-epoch-checkpoint records where each epoch started.
+    expect(await readFile(path.join(dir, 'orders-0', 'leader-epoch-checkpoint'), 'utf8')).toBe('0\n2\n0 0\n3 2\n');
+    expect(log.endOffsetForEpoch(0)).toEqual({leaderEpoch: 0, endOffset: 2n});
+    expect(await readFile(path.join(dir, 'orders-0', 'partition.metadata'), 'utf8')).toBe(`version: 0\ntopic_id: ${TOPIC_ID}`);
+    await manager.close();
+  });
+
+  it('returns at least one batch with minOneBatch and cuts at whole batches otherwise', async () => {
+    const manager = await LogManager.open({dataDir: dir, now});
+    const log = await manager.createLog('t', 0, TOPIC_ID);
+    const b = await sizedBatch(1, 500);
+    await log.append(Buffer.from(b), {leaderEpoch: 0});
+    await log.append(Buffer.from(b), {leaderEpoch: 0});
+    expect((await log.read(0n, 10)).length).toBe(0);
+    expect((await log.read(0n, 10, {minOneBatch: true})).length).toBe(b.length);
+    expect((await log.read(0n, b.length * 2 - 1)).length).toBe(b.length);
+    expect((await log.read(0n, 1 << 20, {maxOffset: 1n})).length).toBe(b.length);
+    await manager.close();
+  });
+
+  it('stamps LogAppendTime from the injected clock', async () => {
+    const manager = await LogManager.open({dataDir: dir, now});
+    const log = await manager.createLog('t', 0, TOPIC_ID, {messageTimestampType: 'LogAppendTime'});
+    clock = 1_800_000_000_000;
+    const r = await log.append(await batch([{value: 'a', timestamp: 5}]), {leaderEpoch: 0});
+    expect(r.logAppendTime).toBe(1_800_000_000_000n);
+    const decoded = await decodeBatch(await log.read(0n, 1000));
+    expect(decoded.records[0].timestamp).toBe(1_800_000_000_000n);
+    await manager.close();
+  });
+
+  it('rolls a segment when the next batch would not fit segment.bytes', async () => {
+    const manager = await LogManager.open({dataDir: dir, now});
+    const b = await sizedBatch(1, 200);
+    const log = await manager.createLog('t', 0, TOPIC_ID, {segmentBytes: b.length * 3});
+    for (let i = 0; i < 7; i++) await log.append(Buffer.from(b), {leaderEpoch: 0});
+    expect(log.segments.map((s) => s.baseOffset)).toEqual([0n, 3n, 6n]);
+    const files = (await readdir(path.join(dir, 't-0'))).sort();
+    expect(files).toEqual([
+      '00000000000000000000.index', '00000000000000000000.log', '00000000000000000000.timeindex',
+      '00000000000000000003.index', '00000000000000000003.log', '00000000000000000003.timeindex',
+      '00000000000000000006.index', '00000000000000000006.log', '00000000000000000006.timeindex',
+      'leader-epoch-checkpoint', 'partition.metadata',
+    ]);
+    // Rolled segments have trimmed indexes; the active one is preallocated to segment.index.bytes.
+    const stat = async (f: string) => (await import('node:fs/promises')).stat(path.join(dir, 't-0', f));
+    expect((await stat('00000000000000000000.index')).size).toBe(0);
+    expect((await stat('00000000000000000000.timeindex')).size).toBe(12);
+    expect((await stat('00000000000000000006.index')).size).toBe(10485760);
+    expect((await stat('00000000000000000006.timeindex')).size).toBe(10485756);
+    // Reads cross into later segments by offset.
+    expect([...iterateBatches(await log.read(4n, 1 << 20))][0].header.baseOffset).toBe(4n);
+    await expect(log.append(await sizedBatch(1, b.length * 4), {leaderEpoch: 0})).rejects.toBeInstanceOf(RecordBatchTooLargeError);
+    await manager.close();
+  });
+
+  it('rolls by segment.ms measured from the first batch timestamp, or creation time without one', async () => {
+    const manager = await LogManager.open({dataDir: dir, now});
+    const log = await manager.createLog('t', 0, TOPIC_ID, {segmentMs: 1000});
+    await log.append(await batch([{value: 'a', timestamp: 10_000}]), {leaderEpoch: 0});
+    await log.append(await batch([{value: 'b', timestamp: 10_900}]), {leaderEpoch: 0});
+    expect(log.segments.length).toBe(1);
+    await log.append(await batch([{value: 'c', timestamp: 11_001}]), {leaderEpoch: 0});
+    expect(log.segments.map((s) => s.baseOffset)).toEqual([0n, 2n]);
+
+    const noTs = await manager.createLog('u', 0, TOPIC_ID, {segmentMs: 1000});
+    await noTs.append(await batch([{value: 'a', timestamp: -1}]), {leaderEpoch: 0});
+    clock += 999;
+    await noTs.append(await batch([{value: 'b', timestamp: -1}]), {leaderEpoch: 0});
+    expect(noTs.segments.length).toBe(1);
+    clock += 2;
+    await noTs.append(await batch([{value: 'c', timestamp: -1}]), {leaderEpoch: 0});
+    expect(noTs.segments.length).toBe(2);
+    await manager.close();
+  });
+
+  it('locates a read in the middle of a big log through the offset index', async () => {
+    const fs = new FaultyFileSystem();
+    const manager = await LogManager.open({dataDir: dir, now, fs});
+    const log = await manager.createLog('big', 0, TOPIC_ID);
+    const b = await sizedBatch(4, 240);
+    for (let i = 0; i < 2000; i++) await log.append(Buffer.from(b), {leaderEpoch: 0});
+    const logSize = log.sizeInBytes;
+    expect(logSize).toBeGreaterThan(2_000_000);
+    fs.resetReadCounters();
+    const data = await log.read(4001n, b.length);
+    expect([...iterateBatches(data)][0].header.baseOffset).toBe(4000n);
+    const logBytesRead = fs.totalBytesRead((f) => f.endsWith('.log'));
+    // One short scan from the floor index entry (index.interval.bytes apart) plus the batch itself.
+    expect(logBytesRead).toBeLessThan(20 * 1024 + b.length);
+    expect(logBytesRead).toBeGreaterThanOrEqual(b.length);
+    await manager.close();
+  });
+
+  it('finds offsets by timestamp through the time index, and the max timestamp', async () => {
+    const manager = await LogManager.open({dataDir: dir, now});
+    const log = await manager.createLog('t', 0, TOPIC_ID, {indexIntervalBytes: 100, segmentBytes: 2000});
+    for (let i = 0; i < 50; i++) {
+      await log.append(await batch([{value: `a${i}`, timestamp: 1000 + i * 10}, {value: `b${i}`, timestamp: 1005 + i * 10}]), {leaderEpoch: 0});
+    }
+    expect(log.segments.length).toBeGreaterThan(2);
+    expect(await log.offsetForTimestamp(0n)).toEqual({offset: 0n, timestamp: 1000n});
+    expect(await log.offsetForTimestamp(1003n)).toEqual({offset: 1n, timestamp: 1005n});
+    expect(await log.offsetForTimestamp(1250n)).toEqual({offset: 50n, timestamp: 1250n});
+    expect(await log.offsetForTimestamp(1251n)).toEqual({offset: 51n, timestamp: 1255n});
+    expect(await log.offsetForTimestamp(1496n)).toBe(null);
+    expect(await log.maxTimestamp()).toEqual({offset: 99n, timestamp: 1495n});
+    await manager.close();
+  });
+
+  it('deleteRecordsBefore moves the log start offset and deletes whole segments below it', async () => {
+    const manager = await LogManager.open({dataDir: dir, now});
+    const b = await sizedBatch(1, 100);
+    const log = await manager.createLog('t', 0, TOPIC_ID, {segmentBytes: b.length * 2, fileDeleteDelayMs: 0});
+    for (let i = 0; i < 6; i++) await log.append(Buffer.from(b), {leaderEpoch: 0});
+    expect(log.segments.map((s) => s.baseOffset)).toEqual([0n, 2n, 4n]);
+    expect(await log.deleteRecordsBefore(3n)).toBe(3n);
+    expect(log.logStartOffset).toBe(3n);
+    expect(log.segments.map((s) => s.baseOffset)).toEqual([2n, 4n]);
+    await expect(log.read(2n, 1000)).rejects.toBeInstanceOf(OffsetOutOfRangeError);
+    expect([...iterateBatches(await log.read(3n, 1000))][0].header.baseOffset).toBe(3n);
+    await expect(log.deleteRecordsBefore(7n)).rejects.toBeInstanceOf(OffsetOutOfRangeError);
+    expect(await readFile(path.join(dir, 'log-start-offset-checkpoint'), 'utf8')).toBe('0\n1\nt 0 3\n');
+    expect(await log.deleteRecordsBefore(-1n)).toBe(6n);
+    await manager.close();
+    const reopened = await LogManager.open({dataDir: dir, now});
+    expect(reopened.getLog('t', 0)!.logStartOffset).toBe(6n);
+    await reopened.close();
+  });
+});

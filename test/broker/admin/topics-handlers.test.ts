@@ -97,8 +97,8 @@ describe('CreatePartitions', () => {
       {name: 'created-v0', count: 1, assignments: null},
       {name: 'created-v1', count: 5, assignments: null},
       {name: 'missing', count: 3, assignments: null},
-      {name: 'created-v2', count: 6, assignments: [{brokerIds: [1]}, {brokerIds: [1]}]},
-      {name: 'created-v3', count: 5, assignments: [{brokerIds: [7]}]},
+      {name: 'created-v2', count: 7, assignments: [{brokerIds: [1]}, {brokerIds: [1]}]},
+      {name: 'created-v3', count: 6, assignments: [{brokerIds: [7]}]},
     ]});
     expect(res.results[0]).toMatchObject({errorCode: ErrorCode.INVALID_PARTITIONS,
       errorMessage: 'The topic created-v0 currently has 5 partition(s); 1 would not be an increase.'});
@@ -106,7 +106,7 @@ describe('CreatePartitions', () => {
     expect(res.results[2].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     expect(res.results[3].errorCode).toBe(ErrorCode.NONE);
     expect(res.results[4].errorCode).toBe(ErrorCode.INVALID_REPLICA_ASSIGNMENT);
-    expect(broker.topics.get('created-v3')!.partitions).toBe(4);
+    expect(broker.topics.get('created-v3')!.partitions).toBe(5);
   });
 
   it('validate_only changes nothing', async () => {

@@ -123,6 +123,22 @@ export function encodeResponse(apiKey: number, apiVersion: number, correlationId
   return finishFrame(w);
 }
 
+/**
+ * Like encodeResponse but without joining: the frame as chunks (first one starts with the size
+ * prefix), so large Fetch record sets go to the socket without being copied (socket.cork + write each).
+ */
+export function encodeResponseChunks(apiKey: number, apiVersion: number, correlationId: number, body: object): Buffer[] {
+  const schema = checkVersion(responses.get(apiKey), apiKey, apiVersion);
+  const w = new Writer();
+  w.int32(0).int32(correlationId);
+  if (responseHeaderVersion(apiKey, apiVersion) >= 1) w.uvarint(0);
+  encodeMessage(schema, apiVersion, body, w);
+  const size = w.length - 4;
+  const chunks = w.finishChunks();
+  chunks[0]!.writeInt32BE(size, 0);
+  return chunks;
+}
+
 /** A whole request frame, size prefix and request header included. */
 export function encodeRequest(apiKey: number, apiVersion: number, correlationId: number, clientId: string | null, body: object): Buffer {
   const schema = checkVersion(requests.get(apiKey), apiKey, apiVersion);

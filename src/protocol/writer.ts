@@ -154,6 +154,15 @@ export class Writer {
     return this.int32(n === null ? -1 : n);
   }
 
+  /**
+   * All bytes written, as the list of chunks and referenced blobs (no copy), for socket writev.
+   * The writer must not be used afterwards.
+   */
+  finishChunks(): Buffer[] {
+    this.flushPending();
+    return this.parts;
+  }
+
   /** All bytes written, as one Buffer. */
   finish(): Buffer {
     if (this.parts.length === 0) return this.chunk.subarray(this.start, this.pos);

@@ -3,7 +3,7 @@
  */
 import {describe, expect, it} from 'vitest';
 import {
-  ApiKey, decodeRequest, decodeRequestHeader, decodeResponse, encodeRequest, encodeResponse,
+  ApiKey, decodeRequest, decodeRequestHeader, decodeResponse, encodeRequest, encodeResponse, encodeResponseChunks,
 } from '../../src/protocol/api.js';
 
 const frame = (hexBody: string): Buffer => {
@@ -100,5 +100,15 @@ describe('request headers', () => {
     const {header, bodyOffset} = decodeRequestHeader(future.subarray(4));
     expect(header).toEqual({apiKey: 18, apiVersion: 127, correlationId: 11, clientId: 'me'});
     expect(bodyOffset).toBe(13);
+  });
+});
+
+describe('encodeResponseChunks', () => {
+  it('yields the same bytes as encodeResponse, with large record sets referenced, not copied', () => {
+    const records = Buffer.alloc(20000, 7);
+    const body = {responses: [{topic: 't', partitions: [{partitionIndex: 0, highWatermark: 1n, records}]}]};
+    const chunks = encodeResponseChunks(1, 11, 5, body);
+    expect(Buffer.concat(chunks).equals(encodeResponse(1, 11, 5, body))).toBe(true);
+    expect(chunks).toContain(records);
   });
 });

@@ -14,7 +14,7 @@ const MAX_IN_FLIGHT = 100;
 
 interface Slot {
   done: boolean;
-  response: Buffer | null;
+  response: Buffer[] | null;
 }
 
 export class Connection {
@@ -82,10 +82,12 @@ export class Connection {
 
   /** Write every finished response at the head of the queue, in request order. */
   private flush(): void {
+    this.socket.cork();
     while (!this.closed && this.slots.length > 0 && this.slots[0]!.done) {
       const slot = this.slots.shift()!;
-      if (slot.response) this.socket.write(slot.response);
+      for (const chunk of slot.response ?? []) this.socket.write(chunk);
     }
+    this.socket.uncork();
     this.updateFlow();
   }
 

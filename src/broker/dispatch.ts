@@ -5,7 +5,7 @@
  * with a v0 response carrying UNSUPPORTED_VERSION and the ApiVersions range so the client can
  * retry with a version the broker has (KIP-511).
  */
-import {ApiKey, apiName, decodeRequest, decodeRequestHeader, encodeResponse, RequestHeader} from '../protocol/api.js';
+import {ApiKey, apiName, decodeRequest, decodeRequestHeader, encodeResponse, encodeResponseChunks, RequestHeader} from '../protocol/api.js';
 import {ErrorCode} from '../protocol/error-codes.js';
 import type {BrokerServices, ConnectionInfo} from './handler.js';
 import type {HandlerRegistry} from './registry.js';
@@ -21,8 +21,11 @@ export class CloseConnection extends Error {
 export class RequestDispatcher {
   constructor(private readonly registry: HandlerRegistry, private readonly services: BrokerServices) {}
 
-  /** The encoded response (with size prefix), or null when the request gets none. */
-  async dispatch(frame: Buffer, connection: ConnectionInfo): Promise<Buffer | null> {
+  /**
+   * The encoded response as chunks (size prefix first; record sets are not copied), or null
+   * when the request gets none.
+   */
+  async dispatch(frame: Buffer, connection: ConnectionInfo): Promise<Buffer[] | null> {
     let header: RequestHeader;
     let bodyOffset: number;
     try {
@@ -47,15 +50,15 @@ export class RequestDispatcher {
     }
     const body = await handler.handle(request, {header, broker: this.services, connection});
     if (body === null) return null;
-    return encodeResponse(header.apiKey, header.apiVersion, header.correlationId, body);
+    return encodeResponseChunks(header.apiKey, header.apiVersion, header.correlationId, body);
   }
 
-  private unsupportedApiVersions(header: RequestHeader): Buffer {
+  private unsupportedApiVersions(header: RequestHeader): Buffer[] {
     const range = this.registry.range(ApiKey.ApiVersions);
     const apiKeys = range ? [{apiKey: range.apiKey, minVersion: range.minVersion, maxVersion: range.maxVersion}] : [];
-    return encodeResponse(ApiKey.ApiVersions, 0, header.correlationId, {
+    return [encodeResponse(ApiKey.ApiVersions, 0, header.correlationId, {
       errorCode: ErrorCode.UNSUPPORTED_VERSION,
       apiKeys,
-    });
+    })];
   }
 }

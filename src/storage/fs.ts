@@ -157,6 +157,8 @@ export class NodeFileSystem implements FileSystem {
  */
 export class FaultyFileSystem implements FileSystem {
   syncCount = 0;
+  /** Every file fsynced, in order (checkpoint files by their final name). */
+  readonly syncedFiles: string[] = [];
   readonly bytesRead = new Map<string, number>();
   private writeFault: {error: Error; partialBytes: number; match?: (file: string) => boolean} | undefined;
   private syncFault: {error: Error; match?: (file: string) => boolean} | undefined;
@@ -218,6 +220,7 @@ export class FaultyFileSystem implements FileSystem {
     const syncFault = this.takeSyncFault(file);
     if (syncFault) throw syncFault;
     this.syncCount++;
+    this.syncedFiles.push(file);
     return this.inner.writeFileAtomic(file, data);
   }
 
@@ -275,6 +278,7 @@ class FaultyFileHandle implements FileHandle {
     const fault = this.owner.takeSyncFault(this.path);
     if (fault) throw fault;
     this.owner.syncCount++;
+    this.owner.syncedFiles.push(this.path);
     return this.inner.sync();
   }
 

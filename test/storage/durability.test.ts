@@ -1,0 +1,90 @@
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {iterateBatches} from '../../src/records/batch.js';
+import {StorageError} from '../../src/storage/errors.js';
+import {FaultyFileSystem} from '../../src/storage/fs.js';
+import {LogManager} from '../../src/storage/log-manager.js';
+import {sizedBatch, tempDir} from './helpers.js';
+
+const TOPIC_ID = 'Yjwa-XTYSF28JSz9pdcuyw';
+
+describe('durability', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => ({dir, cleanup} = await tempDir()));
+  afterEach(async () => cleanup());
+
+  it('fsyncs before acknowledging and shares one fsync among concurrent appends', async () => {
+    const fs = new FaultyFileSystem();
+    const manager = await LogManager.open({dataDir: dir, fs});
+    const log = await manager.createLog('t', 0, TOPIC_ID);
+    const b = await sizedBatch(1, 50);
+    const logSyncs = () => fs.syncedFiles.filter((f) => f.endsWith('.log')).length;
+    const before = logSyncs();
+    await log.append(Buffer.from(b), {leaderEpoch: 0});
+    expect(logSyncs() - before).toBe(1);
+    expect(log.recoveryPoint).toBe(1n);
+
+    const start = logSyncs();
+    const results = await Promise.all(Array.from({length: 50}, () => log.append(Buffer.from(b), {leaderEpoch: 0})));
+    expect(results.map((r) => r.baseOffset)).toEqual(Array.from({length: 50}, (_, i) => BigInt(i + 1)));
+    const syncs = logSyncs() - start;
+    expect(syncs).toBeGreaterThanOrEqual(1);
+    expect(syncs).toBeLessThan(10);
+    expect(log.recoveryPoint).toBe(51n);
+    await manager.close();
+  });
+
+  it('with flush.messages above 1 acknowledges without waiting and fsyncs once the count is reached', async () => {
+    const fs = new FaultyFileSystem();
+    const manager = await LogManager.open({dataDir: dir, fs, defaultConfig: {flushMessages: 3}});
+    const log = await manager.createLog('t', 0, TOPIC_ID);
+    const b = await sizedBatch(1, 50);
+    const logSyncs = () => fs.syncedFiles.filter((f) => f.endsWith('.log')).length;
+    await log.append(Buffer.from(b), {leaderEpoch: 0});
+    await log.append(Buffer.from(b), {leaderEpoch: 0});
+    expect(logSyncs()).toBe(0);
+    expect(log.recoveryPoint).toBe(0n);
+    await log.append(Buffer.from(b), {leaderEpoch: 0});
+    expect(logSyncs()).toBe(1);
+    expect(log.recoveryPoint).toBe(3n);
+    await manager.close();
+  });
+
+  it('a failed fsync rejects the append, rolls back the unacknowledged data and keeps the log usable', async () => {
+    const fs = new FaultyFileSystem();
+    const manager = await LogManager.open({dataDir: dir, fs});
+    const log = await manager.createLog('t', 0, TOPIC_ID);
+    const b = await sizedBatch(1, 50);
+    await log.append(Buffer.from(b), {leaderEpoch: 0});
+    fs.failNextSync({match: (f) => f.endsWith('.log')});
+    const err = await log.append(Buffer.from(b), {leaderEpoch: 0}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StorageError);
+    expect((err as StorageError).errorCode).toBe(56);
+    expect((err as Error).message).toMatch(/fsync/);
+    expect(log.logEndOffset).toBe(1n);
+    expect(log.sizeInBytes).toBe(b.length);
+    const r = await log.append(Buffer.from(b), {leaderEpoch: 0});
+    expect(r.baseOffset).toBe(1n);
+    await manager.close();
+    const reopened = await LogManager.open({dataDir: dir});
+    const data = await reopened.getLog('t', 0)!.read(0n, 1 << 20);
+    expect([...iterateBatches(data)].map((e) => e.header.baseOffset)).toEqual([0n, 1n]);
+    await reopened.close();
+  });
+
+  it('a failed write (disk full after part of the bytes) leaves no partial batch behind', async () => {
+    const fs = new FaultyFileSystem();
+    const manager = await LogManager.open({dataDir: dir, fs});
+    const log = await manager.createLog('t', 0, TOPIC_ID);
+    const b = await sizedBatch(1, 50);
+    await log.append(Buffer.from(b), {leaderEpoch: 0});
+    const enospc = Object.assign(new Error('ENOSPC: no space left on device'), {code: 'ENOSPC'});
+    fs.failNextWrite({error: enospc, partialBytes: 20, match: (f) => f.endsWith('.log')});
+    await expect(log.append(Buffer.from(b), {leaderEpoch: 0})).rejects.toThrow(/no space left/);
+    expect(log.logEndOffset).toBe(1n);
+    expect((await log.append(Buffer.from(b), {leaderEpoch: 0})).baseOffset).toBe(1n);
+    await manager.close();
+    const {stat} = await import('node:fs/promises');
+    expect((await stat(`${dir}/t-0/00000000000000000000.log`)).size).toBe(b.length * 2);
+  });
+});

@@ -1,0 +1,167 @@
+import {appendFile, readFile, stat, truncate, unlink, writeFile} from 'node:fs/promises';
+import * as path from 'node:path';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {iterateBatches} from '../../src/records/batch.js';
+import {FaultyFileSystem} from '../../src/storage/fs.js';
+import {LogManager} from '../../src/storage/log-manager.js';
+import {sizedBatch, tempDir} from './helpers.js';
+
+const TOPIC_ID = 'Yjwa-XTYSF28JSz9pdcuyw';
+const SEG0 = '00000000000000000000';
+
+/** Build a log of `n` batches and leave it as a crashed broker would (no close, no marker). */
+async function crashedLog(dir: string, n: number, config = {}): Promise<{batchSize: number}> {
+  const manager = await LogManager.open({dataDir: dir});
+  const log = await manager.createLog('t', 0, TOPIC_ID, config);
+  let size = 0;
+  for (let i = 0; i < n; i++) {
+    const b = await sizedBatch(2, 300, 1_700_000_000_000 + i);
+    size = b.length;
+    await log.append(b, {leaderEpoch: 0});
+  }
+  await manager.checkpoint();
+  // Simulate kill -9: drop the manager without close(); file handles die with the "process".
+  for (const l of manager.logs()) for (const s of l.segments) await s.close();
+  return {batchSize: size};
+}
+
+async function offsetsOf(manager: LogManager): Promise<bigint[]> {
+  const log = manager.getLog('t', 0)!;
+  const out: bigint[] = [];
+  let next = log.logStartOffset;
+  while (next < log.logEndOffset) {
+    const data = await log.read(next, 1 << 20);
+    for (const e of iterateBatches(data)) {
+      out.push(e.header.baseOffset);
+      next = e.header.baseOffset + BigInt(e.header.lastOffsetDelta) + 1n;
+    }
+  }
+  return out;
+}
+
+describe('recovery', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => ({dir, cleanup} = await tempDir()));
+  afterEach(async () => cleanup());
+
+  it('after a clean close scans nothing; after a crash only segments from the recovery point', async () => {
+    const m1 = await LogManager.open({dataDir: dir});
+    const b = await sizedBatch(1, 100);
+    const log = await m1.createLog('t', 0, TOPIC_ID, {segmentBytes: b.length * 2});
+    for (let i = 0; i < 6; i++) await log.append(Buffer.from(b), {leaderEpoch: 0});
+    await m1.close();
+    expect(await readFile(path.join(dir, '.kafka_cleanshutdown'))).toHaveLength(0);
+    expect(await readFile(path.join(dir, 'recovery-point-offset-checkpoint'), 'utf8')).toBe('0\n1\nt 0 6\n');
+
+    const m2 = await LogManager.open({dataDir: dir, defaultConfig: {segmentBytes: b.length * 2}});
+    expect(m2.hadUncleanShutdown).toBe(false);
+    expect(m2.getLog('t', 0)!.recoveredSegments).toBe(0);
+    expect(m2.getLog('t', 0)!.logEndOffset).toBe(6n);
+    // The marker is gone while running, so a crash now is unclean.
+    await expect(stat(path.join(dir, '.kafka_cleanshutdown'))).rejects.toThrow();
+    for (const l of m2.logs()) for (const s of l.segments) await s.close();
+
+    const m3 = await LogManager.open({dataDir: dir});
+    expect(m3.hadUncleanShutdown).toBe(true);
+    // Recovery point 6 lies in the active segment (base 6): only it is scanned, not 0 and 2 and 4.
+    expect(m3.getLog('t', 0)!.recoveredSegments).toBe(1);
+    expect(await offsetsOf(m3)).toEqual([0n, 1n, 2n, 3n, 4n, 5n]);
+    await m3.close();
+  });
+
+  it('truncates garbage appended after the last batch', async () => {
+    await crashedLog(dir, 5);
+    const file = path.join(dir, 't-0', `${SEG0}.log`);
+    const good = (await stat(file)).size;
+    await appendFile(file, Buffer.from('this is not a record batch, just torn garbage bytes from a crash'));
+    await writeFile(path.join(dir, 'recovery-point-offset-checkpoint'), '0\n1\nt 0 0\n');
+    const m = await LogManager.open({dataDir: dir});
+    expect((await stat(file)).size).toBe(good);
+    expect(m.getLog('t', 0)!.logEndOffset).toBe(10n);
+    const r = await m.getLog('t', 0)!.append(await sizedBatch(1, 10), {leaderEpoch: 0});
+    expect(r.baseOffset).toBe(10n);
+    await m.close();
+  });
+
+  it('truncates a batch cut in the middle and one with a bad CRC', async () => {
+    const {batchSize} = await crashedLog(dir, 5);
+    const file = path.join(dir, 't-0', `${SEG0}.log`);
+    await truncate(file, batchSize * 4 + 100);
+    let m = await LogManager.open({dataDir: dir});
+    expect(m.getLog('t', 0)!.logEndOffset).toBe(8n);
+    expect((await stat(file)).size).toBe(batchSize * 4);
+    for (const l of m.logs()) for (const s of l.segments) await s.close();
+
+    // Flip one byte inside the records of the third batch: CRC32C no longer matches.
+    const data = await readFile(file);
+    data[batchSize * 2 + 100] ^= 0xff;
+    await writeFile(file, data);
+    await writeFile(path.join(dir, 'recovery-point-offset-checkpoint'), '0\n1\nt 0 0\n');
+    m = await LogManager.open({dataDir: dir});
+    expect(m.getLog('t', 0)!.logEndOffset).toBe(4n);
+    expect(await offsetsOf(m)).toEqual([0n, 2n]);
+    await m.close();
+  });
+
+  it('rebuilds a deleted offset index and a corrupt time index', async () => {
+    const defaultConfig = {indexIntervalBytes: 1024};
+    await crashedLog(dir, 40, defaultConfig);
+    // Pretend the shutdown was clean so the index written by the appends is kept (and trimmed).
+    await writeFile(path.join(dir, '.kafka_cleanshutdown'), '');
+    const m1 = await LogManager.open({dataDir: dir, defaultConfig});
+    expect(m1.getLog('t', 0)!.recoveredSegments).toBe(0);
+    await m1.close();
+    const index = path.join(dir, 't-0', `${SEG0}.index`);
+    const timeIndex = path.join(dir, 't-0', `${SEG0}.timeindex`);
+    const goodIndex = await readFile(index);
+    expect(goodIndex.length).toBeGreaterThan(8 * 10);
+    await unlink(index);
+    const garbage = await readFile(timeIndex);
+    const goodTimeIndex = Buffer.from(garbage);
+    expect(garbage.length).toBeGreaterThan(12 * 10);
+    garbage.fill(0x7f, 12, 24);
+    await writeFile(timeIndex, garbage);
+
+    const fs = new FaultyFileSystem();
+    const m2 = await LogManager.open({dataDir: dir, fs, defaultConfig});
+    const log = m2.getLog('t', 0)!;
+    expect(log.logEndOffset).toBe(80n);
+    expect([...iterateBatches(await log.read(41n, 1))].length).toBe(0);
+    expect([...iterateBatches(await log.read(41n, 1, {minOneBatch: true}))][0].header.baseOffset).toBe(40n);
+    expect(await log.offsetForTimestamp(0n)).toEqual({offset: 0n, timestamp: 1_700_000_000_000n});
+    await m2.close();
+    // The rebuilt index is byte-identical to the one written during appends.
+    expect((await readFile(index)).equals(goodIndex)).toBe(true);
+    expect((await readFile(timeIndex)).equals(goodTimeIndex)).toBe(true);
+  });
+
+  it('loads a zero-filled preallocated index as empty and still finds the end offset', async () => {
+    await crashedLog(dir, 3);
+    await writeFile(path.join(dir, 't-0', `${SEG0}.index`), Buffer.alloc(10485760));
+    await writeFile(path.join(dir, 't-0', `${SEG0}.timeindex`), Buffer.alloc(10485756));
+    await writeFile(path.join(dir, '.kafka_cleanshutdown'), '');
+    const m = await LogManager.open({dataDir: dir});
+    expect(m.getLog('t', 0)!.recoveredSegments).toBe(0);
+    expect(m.getLog('t', 0)!.logEndOffset).toBe(6n);
+    await m.close();
+  });
+
+  it('completes an interrupted compaction swap and drops leftover .cleaned and .deleted files', async () => {
+    await crashedLog(dir, 2);
+    const seg = path.join(dir, 't-0', SEG0);
+    const original = await readFile(`${seg}.log`);
+    const firstBatch = original.subarray(0, original.length / 2);
+    await writeFile(`${seg}.log.swap`, firstBatch);
+    await writeFile(path.join(dir, 't-0', '00000000000000000099.log.cleaned'), 'partial');
+    await writeFile(path.join(dir, 't-0', '00000000000000000098.log.deleted'), 'old');
+    await writeFile(path.join(dir, 'recovery-point-offset-checkpoint'), '0\n1\nt 0 4\n');
+    await writeFile(path.join(dir, '.kafka_cleanshutdown'), '');
+    const m = await LogManager.open({dataDir: dir});
+    expect((await readFile(`${seg}.log`)).equals(firstBatch)).toBe(true);
+    expect(m.getLog('t', 0)!.logEndOffset).toBe(2n);
+    await m.close();
+    const {readdir} = await import('node:fs/promises');
+    expect((await readdir(path.join(dir, 't-0'))).filter((f) => /cleaned|deleted|swap/.test(f))).toEqual([]);
+  });
+});

@@ -55,31 +55,35 @@ export function decodeRecords(data: Buffer, pos: number, end: number, count: num
 function decodeRecord(cur: Cursor, ctx: RecordContext): KafkaRecord {
   const bodySize = cur.readVarint();
   const bodyStart = cur.pos;
-  if (bodySize < 0 || bodyStart + bodySize > cur.end) {
-    throw new CorruptRecordError(`record at byte ${bodyStart} declares ${bodySize} bytes but ${cur.end - bodyStart} remain`);
+  const outerEnd = cur.end;
+  if (bodySize < 0 || bodyStart + bodySize > outerEnd) {
+    throw new CorruptRecordError(`record at byte ${bodyStart} declares ${bodySize} bytes but ${outerEnd - bodyStart} remain`);
   }
-  const rec = new Cursor(cur.buf, bodyStart, bodyStart + bodySize);
-  const attributes = rec.readInt8();
-  const timestampDelta = rec.readVarlong();
-  const offsetDelta = rec.readVarint();
-  const keyLen = rec.readVarint();
-  const key = keyLen < 0 ? null : rec.readBytes(keyLen);
-  const valueLen = rec.readVarint();
-  const value = valueLen < 0 ? null : rec.readBytes(valueLen);
-  const headerCount = rec.readVarint();
+  // Narrow the cursor to this record so a bad inner length cannot read into the next record.
+  cur.end = bodyStart + bodySize;
+  const attributes = cur.readInt8();
+  const timestampDelta = cur.readVarlong();
+  const offsetDelta = cur.readVarint();
+  const keyLen = cur.readVarint();
+  const key = keyLen < 0 ? null : cur.readBytes(keyLen);
+  const valueLen = cur.readVarint();
+  const value = valueLen < 0 ? null : cur.readBytes(valueLen);
+  const headerCount = cur.readVarint();
   if (headerCount < 0) throw new CorruptRecordError(`invalid record header count ${headerCount}`);
   const headers: RecordHeader[] = [];
   for (let h = 0; h < headerCount; h++) {
-    const hKeyLen = rec.readVarint();
+    const hKeyLen = cur.readVarint();
     if (hKeyLen < 0) throw new CorruptRecordError(`invalid negative header key size ${hKeyLen}`);
-    const hKey = rec.readBytes(hKeyLen).toString('utf8');
-    const hValueLen = rec.readVarint();
-    headers.push({key: hKey, value: hValueLen < 0 ? null : rec.readBytes(hValueLen)});
+    const hKeyStart = cur.pos;
+    cur.skip(hKeyLen);
+    const hKey = cur.buf.toString('utf8', hKeyStart, cur.pos);
+    const hValueLen = cur.readVarint();
+    headers.push({key: hKey, value: hValueLen < 0 ? null : cur.readBytes(hValueLen)});
   }
-  if (rec.remaining() !== 0) {
-    throw new CorruptRecordError(`record at byte ${bodyStart} declares ${bodySize} bytes but its fields use ${bodySize - rec.remaining()}`);
+  if (cur.remaining() !== 0) {
+    throw new CorruptRecordError(`record at byte ${bodyStart} declares ${bodySize} bytes but its fields use ${bodySize - cur.remaining()}`);
   }
-  cur.pos = rec.end;
+  cur.end = outerEnd;
   return {
     offset: ctx.baseOffset + BigInt(offsetDelta),
     timestamp: ctx.logAppendTime ?? ctx.baseTimestamp + BigInt(timestampDelta),

@@ -6,7 +6,8 @@
 import {CorruptRecordError} from './errors.js';
 
 export class Cursor {
-  constructor(public readonly buf: Buffer, public pos: number, public readonly end: number) {}
+  /** `end` may be narrowed temporarily to bound the reads of one length-prefixed item. */
+  constructor(public readonly buf: Buffer, public pos: number, public end: number) {}
 
   remaining(): number {
     return this.end - this.pos;
@@ -69,12 +70,16 @@ export class Cursor {
 
   /** `len` bytes as a view (no copy). */
   readBytes(len: number): Buffer {
+    const start = this.pos;
+    this.skip(len);
+    return this.buf.subarray(start, this.pos);
+  }
+
+  skip(len: number): void {
     if (len < 0 || this.pos + len > this.end) {
       throw new CorruptRecordError(`field of ${len} bytes at byte ${this.pos} runs past the end of its record`);
     }
-    const out = this.buf.subarray(this.pos, this.pos + len);
     this.pos += len;
-    return out;
   }
 }
 

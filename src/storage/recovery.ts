@@ -44,7 +44,7 @@ export async function loadSegments(fs: FileSystem, dir: string, options: LoadOpt
       let first = 0;
       while (first + 1 < segments.length && segments[first + 1].baseOffset <= rp) first++;
       for (let i = first; i < segments.length; i++) {
-        const result = await segments[i].recover();
+        const result = await segments[i].recover(i === segments.length - 1);
         recoveredSegments++;
         truncatedBytes += result.truncatedBytes;
         if (result.truncatedBytes > 0 && i + 1 < segments.length) {

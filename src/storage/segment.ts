@@ -160,8 +160,8 @@ export class LogSegment {
 
   /** Make this the active segment: preallocate indexes and learn the end offset and max timestamp. */
   async activate(): Promise<bigint> {
-    const idx = await this.loadIndexes();
     this.active = true;
+    const idx = await this.loadIndexes();
     await idx.offset.preallocate(this.options.maxIndexSize);
     await idx.time.preallocate(this.options.maxIndexSize);
     return this.readNextOffset();
@@ -329,7 +329,8 @@ export class LogSegment {
    * Validate every batch (size, magic, CRC32C for v2, offsets inside the segment), rebuild both
    * indexes, and cut the log after the last valid batch. Returns bytes cut and the next offset.
    */
-  async recover(): Promise<{truncatedBytes: number; nextOffset: bigint; stopReason?: string}> {
+  async recover(asActive = false): Promise<{truncatedBytes: number; nextOffset: bigint; stopReason?: string}> {
+    this.active = asActive;
     const idx = this.indexes ?? (await this.openIndexes(true).catch(async (err) => {
       if (!(err instanceof CorruptIndexError)) throw err;
       await this.fs.unlink(this.filePath('index')).catch(() => {});

@@ -11,15 +11,17 @@
  * report INVALID_RECORD), and an unknown codec id is UNSUPPORTED_COMPRESSION_TYPE (Kafka fails
  * with an internal error).
  *
- * Batch level only: compressed records are not decompressed here. Uncompressed records are walked
- * by their length prefixes (cheap) to check the declared count, as Kafka's record iterator does.
+ * validateProducedBatches is batch level and synchronous: compressed records are not decompressed.
+ * Uncompressed records are walked by their length prefixes (cheap) to check the declared count, as
+ * Kafka's record iterator does. validateBatchRecords does the record-level checks.
  */
 import {
   ATTR_COMPRESSION_MASK, ATTR_CONTROL, ATTR_TIMESTAMP_TYPE, BATCH_HEADER_SIZE, type BatchHeader, CompressionType,
-  LOG_OVERHEAD, OFFSET_MAGIC, computeBatchCrc, readBatchHeader,
+  LOG_OVERHEAD, OFFSET_MAGIC, compressionOf, computeBatchCrc, readBatchHeader,
 } from './batch-header.js';
-import {decodeBatch} from './batch.js';
+import {decompress} from './compression.js';
 import {CorruptRecordError, RecordErrorCode, RecordValidationError} from './errors.js';
+import {type KafkaRecord, decodeRecords} from './record.js';
 import {Cursor} from './varint.js';
 
 export interface ValidatedBatch {
@@ -120,20 +122,52 @@ function checkUncompressedRecordCount(buf: Buffer, size: number, count: number):
   }
 }
 
+export interface RecordChecks {
+  /** cleanup.policy=compact: every record needs a key. */
+  requireKeys?: boolean;
+  /** message.timestamp.before/after.max.ms: CreateTime timestamps must lie in [now - before, now + after]. */
+  timestampBounds?: {nowMs: bigint; beforeMaxMs: bigint; afterMaxMs: bigint};
+}
+
 /**
- * For cleanup.policy=compact: every record needs a key (Kafka answers INVALID_RECORD). Needs the
- * records, so it decompresses; call it after validateProducedBatches.
+ * The record-level checks of Kafka's LogValidator, which need the records (so this decompresses):
+ * record structure and declared count (INVALID_RECORD; undecompressable data is CORRUPT_MESSAGE),
+ * keys on compacted topics (INVALID_RECORD) and timestamp bounds (INVALID_TIMESTAMP). Call it after
+ * validateProducedBatches, on a batch that passed.
  */
-export async function validateCompactedBatch(buf: Buffer, position = 0): Promise<void> {
-  let records;
+export async function validateBatchRecords(buf: Buffer, position = 0, checks: RecordChecks = {}): Promise<void> {
+  const header = readBatchHeader(buf, position);
+  const compression = compressionOf(header.attributes);
+  let data = buf;
+  let start = position + BATCH_HEADER_SIZE;
+  let end = position + header.batchLength + LOG_OVERHEAD;
+  if (compression !== CompressionType.None) {
+    try {
+      data = await decompress(compression, buf.subarray(start, end));
+    } catch (err) {
+      throw new RecordValidationError(CORRUPT_MESSAGE, err instanceof Error ? err.message : String(err));
+    }
+    start = 0;
+    end = data.length;
+  }
+  let records: KafkaRecord[];
   try {
-    ({records} = await decodeBatch(buf, position, {verifyCrc: false}));
+    records = decodeRecords(data, start, end, header.recordCount, {
+      baseOffset: 0n, baseTimestamp: header.baseTimestamp, logAppendTime: null, baseSequence: header.baseSequence,
+    });
   } catch (err) {
     if (!(err instanceof CorruptRecordError)) throw err;
-    throw new RecordValidationError(CORRUPT_MESSAGE, err.message);
+    throw new RecordValidationError(INVALID_RECORD, `found invalid record structure: ${err.message}`);
   }
-  const index = records.findIndex((r) => r.key === null);
-  if (index >= 0) {
-    throw new RecordValidationError(INVALID_RECORD, `compacted topic cannot accept message without key (record ${index} of the batch)`);
-  }
+  records.forEach((r, index) => {
+    if (checks.requireKeys && r.key === null) {
+      throw new RecordValidationError(INVALID_RECORD, `compacted topic cannot accept message without key (record ${index} of the batch)`);
+    }
+    const bounds = checks.timestampBounds;
+    if (bounds && r.timestamp !== -1n
+      && (bounds.nowMs - r.timestamp > bounds.beforeMaxMs || r.timestamp - bounds.nowMs > bounds.afterMaxMs)) {
+      throw new RecordValidationError(INVALID_TIMESTAMP, `timestamp ${r.timestamp} of record ${index} is out of range: it must be within `
+        + `[${bounds.nowMs - bounds.beforeMaxMs}, ${bounds.nowMs + bounds.afterMaxMs}]`);
+    }
+  });
 }

@@ -8,22 +8,12 @@ import {osCheckExplain, osCheckTable} from '../../src/ops/os-check/table.js';
 
 export default class CheckOs extends BaseCommand {
   static override summary = 'Check this host\'s OS settings for running Kafka or the embedded broker';
-  static override description = `Reads /proc, /sys, this process's limits and the data dir's mount, and checks each setting
-Kafka depends on: swapping and dirty-page flushing, memory maps and open files (sized from the
-segments actually in the data dir), the data dir's filesystem, mount options, free space and
-I/O scheduler, transparent huge pages, socket buffers and backlogs, clock source, kernel version
-and memory left for the page cache. Every check names its source (Kafka's documentation,
-Kafka: The Definitive Guide, rpk) and --explain says why it matters and how to fix it.
-
-A value that cannot be read (inside a container, on a non-Linux host) is reported as
-"unknown" with the reason; it never counts as a pass or a failure.
-
-Exit code: 0 when every check passes, 1 when a warning-level check fails, 2 when an
-error-level check fails (info findings and unknown values never fail). The exit code is the
-same with -o json, -o yaml and --fix-script, so the command can gate a deployment.
-
---fix-script prints a shell script (sysctl -w plus an /etc/sysctl.d file, limits.d lines,
-sysfs writes, remount commands as comments) instead of the table; it changes nothing itself.`;
+  static override description = [
+    'Reads /proc, /sys, this process\'s limits and the data dir\'s mount, and checks each setting Kafka depends on: swapping and dirty-page flushing, memory maps and open files (sized from the segments actually in the data dir), the data dir\'s filesystem, mount options, free space and I/O scheduler, transparent huge pages, socket buffers and backlogs, clock source, kernel version and memory left for the page cache. Every check names its source (Kafka\'s documentation, Kafka: The Definitive Guide, rpk); --explain says why it matters and how to fix it.',
+    'A value that cannot be read (inside a container, on a non-Linux host) is reported as "unknown" with the reason; it never counts as a pass or a failure.',
+    'Exit code: 0 when every check passes, 1 when a warning-level check fails, 2 when an error-level check fails (info findings and unknown values never fail). The exit code is the same with -o json, -o yaml and --fix-script, so the command can gate a deployment.',
+    '--fix-script prints a shell script (sysctl -w plus an /etc/sysctl.d file, limits.d lines, sysfs writes, remount commands as comments) instead of the table; it changes nothing itself.',
+  ].join('\n\n');
 
   static override examples = [
     {description: 'Check this host against the default data dir (~/.local/share/kstream/data)', command: '<%= config.bin %> check os'},

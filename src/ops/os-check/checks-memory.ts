@@ -2,7 +2,7 @@
  * Virtual-memory checks: swapping, dirty-page flushing, memory maps, huge pages and the memory
  * left for the page cache. Each is a pure function of the values read from the host.
  */
-import {CheckBase, formatBytes, unknown} from './common.js';
+import {CheckBase, formatBytes, unknown, unknownNeed} from './common.js';
 import {SOURCE} from './sources.js';
 import type {CheckResult, DataDirScan, Reading} from './types.js';
 
@@ -72,6 +72,7 @@ export function checkMaxMapCount(value: Reading<number>, scan: DataDirScan): Che
     : `data dir ${scan.dataDir} does not exist yet, so 0 segments`;
   if (!value.ok) return unknown(base, `${value.reason}; ${counted}`);
   const current = String(value.value);
+  if (scan.error) return unknownNeed(base, current, `the segments cannot all be counted: ${scan.error}`);
   if (value.value < needed) {
     return {...base, severity: 'error', current, passed: false, reason: `${counted}: ${needed} memory maps needed (one per .index and .timeindex); the broker fails with "Map failed" (OutOfMemoryError) before it can open them all`};
   }

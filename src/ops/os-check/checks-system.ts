@@ -1,5 +1,5 @@
 /** Process limits, clock source and kernel version checks. */
-import {CheckBase, formatCount, unknown} from './common.js';
+import {CheckBase, formatCount, unknown, unknownNeed} from './common.js';
 import {parseKernelVersion} from './proc-parse.js';
 import {SOURCE} from './sources.js';
 import type {CheckResult, DataDirScan, HostFacts, Reading} from './types.js';
@@ -28,6 +28,7 @@ export function checkOpenFiles(limits: Reading<{soft: number; hard: number}>, sc
     if (!limits.ok) return unknown(base, `${limits.reason}; ${counted}`);
     const value = limits.value[which];
     const current = formatCount(value);
+    if (scan.error) return unknownNeed(base, current, `the segment files cannot all be counted: ${scan.error}`);
     if (value < needed) return {...base, severity: 'error', current, passed: false, reason: `${counted} descriptors needed; the broker fails with "Too many open files". ${whose}`};
     if (value < KAFKA_MIN_OPEN_FILES) return {...base, current, passed: false, reason: `${counted} descriptors needed, which fit, but Kafka recommends at least ${KAFKA_MIN_OPEN_FILES} as a starting point because segments and connections grow. ${whose}`};
     return {...base, current, passed: true, reason: `${counted} descriptors needed. ${whose}`};

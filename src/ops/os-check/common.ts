@@ -10,6 +10,12 @@ export function unknown(base: CheckBase, reason: string): CheckResult {
   return {...rest, current: 'unknown', passed: 'unknown', reason};
 }
 
+/** The value is known but the requirement is not (e.g. the data dir could not be counted). */
+export function unknownNeed(base: CheckBase, current: string, reason: string): CheckResult {
+  const {remedy: _ignored, ...rest} = base;
+  return {...rest, current, passed: 'unknown', reason};
+}
+
 /** A Reading<string> of a sysctl as an integer (first field only: some sysctls hold several). */
 export function asInt(reading: Reading<string> | undefined): Reading<number> {
   if (!reading) return {ok: false, reason: 'not read', path: ''};

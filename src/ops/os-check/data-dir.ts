@@ -6,6 +6,7 @@
 import {promises as fs} from 'node:fs';
 import path from 'node:path';
 import {dataDir as defaultDataDir} from '../../client/paths.js';
+import {UsageError} from '../../output/errors.js';
 import type {DataDirScan} from './types.js';
 
 /** `<topic>-<partition>`; `-delete`, `-future` and `-stray` directories do not match. */
@@ -24,14 +25,23 @@ export async function scanDataDir(dataDir: string): Promise<DataDirScan> {
   try {
     entries = await fs.readdir(dataDir, {withFileTypes: true});
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return scan;
-    throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return scan;
+    if (code === 'ENOTDIR') throw new UsageError(`--data-dir ${dataDir} is not a directory`);
+    return {...scan, exists: true, error: `cannot list ${dataDir}: ${code ?? (err as Error).message} (run as the broker's user or root)`};
   }
   scan.exists = true;
   for (const entry of entries) {
     if (!entry.isDirectory() || !PARTITION_DIR.test(entry.name)) continue;
     scan.partitions++;
-    for (const file of await fs.readdir(path.join(dataDir, entry.name))) {
+    let files: string[];
+    try {
+      files = await fs.readdir(path.join(dataDir, entry.name));
+    } catch (err) {
+      scan.error = `cannot list ${path.join(dataDir, entry.name)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+      continue;
+    }
+    for (const file of files) {
       const m = SEGMENT_FILE.exec(file);
       if (!m) continue;
       scan.segmentFiles++;

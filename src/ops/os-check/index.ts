@@ -31,6 +31,8 @@ export type ExitCode = 0 | 1 | 2;
 export interface OsCheckReport {
   dataDir: string;
   dataDirExists: boolean;
+  /** Why the data dir could not be fully counted (permissions), when it could not. */
+  dataDirError?: string;
   /** Where the filesystem checks looked: the data dir, or its nearest existing parent. */
   checkedPath: string;
   partitions: number;
@@ -90,6 +92,7 @@ export function buildReport(facts: HostFacts, connections = DEFAULT_CONNECTIONS)
   return {
     dataDir: facts.dataDir.dataDir,
     dataDirExists: facts.dataDir.exists,
+    ...(facts.dataDir.error ? {dataDirError: facts.dataDir.error} : {}),
     checkedPath: facts.checkedPath,
     partitions: facts.dataDir.partitions,
     segments: facts.dataDir.segments,

@@ -21,7 +21,8 @@ function header(report: OsCheckReport): string {
   const counted = report.dataDirExists
     ? `${report.partitions} partitions, ${report.segments} segments`
     : `does not exist yet; filesystem checks looked at ${report.checkedPath}`;
-  return `data dir: ${report.dataDir} (${counted})`;
+  const error = report.dataDirError ? `\nwarning: ${report.dataDirError}; memory-map and open-file needs are unknown` : '';
+  return `data dir: ${report.dataDir} (${counted})${error}`;
 }
 
 /** CHECK CURRENT REQUIRED SEVERITY PASSED, then a summary line. */

@@ -65,6 +65,8 @@ export interface DataDirScan {
   segmentFiles: number;
   /** `.index` + `.timeindex` files: each is one memory map in Kafka. */
   indexFiles: number;
+  /** Set when the dir exists but could not be read (permissions): the counts are then incomplete. */
+  error?: string;
 }
 
 /** Everything the checks look at, read once from the host. */

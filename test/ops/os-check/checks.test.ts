@@ -145,6 +145,19 @@ describe('open files (soft and hard)', () => {
   });
 });
 
+describe('a data dir that cannot be fully read', () => {
+  const unreadable: DataDirScan = {...scan(10), error: 'cannot list /data/orders-0: EACCES'};
+  it('81 max_map_count keeps its value but the verdict is unknown, with no remedy', () => {
+    const r = checkMaxMapCount(ok(65530), unreadable);
+    expect(r).toMatchObject({current: '65530', passed: 'unknown'});
+    expect(r.reason).toContain('EACCES');
+    expect(r.remedy).toBeUndefined();
+  });
+  it('82 open files are unknown for the same reason', () => {
+    expect(checkOpenFiles(ok({soft: 1024, hard: 1024}), unreadable, 1000).map((r) => r.passed)).toEqual(['unknown', 'unknown']);
+  });
+});
+
 describe('details that other code relies on', () => {
   it('max_map_count asks for 2 maps per segment with headroom and fixes to at least 262144', () => {
     const r = checkMaxMapCount(ok(65530), scan(40000));

@@ -90,6 +90,12 @@ describe('scanDataDir', () => {
     await fs.writeFile(path.join(dir, 'orders-0', '00000000000000000000.snapshot'), '');
     expect(await scanDataDir(dir)).toEqual({dataDir: dir, exists: true, partitions: 2, segments: 6, segmentFiles: 19, indexFiles: 12});
   });
+  it('a --data-dir that is a file is a usage error', async () => {
+    const dir = await makeDataDir(0, 0);
+    cleanup.push(dir);
+    const file = path.join(dir, 'recovery-point-offset-checkpoint');
+    await expect(scanDataDir(file)).rejects.toThrow(`--data-dir ${file} is not a directory`);
+  });
   it('reports a missing dir as not existing', async () => {
     const dir = path.join(os.tmpdir(), `kstream-missing-${process.pid}-${Date.now()}`);
     expect(await scanDataDir(dir)).toMatchObject({exists: false, partitions: 0});

@@ -1,4 +1,5 @@
 /** Whole reports on fake hosts: exit codes, the views and the fix script. */
+import {execFileSync} from 'node:child_process';
 import {afterEach, describe, expect, it} from 'vitest';
 import {buildFixScript, LIMITS_FILE, SYSCTL_FILE} from '../../../src/ops/os-check/fix-script.js';
 import {exitCodeFor, runOsCheck} from '../../../src/ops/os-check/index.js';
@@ -60,6 +61,8 @@ describe('runOsCheck on fake hosts', () => {
     expect(script).toContain('# mount -o remount,noatime /');
     expect(script).toMatch(/# data dir mount largeio: add largeio/);
     expect(script).not.toMatch(/^mount /m);
+    // The script parses as shell (sh -n reads it without running anything).
+    expect(() => execFileSync('sh', ['-n'], {input: script})).not.toThrow();
   });
 
   it('an error-level failure gives exit code 2', async () => {

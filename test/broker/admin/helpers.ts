@@ -13,7 +13,7 @@ export type StartedBroker = Awaited<ReturnType<typeof startBroker>>;
 
 export async function startTestBroker(config: Record<string, string> = {}): Promise<{broker: StartedBroker; cleanup: () => Promise<void>}> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'kstream-admin-'));
-  const broker = await startBroker({dataDir, host: '127.0.0.1', port: 0, config, log: () => {}});
+  const broker = await startBroker({dataDir, host: '127.0.0.1', port: 0, config, log: process.env.KSTREAM_TEST_LOG ? (line) => process.stderr.write(`[broker] ${line}\n`) : () => {}});
   return {
     broker,
     cleanup: async () => {

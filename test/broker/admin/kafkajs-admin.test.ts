@@ -43,9 +43,13 @@ describe('kafkajs admin', () => {
       resources: [{type: ConfigResourceTypes.TOPIC, name: 'orders', configEntries: [{name: 'segment.bytes', value: '1048576'}]}]});
     expect(broker.topics.get('orders')!.configs).toEqual({'segment.bytes': '1048576'});
     expect(broker.topics.getLog('orders', 2)!.config.segmentBytes).toBe(1048576);
-    const broker1 = await admin.describeConfigs({includeSynonyms: false,
-      resources: [{type: ConfigResourceTypes.BROKER, name: '1', configNames: ['num.partitions']}]});
-    expect(broker1.resources[0].configEntries[0]).toMatchObject({configName: 'num.partitions', configValue: '1', readOnly: true});
+    const broker1 = await admin.describeConfigs({includeSynonyms: true,
+      resources: [{type: ConfigResourceTypes.BROKER, name: '1', configNames: ['num.partitions', 'offsets.topic.replication.factor']}]});
+    const byName = new Map(broker1.resources[0].configEntries.map((e) => [e.configName, e]));
+    expect(byName.get('num.partitions')).toMatchObject({configValue: '1', readOnly: true, isDefault: true});
+    expect(byName.get('offsets.topic.replication.factor')).toMatchObject({configValue: '1', isDefault: false,
+      configSynonyms: [{configName: 'offsets.topic.replication.factor', configValue: '1', configSource: 4},
+        {configName: 'offsets.topic.replication.factor', configValue: '3', configSource: 5}]});
   });
 
   it('createPartitions grows and refuses a decrease', async () => {

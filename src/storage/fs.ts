@@ -162,6 +162,7 @@ export class FaultyFileSystem implements FileSystem {
   readonly bytesRead = new Map<string, number>();
   private writeFault: {error: Error; partialBytes: number; match?: (file: string) => boolean} | undefined;
   private syncFault: {error: Error; match?: (file: string) => boolean} | undefined;
+  private syncGate: Promise<void> | undefined;
 
   constructor(readonly inner: FileSystem = new NodeFileSystem()) {}
 
@@ -171,6 +172,21 @@ export class FaultyFileSystem implements FileSystem {
 
   failNextSync(options: {error?: Error; match?: (file: string) => boolean} = {}): void {
     this.syncFault = {error: options.error ?? ioError('EIO', 'injected fsync failure'), match: options.match};
+  }
+
+  /** Hold every fsync until the returned function is called (to observe group commit). */
+  pauseSyncs(): () => void {
+    let release!: () => void;
+    this.syncGate = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.syncGate = undefined;
+      release();
+    };
+  }
+
+  /** @internal */
+  waitForSyncGate(): Promise<void> | undefined {
+    return this.syncGate;
   }
 
   resetReadCounters(): void {
@@ -275,6 +291,7 @@ class FaultyFileHandle implements FileHandle {
   }
 
   async sync(): Promise<void> {
+    await this.owner.waitForSyncGate();
     const fault = this.owner.takeSyncFault(this.path);
     if (fault) throw fault;
     this.owner.syncCount++;

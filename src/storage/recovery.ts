@@ -55,7 +55,9 @@ export async function loadSegments(fs: FileSystem, dir: string, options: LoadOpt
             await later.deleteFiles('');
           }
         }
-        if (result.truncatedBytes > 0) await segments[i].flush(true);
+        // Recovered data may only be in the page cache: make it durable before the recovery
+        // point moves past it.
+        await segments[i].flush(true);
       }
     }
     const logEndOffset = await segments[segments.length - 1].activate();

@@ -2,7 +2,9 @@
  * Man pages generated from the command definitions (summary, description, flags, arguments,
  * examples), so they can never drift from --help. `npm run man` writes them to man/.
  */
-import {Command, Config} from '@oclif/core';
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
+import {Command, Config, settings} from '@oclif/core';
 
 type CommandMeta = Command.Loadable;
 
@@ -99,8 +101,11 @@ export function renderIndexPage(cmds: CommandMeta[], bin: string, version: strin
 
 /** Every page, by file name, for the CLI rooted at `root`. */
 export async function generateManPages(root: string): Promise<Map<string, string>> {
-  process.env.NODE_ENV ??= 'development';
-  const config = await Config.load({root});
+  // Load the TypeScript sources (./commands) the way bin/dev.js does; the caller runs under tsx.
+  const pjson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  pjson.oclif.commands = './commands';
+  settings.enableAutoTranspile = false;
+  const config = await Config.load({root, pjson});
   const cmds = config.commands.filter((c) => !c.hidden);
   const pages = new Map<string, string>();
   pages.set('kstream.1', renderIndexPage(cmds, config.bin, config.version));

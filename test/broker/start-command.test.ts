@@ -1,0 +1,86 @@
+/**
+ * `kstream broker start` as a child process (node bin/dev.js): the listening line, serving a
+ * request, clean shutdown on SIGTERM with data kept, and one clear error line for a busy port.
+ */
+import {ChildProcess, execFile, spawn} from 'node:child_process';
+import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {afterAll, describe, expect, it} from 'vitest';
+import {ApiKey} from '../../src/protocol/api.js';
+import {WireClient} from './helpers/wire-client.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'kstream-start-cmd-'));
+afterAll(() => rmSync(dir, {recursive: true, force: true}));
+
+function start(args: string[]): {child: ChildProcess; listening: Promise<{host: string; port: number}>; exit: Promise<{code: number | null; stdout: string; stderr: string}>} {
+  const child = spawn(process.execPath, [path.join(repo, 'bin/dev.js'), 'broker', 'start', ...args], {cwd: repo, env: {...process.env, NO_COLOR: '1'}});
+  let stdout = '';
+  let stderr = '';
+  const listening = new Promise<{host: string; port: number}>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /listening on (\S+):(\d+)/.exec(stdout);
+      if (match) resolve({host: match[1]!, port: Number(match[2])});
+    });
+    child.on('exit', () => reject(new Error(`exited before listening: ${stderr}`)));
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exit = new Promise<{code: number | null; stdout: string; stderr: string}>((resolve) => {
+    child.on('exit', (code) => resolve({code, stdout, stderr}));
+  });
+  listening.catch(() => undefined);
+  return {child, listening, exit};
+}
+
+describe('kstream broker start', () => {
+  it('listens, serves, and shuts down cleanly on SIGTERM', async () => {
+    const dataDir = path.join(dir, 'data');
+    const config = path.join(dir, 'broker.yaml');
+    writeFileSync(config, 'num.partitions: 2\n');
+    const run = start(['--listen', '127.0.0.1:0', '--data-dir', dataDir, '--config', config, '--set', 'auto.create.topics.enable=true']);
+    const {host, port} = await run.listening;
+    expect(host).toBe('127.0.0.1');
+    const client = await WireClient.connect(port);
+    await client.request(ApiKey.Metadata, 9, {topics: [{name: 'from-cli'}], allowAutoTopicCreation: true});
+    const meta = await client.request(ApiKey.Metadata, 9, {topics: [{name: 'from-cli'}], allowAutoTopicCreation: true});
+    expect(meta.topics[0].partitions).toHaveLength(2);
+    client.close();
+    run.child.kill('SIGTERM');
+    const {code, stdout} = await run.exit;
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/broker stopped/);
+    expect(existsSync(path.join(dataDir, 'meta.properties'))).toBe(true);
+    expect(existsSync(path.join(dataDir, 'from-cli-1'))).toBe(true);
+  }, 60_000);
+
+  it('reports a busy port in one line and exits non-zero', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const {code, stderr} = await start(['--listen', `127.0.0.1:${port}`, '--data-dir', path.join(dir, 'busy')]).exit;
+      expect(code).not.toBe(0);
+      expect(stderr.trim().split('\n')).toEqual([`Error: cannot listen on 127.0.0.1:${port}: the address is already in use. Stop the other process or choose another port with --listen`]);
+    } finally {
+      blocker.close();
+    }
+  }, 60_000);
+
+  it('rejects a malformed --listen and an unknown config name', async () => {
+    const bad = await start(['--listen', 'nonsense', '--data-dir', path.join(dir, 'bad')]).exit;
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--listen expects HOST:PORT/);
+    const unknown = await new Promise<{code: number; stderr: string}>((resolve) => {
+      execFile(process.execPath, [path.join(repo, 'bin/dev.js'), 'broker', 'start', '--listen', '127.0.0.1:0', '--data-dir', path.join(dir, 'unk'), '--set', 'no.such.thing=1'],
+        {cwd: repo}, (err, _stdout, stderr) => resolve({code: err ? Number((err as {code?: number}).code ?? 1) : 0, stderr}));
+    });
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/Unknown broker config name: no.such.thing/);
+  }, 60_000);
+});

@@ -101,7 +101,10 @@ export function renderIndexPage(cmds: CommandMeta[], bin: string, version: strin
 
 /** Every page, by file name, for the CLI rooted at `root`. */
 export async function generateManPages(root: string): Promise<Map<string, string>> {
-  // Load the TypeScript sources (./commands) the way bin/dev.js does; the caller runs under tsx.
+  // Load the TypeScript sources (./commands) the way bin/dev.js does (a development-time helper:
+  // tsx is a dev dependency).
+  const {register} = await import('tsx/esm/api');
+  register();
   const pjson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
   pjson.oclif.commands = './commands';
   settings.enableAutoTranspile = false;

@@ -11,23 +11,21 @@ import {formatEvent} from './text-format.js';
 const FLUSH_BYTES = 256 * 1024;
 
 class BlockWriter {
-  private parts: string[] = [];
-  private pending = 0;
+  // String concatenation builds a rope in V8: cheaper than an array join per block.
+  private pending = '';
   private blocked: Promise<void> | undefined;
 
   constructor(private readonly stream: Writable) {}
 
   line(text: string): void {
-    this.parts.push(text, '\n');
-    this.pending += text.length + 1;
-    if (this.pending >= FLUSH_BYTES) this.flush();
+    this.pending += text + '\n';
+    if (this.pending.length >= FLUSH_BYTES) this.flush();
   }
 
   flush(): void {
-    if (this.parts.length === 0) return;
-    const block = this.parts.join('');
-    this.parts = [];
-    this.pending = 0;
+    if (this.pending.length === 0) return;
+    const block = this.pending;
+    this.pending = '';
     if (!this.stream.write(block) && !this.blocked) {
       this.blocked = new Promise((resolve) => {
         const done = (): void => {

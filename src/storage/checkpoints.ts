@@ -7,6 +7,7 @@
  *   partition.metadata: "version: 0\ntopic_id: <base64 uuid>"
  * Kafka treats an empty file as "no entries" (cleaner-offset-checkpoint is often empty).
  */
+import {ErrorCode} from '../protocol/error-codes.js';
 import {StorageError} from './errors.js';
 import type {FileSystem} from './fs.js';
 
@@ -97,7 +98,7 @@ async function readIfExists(fs: FileSystem, file: string): Promise<string | unde
     return (await fs.readFile(file)).toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new StorageError(`cannot read ${file}: ${(err as Error).message}`, 56, err);
+    throw new StorageError(`cannot read ${file}: ${(err as Error).message}`, ErrorCode.KAFKA_STORAGE_ERROR, err);
   }
 }
 
@@ -121,6 +122,6 @@ function parseLines<T>(text: string, file: string, fieldCount: number, parse: (p
       return parse(parts);
     });
   } catch (err) {
-    throw new StorageError(`malformed checkpoint file ${file}: ${(err as Error).message}`, 56, err);
+    throw new StorageError(`malformed checkpoint file ${file}: ${(err as Error).message}`, ErrorCode.KAFKA_STORAGE_ERROR, err);
   }
 }

@@ -1,14 +1,11 @@
-/**
- * Storage errors. Each carries the Kafka error code a broker handler should answer with.
- * Codes are Kafka's (Errors.java): OFFSET_OUT_OF_RANGE 1, CORRUPT_MESSAGE 2,
- * RECORD_LIST_TOO_LARGE 18, KAFKA_STORAGE_ERROR 56.
- */
+/** Storage errors. Each carries the Kafka error code a broker handler should answer with. */
 import {KstreamError} from '../output/errors.js';
+import {ErrorCode} from '../protocol/error-codes.js';
 
 export class StorageError extends KstreamError {
   readonly errorCode: number;
 
-  constructor(message: string, errorCode = 56, cause?: unknown) {
+  constructor(message: string, errorCode: number = ErrorCode.KAFKA_STORAGE_ERROR, cause?: unknown) {
     super(message, {cause});
     this.name = 'StorageError';
     this.errorCode = errorCode;
@@ -22,7 +19,7 @@ export class OffsetOutOfRangeError extends StorageError {
   readonly logEndOffset: bigint;
 
   constructor(topicPartition: string, offset: bigint, logStartOffset: bigint, logEndOffset: bigint) {
-    super(`offset ${offset} is out of range for ${topicPartition}: valid offsets are ${logStartOffset} to ${logEndOffset}`, 1);
+    super(`offset ${offset} is out of range for ${topicPartition}: valid offsets are ${logStartOffset} to ${logEndOffset}`, ErrorCode.OFFSET_OUT_OF_RANGE);
     this.name = 'OffsetOutOfRangeError';
     this.offset = offset;
     this.logStartOffset = logStartOffset;
@@ -33,7 +30,7 @@ export class OffsetOutOfRangeError extends StorageError {
 /** An append larger than segment.bytes can never fit in a segment. */
 export class RecordBatchTooLargeError extends StorageError {
   constructor(message: string) {
-    super(message, 18);
+    super(message, ErrorCode.RECORD_LIST_TOO_LARGE);
     this.name = 'RecordBatchTooLargeError';
   }
 }
@@ -41,7 +38,7 @@ export class RecordBatchTooLargeError extends StorageError {
 /** A malformed batch handed to append (the broker validates first, so this is a bug guard). */
 export class CorruptBatchError extends StorageError {
   constructor(message: string) {
-    super(message, 2);
+    super(message, ErrorCode.CORRUPT_MESSAGE);
     this.name = 'CorruptBatchError';
   }
 }

@@ -8,6 +8,7 @@ import {randomUUID} from 'node:crypto';
 import * as path from 'node:path';
 import {type PartitionOffset, readOffsetCheckpoint, readPartitionMetadata, writeOffsetCheckpoint, writePartitionMetadata} from './checkpoints.js';
 import {cleanLog, readCleanerCheckpoint, writeCleanerCheckpoint} from './cleaner.js';
+import {ErrorCode} from '../protocol/error-codes.js';
 import {StorageError} from './errors.js';
 import {
   CLEAN_SHUTDOWN_FILE, LOG_START_OFFSET_CHECKPOINT, PARTITION_METADATA, RECOVERY_POINT_CHECKPOINT,
@@ -85,7 +86,7 @@ export class LogManager {
       });
     } catch (err) {
       await Promise.all([...manager.logsByKey.values()].map((l) => l.close().catch(() => {})));
-      throw err instanceof StorageError ? err : new StorageError(`cannot load logs from ${options.dataDir}: ${(err as Error).message}`, 56, err);
+      throw err instanceof StorageError ? err : new StorageError(`cannot load logs from ${options.dataDir}: ${(err as Error).message}`, ErrorCode.KAFKA_STORAGE_ERROR, err);
     }
     // From here on a crash is unclean again (Kafka deletes the marker once the logs are loaded).
     if (hadCleanShutdown) await fs.unlink(marker);
@@ -107,7 +108,7 @@ export class LogManager {
     const existing = this.getLog(topic, partition);
     if (existing) return existing;
     if (!parseLogDirName(logDirName(topic, partition)) || topic.length === 0) {
-      throw new StorageError(`invalid topic name or partition: "${topic}" ${partition}`, 17);
+      throw new StorageError(`invalid topic name or partition: "${topic}" ${partition}`, ErrorCode.INVALID_TOPIC_EXCEPTION);
     }
     const dir = path.join(this.dataDir, logDirName(topic, partition));
     await this.fs.mkdir(dir);

@@ -9,6 +9,7 @@ import {
   OFFSET_MAX_TIMESTAMP, OFFSET_RECORD_COUNT, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch,
 } from '../records/batch-header.js';
 import {writePartitionMetadata} from './checkpoints.js';
+import {ErrorCode} from '../protocol/error-codes.js';
 import {CorruptBatchError, OffsetOutOfRangeError, RecordBatchTooLargeError, StorageError} from './errors.js';
 import {DELETED_SUFFIX, PARTITION_METADATA} from './filenames.js';
 import type {FileSystem} from './fs.js';
@@ -325,7 +326,7 @@ export class PartitionLog {
   async destroy(): Promise<void> {
     await this.lock.run(async () => {
       this.closed = true;
-      this.offline ??= new StorageError(`${this.topicPartition} was deleted`, 3);
+      this.offline ??= new StorageError(`${this.topicPartition} was deleted`, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
       if (this.flushTimer) clearTimeout(this.flushTimer);
       for (const s of this.segments) await s.close().catch(() => {});
       for (const [segment, {timer}] of this.pendingDeletes) {
@@ -507,12 +508,16 @@ export class PartitionLog {
   private ioError(what: string, cause: unknown, suffix = ''): StorageError {
     if (cause instanceof StorageError) return cause;
     const msg = cause instanceof Error ? cause.message : String(cause);
-    return new StorageError(`cannot ${what} ${this.topicPartition} in ${this.dir}: ${msg}${suffix}`, 56, cause);
+    return new StorageError(`cannot ${what} ${this.topicPartition} in ${this.dir}: ${msg}${suffix}`, ErrorCode.KAFKA_STORAGE_ERROR, cause);
   }
 }
 
 export function segmentOptionsOf(config: LogConfig): SegmentOptions {
-  return {maxIndexSize: config.segmentIndexBytes, indexIntervalBytes: config.indexIntervalBytes};
+  return {
+    maxIndexSize: config.segmentIndexBytes,
+    indexIntervalBytes: config.indexIntervalBytes,
+    preallocateBytes: config.preallocate ? config.segmentBytes : undefined,
+  };
 }
 
 interface ParsedBatch {

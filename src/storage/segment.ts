@@ -17,6 +17,8 @@ import {TimeIndex} from './time-index.js';
 export interface SegmentOptions {
   maxIndexSize: number;
   indexIntervalBytes: number;
+  /** segment.bytes when `preallocate` is on: new log files start zero-filled at this size. */
+  preallocateBytes?: number;
 }
 
 /** Facts about one batch being appended, its position relative to the appended buffer. */
@@ -43,6 +45,10 @@ export class LogSegment {
   private offsetOfMaxTimestamp: bigint;
   private rollingBasedTimestamp: bigint | undefined;
   private active = false;
+  /** Reads in flight; close waits for them (a deleted segment's reads finish first). */
+  private inflight = 0;
+  private idleWaiters: Array<() => void> = [];
+  private preallocated = false;
 
   private constructor(
     private readonly fs: FileSystem,
@@ -60,7 +66,9 @@ export class LogSegment {
   static async create(fs: FileSystem, dir: string, baseOffset: bigint, options: SegmentOptions, nowMs: number): Promise<LogSegment> {
     const log = await fs.open(path.join(dir, segmentFileName(baseOffset, 'log')), {create: true});
     await log.truncate(0);
+    if (options.preallocateBytes) await log.truncate(options.preallocateBytes);
     const segment = new LogSegment(fs, dir, baseOffset, log, 0, options, nowMs);
+    segment.preallocated = options.preallocateBytes !== undefined && options.preallocateBytes > 0;
     segment.indexes = await segment.openIndexes(true);
     await segment.indexes.offset.reset(options.maxIndexSize);
     await segment.indexes.time.reset(options.maxIndexSize);
@@ -256,7 +264,11 @@ export class LogSegment {
    * `minOneBatch`), excluding batches reaching `maxOffset` or beyond. undefined when this segment
    * has no batch at or after `startOffset`.
    */
-  async read(startOffset: bigint, maxBytes: number, opts: {minOneBatch: boolean; maxOffset?: bigint}): Promise<Buffer | undefined> {
+  read(startOffset: bigint, maxBytes: number, opts: {minOneBatch: boolean; maxOffset?: bigint}): Promise<Buffer | undefined> {
+    return this.track(() => this.readTracked(startOffset, maxBytes, opts));
+  }
+
+  private async readTracked(startOffset: bigint, maxBytes: number, opts: {minOneBatch: boolean; maxOffset?: bigint}): Promise<Buffer | undefined> {
     const first = await this.translateOffset(startOffset);
     if (!first) return undefined;
     if (opts.maxOffset !== undefined && first.lastOffset >= opts.maxOffset) return Buffer.alloc(0);
@@ -284,7 +296,11 @@ export class LogSegment {
   }
 
   /** First record with timestamp >= `timestamp` at or after `startingOffset` (Kafka's findOffsetByTimestamp). */
-  async findOffsetByTimestamp(timestamp: bigint, startingOffset: bigint): Promise<{offset: bigint; timestamp: bigint} | undefined> {
+  findOffsetByTimestamp(timestamp: bigint, startingOffset: bigint): Promise<{offset: bigint; timestamp: bigint} | undefined> {
+    return this.track(() => this.findOffsetByTimestampTracked(timestamp, startingOffset));
+  }
+
+  private async findOffsetByTimestampTracked(timestamp: bigint, startingOffset: bigint): Promise<{offset: bigint; timestamp: bigint} | undefined> {
     const idx = await this.loadIndexes();
     const entry = idx.time.lookup(timestamp);
     let pos = idx.offset.lookup(entry.offset > startingOffset ? entry.offset : startingOffset).position;
@@ -319,6 +335,19 @@ export class LogSegment {
       if (this.maxTimestamp === undefined) this.observeTimestamp(max, at);
     }
     return {timestamp: this.maxTimestamp!, offset: this.offsetOfMaxTimestamp};
+  }
+
+  private async track<T>(work: () => Promise<T>): Promise<T> {
+    this.inflight++;
+    try {
+      return await work();
+    } finally {
+      if (--this.inflight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  private whenIdle(): Promise<void> {
+    return this.inflight === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   async lastModified(): Promise<number> {
@@ -406,6 +435,7 @@ export class LogSegment {
     await idx.time.maybeAppend(timestamp, offset, true);
     await idx.offset.trimToValidSize();
     await idx.time.trimToValidSize();
+    await this.trimPreallocatedLog();
     this.active = false;
   }
 
@@ -415,8 +445,17 @@ export class LogSegment {
     if (includeIndexes && this.indexes) await Promise.all([this.indexes.offset.sync(), this.indexes.time.sync()]);
   }
 
+  /** A preallocated log file is cut back to its data when the segment stops being active. */
+  private async trimPreallocatedLog(): Promise<void> {
+    if (!this.preallocated) return;
+    await this.log.truncate(this.committedSize);
+    this.preallocated = false;
+  }
+
   async close(): Promise<void> {
+    await this.whenIdle();
     if (this.loading) await this.loading.catch(() => {});
+    await this.trimPreallocatedLog().catch(() => {});
     if (this.indexes) {
       await this.indexes.offset.trimToValidSize().catch(() => {});
       await this.indexes.time.trimToValidSize().catch(() => {});

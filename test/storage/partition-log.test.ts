@@ -169,4 +169,27 @@ describe('PartitionLog', () => {
     expect(reopened.getLog('t', 0)!.logStartOffset).toBe(6n);
     await reopened.close();
   });
+
+  it('preallocates log files with preallocate=true and trims them on roll, close and crash recovery', async () => {
+    const {stat, writeFile} = await import('node:fs/promises');
+    const manager = await LogManager.open({dataDir: dir, now});
+    const b = await sizedBatch(1, 100);
+    const log = await manager.createLog('p', 0, TOPIC_ID, {preallocate: true, segmentBytes: b.length * 3});
+    const first = path.join(dir, 'p-0', '00000000000000000000.log');
+    expect((await stat(first)).size).toBe(b.length * 3);
+    await log.append(Buffer.from(b), {leaderEpoch: 0});
+    expect((await stat(first)).size).toBe(b.length * 3);
+    expect((await log.read(0n, 1 << 20)).length).toBe(b.length);
+    for (let i = 0; i < 3; i++) await log.append(Buffer.from(b), {leaderEpoch: 0});
+    expect((await stat(first)).size).toBe(b.length * 3); // rolled: trimmed to its 3 batches
+    const active = path.join(dir, 'p-0', '00000000000000000003.log');
+    expect((await stat(active)).size).toBe(b.length * 3);
+    // Crash with the zero-filled tail still there: recovery cuts it.
+    for (const s of log.segments) await s.close();
+    await writeFile(path.join(dir, 'recovery-point-offset-checkpoint'), '0\n1\np 0 3\n');
+    const reopened = await LogManager.open({dataDir: dir, now});
+    expect(reopened.getLog('p', 0)!.logEndOffset).toBe(4n);
+    expect((await stat(active)).size).toBe(b.length);
+    await reopened.close();
+  });
 });

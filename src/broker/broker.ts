@@ -81,11 +81,13 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       log,
       closing: closing.signal,
     };
+    const dispatcher = new RequestDispatcher(registry, services);
     const server = await KafkaServer.listen({
       host,
       port: options.port ?? 9092,
       maxRequestBytes: config.socketRequestMaxBytes,
-      dispatcher: new RequestDispatcher(registry, services),
+      idleTimeoutMs: config.connectionsMaxIdleMs,
+      dispatcher,
       log,
     });
     if (options.advertisedPort === undefined) services.port = server.port;
@@ -101,8 +103,10 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       topics,
       stop: () => {
         stopping ??= (async () => {
+          // Long polls end at once; requests in flight (appends) finish before the logs close.
           closing.abort();
           await server.close();
+          await dispatcher.idle();
           await maintenance.stop();
           await logManager.close();
           await lock.release();

@@ -44,6 +44,11 @@ export class Connection {
     return this.info.remoteAddress;
   }
 
+  /** connections.max.idle.ms expired: close unless a request (a long poll) is still pending. */
+  closeIfIdle(): void {
+    if (this.slots.length === 0) this.close();
+  }
+
   /** Close the socket now; pending responses are dropped. */
   close(reason?: string): void {
     if (reason) this.log(`closing connection from ${this.info.remoteAddress}: ${reason}`);

@@ -19,13 +19,31 @@ export class CloseConnection extends Error {
 }
 
 export class RequestDispatcher {
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+
   constructor(private readonly registry: HandlerRegistry, private readonly services: BrokerServices) {}
+
+  /** Resolves once no request is being handled (shutdown waits for appends to finish). */
+  idle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async dispatch(frame: Buffer, connection: ConnectionInfo): Promise<Buffer[] | null> {
+    this.inFlight++;
+    try {
+      return await this.handle(frame, connection);
+    } finally {
+      if (--this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
 
   /**
    * The encoded response as chunks (size prefix first; record sets are not copied), or null
    * when the request gets none.
    */
-  async dispatch(frame: Buffer, connection: ConnectionInfo): Promise<Buffer[] | null> {
+  private async handle(frame: Buffer, connection: ConnectionInfo): Promise<Buffer[] | null> {
     let header: RequestHeader;
     let bodyOffset: number;
     try {

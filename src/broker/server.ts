@@ -11,6 +11,8 @@ export interface ServerOptions {
   host: string;
   port: number;
   maxRequestBytes: number;
+  /** connections.max.idle.ms: close connections with no traffic for this long. */
+  idleTimeoutMs: number;
   dispatcher: RequestDispatcher;
   log: (line: string) => void;
 }
@@ -63,6 +65,9 @@ export class KafkaServer {
   private accept(socket: net.Socket): void {
     const connection = new Connection(socket, this.options.dispatcher, this.options.maxRequestBytes, this.options.log);
     this.connections.add(connection);
+    if (this.options.idleTimeoutMs > 0) {
+      socket.setTimeout(this.options.idleTimeoutMs, () => connection.closeIfIdle());
+    }
     socket.on('close', () => this.connections.delete(connection));
   }
 }

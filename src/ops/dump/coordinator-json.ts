@@ -6,26 +6,20 @@
  * decoded (ConsumerProtocolSubscription/Assignment), keeping the base64 bytes when they do not
  * decode. Decoding errors become the key text, as in Kafka.
  */
-import {decodeMessage} from '../../protocol/codec.js';
-import {Reader} from '../../protocol/reader.js';
-import {inRange} from '../../protocol/schema.js';
-import {kafkaJson, messageSchema, type FieldOverride} from './kafka-json.js';
+import {decodeData} from '../../protocol/api.js';
+import {kafkaJson, type FieldOverride} from './kafka-json.js';
 import type {ParsedContent, RecordParser} from './record-parser.js';
 
-/** Decode a versioned "data" message at `offset`. */
-export function decodeData(schemaName: string, version: number, buf: Buffer, offset = 0): Record<string, unknown> {
-  const schema = messageSchema(schemaName);
-  if (!inRange(schema.validVersions, version)) {
-    throw new Error(`Unknown version ${version} of ${schemaName} (valid versions ${schema.validVersions[0]}-${schema.validVersions[1]})`);
-  }
-  return decodeMessage(schema, version, new Reader(buf, offset));
-}
-
-/** JSON of a KRaft control record value (version int16 + message), undefined if it does not decode. */
+/**
+ * JSON of a KRaft control record value. These messages carry their own `version` field and Kafka
+ * reads them at version 0 (ControlRecordUtils' current versions), writing the JSON at that field's
+ * version. Undefined when the value does not decode.
+ */
 export function controlMessageJson(schemaName: string, value: Buffer): string | undefined {
   try {
-    const version = value.readInt16BE(0);
-    return kafkaJson(schemaName, version, decodeData(schemaName, version, value, 2));
+    const message = decodeData<Record<string, unknown>>(schemaName, 0, value, 0);
+    const version = typeof message.version === 'number' ? message.version : 0;
+    return kafkaJson(schemaName, version, message);
   } catch {
     return undefined;
   }
@@ -51,7 +45,7 @@ function consumerProtocolOverride(obj: Record<string, unknown>): FieldOverride |
     if (!schema || !Buffer.isBuffer(value)) return undefined;
     try {
       const version = value.readInt16BE(0);
-      return kafkaJson(schema, version, decodeData(schema, version, value, 2));
+      return kafkaJson(schema, version, decodeData<Record<string, unknown>>(schema, version, value, 2));
     } catch {
       return undefined;
     }
@@ -67,10 +61,10 @@ function coordinatorParser(types: Record<number, RecordTypes>): RecordParser {
       const type = record.key.readInt16BE(0);
       const t = types[type];
       if (!t) return {key: `Unknown record type ${type} at offset ${record.offset}, skipping.`};
-      const key = `{"type":"${type}","data":${kafkaJson(t.key, type, decodeData(t.key, type, record.key, 2))}}`;
+      const key = `{"type":"${type}","data":${kafkaJson(t.key, type, decodeData<Record<string, unknown>>(t.key, type, record.key, 2))}}`;
       if (record.value === null) return {key, payload: '<DELETE>'};
       const version = record.value.readInt16BE(0);
-      const value = decodeData(t.value, version, record.value, 2);
+      const value = decodeData<Record<string, unknown>>(t.value, version, record.value, 2);
       const data = kafkaJson(t.value, version, value, consumerProtocolOverride(value));
       return {key, payload: `{"version":"${version}","data":${data}}`};
     } catch (err) {

@@ -1,23 +1,15 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand} from '../../src/cli/base-command.js';
 import {startBroker} from '../../src/broker/broker.js';
-import {defaultDataDir} from '../../src/broker/data-dir.js';
 import {brokerOptionsFromFlags} from '../../src/broker/start-options.js';
 
 export default class BrokerStart extends BaseCommand {
   static override summary = 'Run the embedded Kafka broker';
-  static override description = `Starts a single-node Kafka broker (node 1, broker and controller) that Kafka clients
-(kafkajs, librdkafka/kcat, the Java clients) talk to unchanged. Data is kept in Kafka's own
-on-disk format under the data dir, so a directory written by Apache Kafka can be served too.
-
-Broker settings use Kafka's names (num.partitions, auto.create.topics.enable, log.retention.ms,
-log.segment.bytes, ...), from a YAML file given with --config and from --set key=value, which
-wins over the file. The broker prints "listening on HOST:PORT" once it accepts connections and
-runs until SIGINT (Ctrl-C) or SIGTERM, then flushes and closes its logs.
-
-The default data dir is $XDG_DATA_HOME/kstream/data (~/.local/share/kstream/data). The default
-listener is 127.0.0.1:9092 (loopback only); use --listen 0.0.0.0:9092 to accept remote clients
-and --advertise to tell them which address to connect to.`;
+  static override description = [
+    'Starts a single-node Kafka broker (node 1, broker and controller) that Kafka clients such as kafkajs, librdkafka/kcat and the Java clients talk to unchanged. Data is kept in Kafka\'s own on-disk format under the data dir, so a directory written by Apache Kafka can be served too.',
+    'Broker settings use Kafka\'s names (num.partitions, auto.create.topics.enable, log.retention.ms, log.segment.bytes, ...), from a YAML file given with --config and from --set key=value, which wins over the file. The broker prints "listening on HOST:PORT" once it accepts connections and runs until SIGINT (Ctrl-C) or SIGTERM, then flushes and closes its logs.',
+    'The default data dir is $XDG_DATA_HOME/kstream/data (~/.local/share/kstream/data). The default listener is 127.0.0.1:9092 (loopback only); use --listen 0.0.0.0:9092 to accept remote clients and --advertise to tell them which address to connect to.',
+  ].join('\n\n');
   static override examples = [
     {description: 'Run with the defaults', command: '<%= config.bin %> broker start'},
     {description: 'Use another port and data dir, any free port with :0', command: '<%= config.bin %> broker start --listen 127.0.0.1:19092 --data-dir /tmp/kstream-data'},
@@ -26,17 +18,17 @@ and --advertise to tell them which address to connect to.`;
     {description: 'Settings from a YAML file ("auto.create.topics.enable: false" per line)', command: '<%= config.bin %> broker start --config broker.yaml'},
   ];
   static override flags = {
-    'data-dir': Flags.string({description: `data directory [default: ${defaultDataDir()}]`}),
+    'data-dir': Flags.string({description: 'data directory [default: $XDG_DATA_HOME/kstream/data]'}),
     listen: Flags.string({description: 'address to listen on, HOST:PORT (port 0 = any free port)', default: '127.0.0.1:9092'}),
     advertise: Flags.string({description: 'address clients are told to connect to, HOST:PORT [default: the listen address]'}),
     config: Flags.string({description: 'YAML file with a map of Kafka broker config names to values'}),
-    set: Flags.string({description: 'a Kafka broker config, key=value (repeatable)', multiple: true, default: []}),
+    set: Flags.string({description: 'a Kafka broker config, key=value (repeatable)', multiple: true}),
   };
 
   async run(): Promise<void> {
     const {flags} = await this.parse(BrokerStart);
     const options = await brokerOptionsFromFlags({
-      dataDir: flags['data-dir'], listen: flags.listen, advertise: flags.advertise, configFile: flags.config, set: flags.set,
+      dataDir: flags['data-dir'], listen: flags.listen, advertise: flags.advertise, configFile: flags.config, set: flags.set ?? [],
     });
     const broker = await startBroker(options);
     this.log(`kstream broker ${broker.nodeId} (cluster ${broker.clusterId}) listening on ${broker.host}:${broker.port}, data in ${broker.dataDir}`);

@@ -4,15 +4,14 @@
  * group commit (every waiting append shares the next fsync); reads located via the offset index.
  */
 import * as path from 'node:path';
-import {
-  BATCH_HEADER_SIZE, LOG_OVERHEAD, OFFSET_LAST_OFFSET_DELTA, OFFSET_MAGIC,
-  OFFSET_MAX_TIMESTAMP, OFFSET_RECORD_COUNT, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch,
-} from '../records/batch-header.js';
+import {OFFSET_MAX_TIMESTAMP, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch} from '../records/batch-header.js';
 import {writePartitionMetadata} from './checkpoints.js';
 import {ErrorCode} from '../protocol/error-codes.js';
-import {CorruptBatchError, OffsetOutOfRangeError, RecordBatchTooLargeError, StorageError} from './errors.js';
+import {parseAppendBatches} from './append-input.js';
+import {OffsetOutOfRangeError, RecordBatchTooLargeError, StorageError} from './errors.js';
 import {DELETED_SUFFIX, PARTITION_METADATA} from './filenames.js';
 import type {FileSystem} from './fs.js';
+import {GroupCommit} from './group-commit.js';
 import {LeaderEpochCache} from './leader-epoch-cache.js';
 import {type LogConfig, NEVER_MS, resolveLogConfig} from './log-config.js';
 import {Mutex} from './mutex.js';
@@ -44,12 +43,6 @@ export interface PartitionLogOpenOptions {
   onLogStartOffsetChange?: () => Promise<void>;
 }
 
-interface FlushWaiter {
-  endOffset: bigint;
-  resolve: () => void;
-  reject: (err: Error) => void;
-}
-
 export class PartitionLog {
   readonly topic: string;
   readonly partition: number;
@@ -67,8 +60,7 @@ export class PartitionLog {
   private readonly lock = new Mutex();
   private readonly dirty = new Set<LogSegment>();
   private readonly rolled = new Set<LogSegment>();
-  private waiters: FlushWaiter[] = [];
-  private flushRunning = false;
+  private readonly groupCommit = new GroupCommit(() => this.flushRound(), (cause) => this.rollBackUnflushed(cause));
   private unflushedMessages = 0;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly pendingDeletes = new Map<LogSegment, {timer: NodeJS.Timeout | undefined; deleteFiles: boolean}>();
@@ -171,12 +163,12 @@ export class PartitionLog {
    * says so. A failed write or fsync rejects and leaves the log as it was before this append.
    */
   async append(batches: Buffer, options: {leaderEpoch: number}): Promise<AppendResult> {
-    const parsed = parseBatches(batches);
+    const parsed = parseAppendBatches(batches);
     if (batches.length > this.config.segmentBytes) {
       throw new RecordBatchTooLargeError(`a batch of ${batches.length} bytes exceeds segment.bytes ${this.config.segmentBytes} of ${this.topicPartition}`);
     }
     const {result, durable} = await this.lock.run(async () => {
-      this.checkWritable();
+      this.checkReadable();
       const appendTime = this.config.messageTimestampType === 'LogAppendTime' ? BigInt(this.now()) : -1n;
       let next = this._logEndOffset;
       let maxTimestamp = -1n;
@@ -265,7 +257,7 @@ export class PartitionLog {
       throw new OffsetOutOfRangeError(this.topicPartition, offset, this._logStartOffset, this.highWatermark);
     }
     await this.lock.run(async () => {
-      this.checkWritable();
+      this.checkReadable();
       if (target <= this._logStartOffset) return;
       await this.setLogStartOffset(target);
       await this.deleteSegmentsWhile(async (_s, next) => next !== undefined && next.baseOffset <= this._logStartOffset);
@@ -295,7 +287,7 @@ export class PartitionLog {
    */
   deleteOldSegments(predicate: (segment: LogSegment, next: LogSegment | undefined) => Promise<boolean>): Promise<number> {
     return this.lock.run(async () => {
-      this.checkWritable();
+      this.checkReadable();
       return this.deleteSegmentsWhile(predicate);
     });
   }
@@ -303,7 +295,7 @@ export class PartitionLog {
   /** Run `work` with appends held off (the cleaner swaps segments under it). @internal */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
     return this.lock.run(async () => {
-      this.checkWritable();
+      this.checkReadable();
       return work();
     });
   }
@@ -319,23 +311,6 @@ export class PartitionLog {
         if (timer) clearTimeout(timer);
         await this.removeDeletedSegment(segment);
       }
-    });
-  }
-
-  /** Close and remove the whole partition directory (topic deletion). */
-  async destroy(): Promise<void> {
-    await this.lock.run(async () => {
-      this.closed = true;
-      this.offline ??= new StorageError(`${this.topicPartition} was deleted`, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-      if (this.flushTimer) clearTimeout(this.flushTimer);
-      for (const s of this.segments) await s.close().catch(() => {});
-      for (const [segment, {timer}] of this.pendingDeletes) {
-        if (timer) clearTimeout(timer);
-        await segment.close().catch(() => {});
-      }
-      this.pendingDeletes.clear();
-      for (const w of this.waiters.splice(0)) w.reject(this.offline);
-      await this.fs.rmrf(this.dir);
     });
   }
 
@@ -417,12 +392,7 @@ export class PartitionLog {
 
   private waitForFlush(endOffset: bigint): Promise<void> {
     if (this.offline) return Promise.reject(this.offline);
-    const promise = new Promise<void>((resolve, reject) => this.waiters.push({endOffset, resolve, reject}));
-    if (!this.flushRunning) {
-      this.flushRunning = true;
-      void this.flushLoop();
-    }
-    return promise;
+    return this.groupCommit.wait(endOffset);
   }
 
   private scheduleFlushTimer(): void {
@@ -434,27 +404,18 @@ export class PartitionLog {
     this.flushTimer.unref();
   }
 
-  /** Group commit: each round fsyncs what was written before it began and releases those waiters. */
-  private async flushLoop(): Promise<void> {
-    while (this.waiters.length > 0) {
-      const target = this._logEndOffset;
-      const messages = this.unflushedMessages;
-      const segments = [...this.dirty];
-      const rolled = new Set(this.rolled);
-      this.dirty.clear();
-      this.rolled.clear();
-      try {
-        for (const s of segments) await s.flush(rolled.has(s));
-        if (target > this._recoveryPoint) this._recoveryPoint = target;
-        this.unflushedMessages = Math.max(0, this.unflushedMessages - messages);
-        const done = this.waiters.filter((w) => w.endOffset <= target);
-        this.waiters = this.waiters.filter((w) => w.endOffset > target);
-        for (const w of done) w.resolve();
-      } catch (err) {
-        await this.rollBackUnflushed(err);
-      }
-    }
-    this.flushRunning = false;
+  /** One group-commit round: fsync what was written before it began; returns the durable end. */
+  private async flushRound(): Promise<bigint> {
+    const target = this._logEndOffset;
+    const messages = this.unflushedMessages;
+    const segments = [...this.dirty];
+    const rolled = new Set(this.rolled);
+    this.dirty.clear();
+    this.rolled.clear();
+    for (const s of segments) await s.flush(rolled.has(s));
+    if (target > this._recoveryPoint) this._recoveryPoint = target;
+    this.unflushedMessages = Math.max(0, this.unflushedMessages - messages);
+    return target;
   }
 
   /**
@@ -464,8 +425,7 @@ export class PartitionLog {
    */
   private async rollBackUnflushed(cause: unknown): Promise<void> {
     await this.lock.run(async () => {
-      const failed = this.waiters;
-      this.waiters = [];
+      const failed = this.groupCommit.takeAll();
       const error = this.ioError('fsync', cause, ` (appends after offset ${this._recoveryPoint} were not acknowledged and are rolled back)`);
       try {
         await this.truncateTo(this._recoveryPoint);
@@ -501,10 +461,6 @@ export class PartitionLog {
     if (this.closed) throw new StorageError(`${this.topicPartition} is closed`);
   }
 
-  private checkWritable(): void {
-    this.checkReadable();
-  }
-
   private ioError(what: string, cause: unknown, suffix = ''): StorageError {
     if (cause instanceof StorageError) return cause;
     const msg = cause instanceof Error ? cause.message : String(cause);
@@ -518,30 +474,4 @@ export function segmentOptionsOf(config: LogConfig): SegmentOptions {
     indexIntervalBytes: config.indexIntervalBytes,
     preallocateBytes: config.preallocate ? config.segmentBytes : undefined,
   };
-}
-
-interface ParsedBatch {
-  position: number;
-  size: number;
-  lastOffsetDelta: number;
-  recordCount: number;
-}
-
-/** Shallow split of the produce buffer; validation proper happened in src/records/validate.ts. */
-function parseBatches(buf: Buffer): ParsedBatch[] {
-  const out: ParsedBatch[] = [];
-  let pos = 0;
-  while (pos < buf.length) {
-    if (buf.length - pos < BATCH_HEADER_SIZE) throw new CorruptBatchError(`truncated record batch at byte ${pos} of the append`);
-    const size = buf.readInt32BE(pos + 8) + LOG_OVERHEAD;
-    const magic = buf.readInt8(pos + OFFSET_MAGIC);
-    if (magic !== 2) throw new CorruptBatchError(`record batch at byte ${pos} has magic ${magic}; only v2 batches are appended`);
-    if (size < BATCH_HEADER_SIZE || pos + size > buf.length) throw new CorruptBatchError(`record batch at byte ${pos} declares ${size} bytes, ${buf.length - pos} present`);
-    const lastOffsetDelta = buf.readInt32BE(pos + OFFSET_LAST_OFFSET_DELTA);
-    if (lastOffsetDelta < 0) throw new CorruptBatchError(`record batch at byte ${pos} has a negative last offset delta`);
-    out.push({position: pos, size, lastOffsetDelta, recordCount: buf.readInt32BE(pos + OFFSET_RECORD_COUNT)});
-    pos += size;
-  }
-  if (out.length === 0) throw new CorruptBatchError('nothing to append: no record batch');
-  return out;
 }

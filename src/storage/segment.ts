@@ -5,13 +5,13 @@
  * LazyIndex), and rebuilt from the log when missing or corrupt.
  */
 import * as path from 'node:path';
-import {isBatchCrcValid} from '../records/batch-header.js';
 import {decodeBatch} from '../records/batch.js';
 import {type ScannedBatch, scanBatches} from './batch-scanner.js';
 import {segmentFileName} from './filenames.js';
 import type {FileHandle, FileSystem} from './fs.js';
 import {CorruptIndexError} from './index-file.js';
 import {OffsetIndex} from './offset-index.js';
+import {scanAndIndex} from './segment-rebuild.js';
 import {TimeIndex} from './time-index.js';
 
 export interface SegmentOptions {
@@ -374,38 +374,16 @@ export class LogSegment {
     const prealloc = this.active ? this.options.maxIndexSize : undefined;
     await idx.offset.reset(prealloc);
     await idx.time.reset(prealloc);
-    this.maxTimestamp = -1n;
-    this.offsetOfMaxTimestamp = this.baseOffset;
-    this.rollingBasedTimestamp = undefined;
-    let bytesSince = 0;
-    let next = this.baseOffset;
-    const pending: Array<[bigint, number]> = [];
     const fileSize = truncate ? await this.log.size() : this.committedSize;
-    const result = await scanBatches(this.log, 0, fileSize, (b, buf, at) => {
-      if (b.header.magic === 2 && !isBatchCrcValid(buf, at)) return true;
-      if (b.header.baseOffset < next && b.position > 0) return true;
-      if (b.lastOffset < this.baseOffset || b.lastOffset - this.baseOffset > 2147483647n) return true;
-      this.rollingBasedTimestamp ??= b.header.maxTimestamp;
-      this.observeTimestamp(b.header.maxTimestamp, b.lastOffset);
-      if (bytesSince > this.options.indexIntervalBytes) {
-        pending.push([b.lastOffset, b.position]);
-        pending.push([this.maxTimestamp!, -1]);
-        pending.push([this.offsetOfMaxTimestamp, -2]);
-        bytesSince = 0;
-      }
-      bytesSince += b.size;
-      next = b.lastOffset + 1n;
-    }, {full: true, chunkSize: 1024 * 1024});
-    for (let i = 0; i < pending.length; i += 3) {
-      await idx.offset.append(pending[i][0], pending[i][1]);
-      await idx.time.maybeAppend(pending[i + 1][0], pending[i + 2][0]);
-    }
-    if (!this.active) await idx.time.maybeAppend(this.maxTimestamp!, this.offsetOfMaxTimestamp, true);
-    this.bytesSinceLastIndexEntry = bytesSince;
-    const truncatedBytes = fileSize - result.end;
-    if (truncate && truncatedBytes > 0) await this.log.truncate(result.end);
-    this.committedSize = result.end;
-    return {truncatedBytes, nextOffset: next, stopReason: result.stopReason};
+    const r = await scanAndIndex(this.log, this.baseOffset, fileSize, this.options.indexIntervalBytes, idx, !this.active);
+    this.maxTimestamp = r.maxTimestamp;
+    this.offsetOfMaxTimestamp = r.offsetOfMaxTimestamp;
+    this.rollingBasedTimestamp = r.firstBatchTimestamp;
+    this.bytesSinceLastIndexEntry = r.bytesSinceLastIndexEntry;
+    const truncatedBytes = fileSize - r.validEnd;
+    if (truncate && truncatedBytes > 0) await this.log.truncate(r.validEnd);
+    this.committedSize = r.validEnd;
+    return {truncatedBytes, nextOffset: r.nextOffset, stopReason: r.stopReason};
   }
 
   /** Remove every batch holding an offset >= `offset` (the batch containing it too). */

@@ -1,0 +1,32 @@
+/**
+ * Shallow split of an append's buffer into its batches. Validation proper (CRC, counts, sizes)
+ * happened in src/records/validate.ts before the broker appends; this guards the fields the log
+ * relies on to assign offsets.
+ */
+import {BATCH_HEADER_SIZE, LOG_OVERHEAD, OFFSET_LAST_OFFSET_DELTA, OFFSET_MAGIC, OFFSET_RECORD_COUNT} from '../records/batch-header.js';
+import {CorruptBatchError} from './errors.js';
+
+export interface ParsedBatch {
+  position: number;
+  size: number;
+  lastOffsetDelta: number;
+  recordCount: number;
+}
+
+export function parseAppendBatches(buf: Buffer): ParsedBatch[] {
+  const out: ParsedBatch[] = [];
+  let pos = 0;
+  while (pos < buf.length) {
+    if (buf.length - pos < BATCH_HEADER_SIZE) throw new CorruptBatchError(`truncated record batch at byte ${pos} of the append`);
+    const size = buf.readInt32BE(pos + 8) + LOG_OVERHEAD;
+    const magic = buf.readInt8(pos + OFFSET_MAGIC);
+    if (magic !== 2) throw new CorruptBatchError(`record batch at byte ${pos} has magic ${magic}; only v2 batches are appended`);
+    if (size < BATCH_HEADER_SIZE || pos + size > buf.length) throw new CorruptBatchError(`record batch at byte ${pos} declares ${size} bytes, ${buf.length - pos} present`);
+    const lastOffsetDelta = buf.readInt32BE(pos + OFFSET_LAST_OFFSET_DELTA);
+    if (lastOffsetDelta < 0) throw new CorruptBatchError(`record batch at byte ${pos} has a negative last offset delta`);
+    out.push({position: pos, size, lastOffsetDelta, recordCount: buf.readInt32BE(pos + OFFSET_RECORD_COUNT)});
+    pos += size;
+  }
+  if (out.length === 0) throw new CorruptBatchError('nothing to append: no record batch');
+  return out;
+}

@@ -9,7 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, describe, expect, it} from 'vitest';
+import {startBroker} from '../../src/index.js';
 import {ApiKey} from '../../src/protocol/api.js';
+import {encodeBatch} from '../../src/records/batch.js';
+import {readPartition} from '../interop/helpers.js';
 import {WireClient} from './helpers/wire-client.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -57,6 +60,33 @@ describe('kstream broker start', () => {
     expect(stdout).toMatch(/broker stopped/);
     expect(existsSync(path.join(dataDir, 'meta.properties'))).toBe(true);
     expect(existsSync(path.join(dataDir, 'from-cli-1'))).toBe(true);
+  }, 60_000);
+
+  it('keeps every acks=all write acknowledged before a kill -9', async () => {
+    const dataDir = path.join(dir, 'killed');
+    const run = start(['--listen', '127.0.0.1:0', '--data-dir', dataDir, '--set', 'num.partitions=1']);
+    const {port} = await run.listening;
+    const client = await WireClient.connect(port);
+    await client.request(ApiKey.Metadata, 9, {topics: [{name: 'durable'}], allowAutoTopicCreation: true});
+    const acked: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const value = `write-${i}`;
+      const res = await client.request(ApiKey.Produce, 9, {transactionalId: null, acks: -1, timeoutMs: 5000,
+        topicData: [{name: 'durable', partitionData: [{index: 0, records: await encodeBatch({records: [{value}]})}]}]});
+      if (res.responses[0].partitionResponses[0].errorCode === 0) acked.push(value);
+    }
+    expect(acked).toHaveLength(50);
+    run.child.kill('SIGKILL');
+    await run.exit;
+    client.close();
+    // The killed process left its pid in the lock file; a dead pid does not block the restart.
+    const broker = await startBroker({dataDir, port: 0, log: () => undefined});
+    try {
+      const values = (await readPartition(broker.port, 'durable', 0)).map((r) => r.value!.toString());
+      expect(values.slice(0, acked.length)).toEqual(acked);
+    } finally {
+      await broker.stop();
+    }
   }, 60_000);
 
   it('reports a busy port in one line and exits non-zero', async () => {

@@ -11,6 +11,8 @@ import {resolveBrokerConfig} from './config/index.js';
 import {defaultDataDir, lockDataDir} from './data-dir.js';
 import {RequestDispatcher} from './dispatch.js';
 import {FetchSessionCache} from './fetch/fetch-session.js';
+import {GroupCoordinator, groupCoordinatorConfig} from './groups/coordinator.js';
+import {TopicOffsetsLog} from './groups/offsets-log.js';
 import type {BrokerServices} from './handler.js';
 import {HANDLERS} from './handlers/index.js';
 import {Maintenance} from './maintenance.js';
@@ -64,6 +66,13 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     const logManager = await LogManager.open({dataDir, defaultConfig: config.logDefaults});
     cleanup.unshift(() => logManager.close());
     const topics = await TopicManager.open({dataDir, logs: logManager, config});
+    const groups = new GroupCoordinator({
+      log: new TopicOffsetsLog(topics, () => config),
+      config: () => groupCoordinatorConfig(config),
+      logger: log,
+    });
+    await groups.startup();
+    cleanup.unshift(() => groups.shutdown());
     const host = options.host ?? '127.0.0.1';
     const closing = new AbortController();
     const registry = new HandlerRegistry(HANDLERS);
@@ -75,6 +84,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       config: {...config, nodeId: meta.nodeId},
       topics,
       logs: logManager,
+      groups,
       fetchSessions: new FetchSessionCache({maxSlots: FETCH_SESSION_SLOTS, evictionMs: FETCH_SESSION_EVICTION_MS, now: Date.now}),
       apiVersions: () => registry.apiVersions(),
       now: Date.now,
@@ -107,6 +117,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
           closing.abort();
           await server.close();
           await dispatcher.idle();
+          await groups.shutdown();
           await maintenance.stop();
           await logManager.close();
           await lock.release();

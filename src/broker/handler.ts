@@ -8,6 +8,7 @@ import type {LogManager} from '../storage/log-manager.js';
 import type {BrokerConfig} from './config/index.js';
 import type {TopicManager} from './topics/topic-manager.js';
 import type {FetchSessionCache} from './fetch/fetch-session.js';
+import type {GroupCoordinator} from './groups/coordinator.js';
 import type {ApiVersionRange} from './registry.js';
 
 export interface BrokerServices {
@@ -20,6 +21,8 @@ export interface BrokerServices {
   topics: TopicManager;
   logs: LogManager;
   fetchSessions: FetchSessionCache;
+  /** The classic group coordinator (groups, offsets in __consumer_offsets). */
+  groups: GroupCoordinator;
   /** What the registry serves (for ApiVersions). */
   apiVersions(): ApiVersionRange[];
   now(): number;

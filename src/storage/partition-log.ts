@@ -215,9 +215,11 @@ export class PartitionLog {
       throw new OffsetOutOfRangeError(this.topicPartition, fetchOffset, this._logStartOffset, this._logEndOffset);
     }
     if (fetchOffset === this._logEndOffset) return Buffer.alloc(0);
+    // Never past the log end offset, even while an append's bytes are landing in the file.
+    const maxOffset = options.maxOffset !== undefined && options.maxOffset < this._logEndOffset ? options.maxOffset : this._logEndOffset;
     const segments = this.segments;
     for (let i = this.segmentIndexFor(fetchOffset); i < segments.length; i++) {
-      const data = await segments[i].read(fetchOffset, maxBytes, {minOneBatch: options.minOneBatch ?? false, maxOffset: options.maxOffset});
+      const data = await segments[i].read(fetchOffset, maxBytes, {minOneBatch: options.minOneBatch ?? false, maxOffset});
       if (data !== undefined) return data;
     }
     return Buffer.alloc(0);

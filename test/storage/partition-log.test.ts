@@ -192,4 +192,40 @@ describe('PartitionLog', () => {
     expect((await stat(active)).size).toBe(b.length);
     await reopened.close();
   });
+
+  it('concurrent readers see only whole batches below the log end offset while appends, rolls and deletions run', async () => {
+    const manager = await LogManager.open({dataDir: dir, now});
+    const b = await sizedBatch(3, 150);
+    const log = await manager.createLog('t', 0, TOPIC_ID, {segmentBytes: b.length * 4, fileDeleteDelayMs: 0});
+    const appends = Array.from({length: 60}, () => log.append(Buffer.from(b), {leaderEpoch: 0}));
+    let reads = 0;
+    const reader = (async () => {
+      while (log.logEndOffset < 180n) {
+        const start = log.logStartOffset;
+        const end = log.logEndOffset;
+        const data = await log.read(start, 1 << 20).catch((err: unknown) => {
+          // The start may move under us (deleteRecordsBefore below); anything else is a failure.
+          if ((err as Error).name !== 'OffsetOutOfRangeError') throw err;
+          return Buffer.alloc(0);
+        });
+        let size = 0;
+        for (const e of iterateBatches(data)) {
+          size += e.size;
+          expect(e.header.baseOffset + BigInt(e.header.lastOffsetDelta)).toBeLessThan(log.logEndOffset);
+          expect(e.header.baseOffset).toBeLessThan(end + 3n * 60n);
+        }
+        expect(size).toBe(data.length);
+        reads++;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    await Promise.all(appends.slice(0, 30));
+    await log.deleteRecordsBefore(50n);
+    await Promise.all(appends);
+    await reader;
+    expect(reads).toBeGreaterThan(0);
+    expect(log.logStartOffset).toBe(50n);
+    expect(log.segments[0].baseOffset).toBe(48n);
+    await manager.close();
+  });
 });

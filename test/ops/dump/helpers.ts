@@ -49,9 +49,9 @@ export function timeIndex(entries: [bigint, number][], padEntries = 0): Buffer {
 }
 
 /** A legacy magic 1 message (uncompressed), built by hand: offset, size, crc, magic, attributes, timestamp, key, value. */
-export function legacyMessageV1(offset: bigint, timestamp: bigint, key: string | null, value: string | null, attributes = 0): Buffer {
+export function legacyMessageV1(offset: bigint, timestamp: bigint, key: string | null, value: string | Buffer | null, attributes = 0): Buffer {
   const k = key === null ? null : Buffer.from(key);
-  const v = value === null ? null : Buffer.from(value);
+  const v = value === null ? null : Buffer.isBuffer(value) ? value : Buffer.from(value);
   const body = Buffer.alloc(1 + 1 + 8 + 4 + (k?.length ?? 0) + 4 + (v?.length ?? 0));
   let p = 0;
   body.writeInt8(1, p++);

@@ -69,6 +69,15 @@ describe('.timeindex', () => {
     expect(stderr).toEqual([]);
   });
 
+  it('an all-zero preallocated time index prints one entry and stops', async () => {
+    await writeSegment(dir, '00000000000000000100.index', []);
+    const file = await writeSegment(dir, '00000000000000000100.timeindex', [Buffer.alloc(12 * 1000)]);
+    const {stdout, stderr} = await dump([file]);
+    expect(stdout).toEqual([`Dumping ${file}`, 'timestamp: 0 offset: 100']);
+    // The first batch ends at 101, not at the entry's offset 100.
+    expect(stderr).toEqual(['The following indexed offsets are not found in the log.', 'Indexed offset: 100, found log offset: 101']);
+  });
+
   it('reports timestamp mismatches, out-of-order timestamps and offsets not found', async () => {
     await writeSegment(dir, '00000000000000000100.index', []);
     const file = await writeSegment(dir, '00000000000000000100.timeindex', [timeIndex([[1101n, 1], [999n, 3], [1105n, 4], [2000n, 9]])]);

@@ -2,6 +2,7 @@
  * .log dumps of segments built with the records module: every codec, transactions and their
  * markers, LogAppendTime, delete horizons, legacy magic 1, decoders, flags and JSON events.
  */
+import {gzipSync} from 'node:zlib';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {encodeBatch} from '../../../src/records/batch.js';
 import {encodeEndTxnMarkerBatch} from '../../../src/records/control.js';
@@ -95,6 +96,22 @@ describe('.log dump', () => {
     expect(stdout[2]).toBe(`offset: 0 position: 0 CreateTime: ${T0} size: ${m0.length} magic: 1 compresscodec: none crc: ${m0.readUInt32BE(12)} isvalid: true`);
     expect(stdout[3]).toBe(`| offset: 0 CreateTime: ${T0} keySize: 1 valueSize: 5 isValid: true crc: ${m0.readUInt32BE(12)} key: k payload: hello`);
     expect(stdout[5]).toBe(`| offset: 1 CreateTime: ${T0 + 1n} keySize: -1 valueSize: 5 isValid: true crc: ${m1.readUInt32BE(12)} payload: world`);
+  });
+
+  it('dumps a gzip-compressed legacy wrapper: one batch line, inner records at absolute offsets', async () => {
+    // Magic 1 inner offsets are relative (0, 1); the wrapper carries the absolute last offset (11).
+    const first = legacyMessageV1(0n, T0, null, 'first');
+    const second = legacyMessageV1(1n, T0 + 1n, null, 'second');
+    const withValue = legacyMessageV1(11n, T0 + 1n, null, gzipSync(Buffer.concat([first, second])), 1);
+    const file = await writeSegment(dir, '00000000000000000011.log', [withValue]);
+    const {stdout, stderr} = await dump([file], {printDataLog: true});
+    // Kafka 4's gap check starts at -1 whatever the segment's base offset.
+    expect(stderr).toEqual([`Non-consecutive offsets in ${file}`, '  -1 is followed by 10']);
+    expect(stdout[2]).toBe(`offset: 11 position: 0 CreateTime: ${T0 + 1n} size: ${withValue.length} magic: 1 compresscodec: gzip crc: ${withValue.readUInt32BE(12)} isvalid: true`);
+    expect(stdout.slice(3)).toEqual([
+      `| offset: 10 CreateTime: ${T0} keySize: -1 valueSize: 5 isValid: true crc: ${first.readUInt32BE(12)} payload: first`,
+      `| offset: 11 CreateTime: ${T0 + 1n} keySize: -1 valueSize: 6 isValid: true crc: ${second.readUInt32BE(12)} payload: second`,
+    ]);
   });
 
   it('applies the key and value decoders', async () => {

@@ -115,11 +115,13 @@ export class TopicManager {
       const info = this.requireTopic(name);
       this.topics.delete(name);
       this.byId.delete(info.topicId);
-      await this.persist();
+      // Logs first: a crash midway leaves the topic listed with some partitions recreated
+      // empty on restart, never a deleted topic brought back with its data.
       for (let p = 0; p < info.partitions; p++) {
         if (this.logManager.getLog(name, p)) await this.logManager.deleteLog(name, p);
         this.appends.notify(name, p);
       }
+      await this.persist();
     });
   }
 
@@ -212,7 +214,11 @@ export class TopicManager {
 
   private async load(): Promise<void> {
     const stored = await readTopicStore(this.dataDir);
-    const entries = stored ?? this.discover();
+    // Partition dirs the file does not list (a Kafka data dir, or a crash between creating a
+    // topic's logs and writing the file) are adopted rather than left invisible.
+    const known = new Set((stored ?? []).map((t) => t.name));
+    const discovered = this.discover().filter((t) => !known.has(t.name));
+    const entries = [...(stored ?? []), ...discovered];
     for (const entry of entries) {
       const info: TopicInfo = {...entry, configs: {...entry.configs}, internal: isInternalTopic(entry.name)};
       this.topics.set(info.name, info);
@@ -225,8 +231,8 @@ export class TopicManager {
         else log.updateConfig(logConfig);
       }
     }
-    // First start on this data dir (fresh, or adopted from Kafka): write the kstream file.
-    if (stored === null) await this.persist();
+    // First start on this data dir (fresh, or adopted from Kafka) or adopted dirs: write the file.
+    if (stored === null || discovered.length > 0) await this.persist();
   }
 
   /** Topics of a data dir Kafka wrote: one per `<topic>-<partition>` set, ids from partition.metadata. */

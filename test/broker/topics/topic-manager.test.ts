@@ -109,3 +109,22 @@ describe('TopicManager', () => {
     expect(await tb.broker.topics.ensureTopic('bad name')).toBeUndefined();
   });
 });
+
+describe('TopicManager adoption', () => {
+  it('adopts partition dirs missing from the kstream file, keeping their topic ids', async () => {
+    const {writeFileSync} = await import('node:fs');
+    tb = await startTestBroker();
+    const listed = await create('listed');
+    const info = await create('orphan', 2);
+    await tb.broker.stop();
+    // As if the broker died between creating orphan's logs and writing __kstream_topics.json.
+    const file = path.join(tb.dataDir, '__kstream_topics.json');
+    const stored = JSON.parse(readFileSync(file, 'utf8'));
+    stored.topics = stored.topics.filter((t: {name: string}) => t.name !== 'orphan');
+    writeFileSync(file, JSON.stringify(stored));
+    await tb.restart();
+    expect(tb.broker.topics.get('listed')).toEqual(listed);
+    expect(tb.broker.topics.get('orphan')).toEqual(info);
+    expect(readFileSync(file, 'utf8')).toContain(info.topicId);
+  });
+});

@@ -102,6 +102,10 @@ describe('corrupt files', () => {
     const named = await dump([badName]);
     expect(named.stderr).toHaveLength(1);
     expect(named.stderr[0]).toContain('not a Kafka log file name');
+    // Text under a segment name: its "size" field runs past the end, so Kafka's one line is the invalid-bytes one.
+    const textLog = join(dir, '00000000000000009999.log');
+    await writeFile(textLog, 'hello world, this is plain text\n');
+    expect((await dump([textLog])).stdout).toEqual([`Dumping ${textLog}`, 'Log starting offset: 9999', 'Found 32 invalid bytes at the end of 00000000000000009999.log']);
     const snapshot = join(dir, '00000000000000000000.snapshot');
     await writeFile(snapshot, 'not a snapshot at all');
     expect((await dump([snapshot])).stderr).toEqual([`Snapshot contained an unknown file version ${Buffer.from('no').readInt16BE(0)}`]);

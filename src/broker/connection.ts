@@ -80,7 +80,7 @@ export class Connection {
       },
       (err: unknown) => {
         if (err instanceof CloseConnection) this.close(err.message);
-        else this.close(`request failed: ${(err as Error)?.stack ?? String(err)}`);
+        else this.close(`request failed: ${describeFailure(err)}`);
       },
     );
   }
@@ -102,4 +102,10 @@ export class Connection {
     if (busy && !this.socket.isPaused()) this.socket.pause();
     else if (!busy && this.socket.isPaused()) this.socket.resume();
   }
+}
+
+/** One line, unless DEBUG=kstream* asks for the stack of an unexpected failure. */
+function describeFailure(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  return process.env.DEBUG && /kstream/.test(process.env.DEBUG) && err.stack ? err.stack : err.message;
 }

@@ -161,7 +161,7 @@ export class FaultyFileSystem implements FileSystem {
   readonly syncedFiles: string[] = [];
   readonly bytesRead = new Map<string, number>();
   private writeFault: {error: Error; partialBytes: number; match?: (file: string) => boolean} | undefined;
-  private syncFault: {error: Error; match?: (file: string) => boolean} | undefined;
+  private syncFault: {error: Error; times: number; match?: (file: string) => boolean} | undefined;
   private syncGate: Promise<void> | undefined;
 
   constructor(readonly inner: FileSystem = new NodeFileSystem()) {}
@@ -170,8 +170,9 @@ export class FaultyFileSystem implements FileSystem {
     this.writeFault = {error: options.error ?? ioError('EIO', 'injected write failure'), partialBytes: options.partialBytes ?? 0, match: options.match};
   }
 
-  failNextSync(options: {error?: Error; match?: (file: string) => boolean} = {}): void {
-    this.syncFault = {error: options.error ?? ioError('EIO', 'injected fsync failure'), match: options.match};
+  /** Fail the next `times` (default 1) fsyncs of files matching `match`. */
+  failNextSync(options: {error?: Error; times?: number; match?: (file: string) => boolean} = {}): void {
+    this.syncFault = {error: options.error ?? ioError('EIO', 'injected fsync failure'), times: options.times ?? 1, match: options.match};
   }
 
   /** Hold every fsync until the returned function is called (to observe group commit). */
@@ -211,7 +212,7 @@ export class FaultyFileSystem implements FileSystem {
   takeSyncFault(file: string): Error | undefined {
     const fault = this.syncFault;
     if (!fault || (fault.match && !fault.match(file))) return undefined;
-    this.syncFault = undefined;
+    if (--fault.times <= 0) this.syncFault = undefined;
     return fault.error;
   }
 

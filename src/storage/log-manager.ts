@@ -176,6 +176,8 @@ export class LogManager {
     await this.checkpoint();
     await runLimited(logs, LOAD_CONCURRENCY, (l) => l.close());
     this.closed = true;
+    // A log that went offline after a disk error needs recovery next time: no clean marker then.
+    if (logs.some((l) => l.isOffline)) return;
     await this.fs.writeFileAtomic(path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), Buffer.alloc(0));
   }
 

@@ -149,6 +149,11 @@ export class PartitionLog {
     return this.epochCache.latestEpoch;
   }
 
+  /** True after a disk error this log could not repair; it then refuses reads and appends. */
+  get isOffline(): boolean {
+    return this.offline !== undefined;
+  }
+
   get activeSegment(): LogSegment {
     return this.segments[this.segments.length - 1];
   }

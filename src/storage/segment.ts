@@ -123,7 +123,6 @@ export class LogSegment {
     // Missing, corrupt or pointing past the log: rebuild both from the log, as Kafka does.
     await Promise.all([this.fs.unlink(this.filePath('index')).catch(() => {}), this.fs.unlink(this.filePath('timeindex')).catch(() => {})]);
     const idx = await this.openIndexes(true);
-    this.indexes = idx;
     await this.rebuild(idx, false);
     return idx;
   }

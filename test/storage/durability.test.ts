@@ -98,4 +98,26 @@ describe('durability', () => {
     const {stat} = await import('node:fs/promises');
     expect((await stat(`${dir}/t-0/00000000000000000000.log`)).size).toBe(b.length * 2);
   });
+
+  it('goes offline when the roll back cannot be made durable either, and the next open recovers', async () => {
+    const fs = new FaultyFileSystem();
+    const manager = await LogManager.open({dataDir: dir, fs});
+    const log = await manager.createLog('t', 0, TOPIC_ID);
+    const b = await sizedBatch(1, 50);
+    await log.append(Buffer.from(b), {leaderEpoch: 0});
+    fs.failNextSync({times: 2, match: (f) => f.endsWith('.log')});
+    await expect(log.append(Buffer.from(b), {leaderEpoch: 0})).rejects.toThrow(/fsync/);
+    expect(log.isOffline).toBe(true);
+    await expect(log.append(Buffer.from(b), {leaderEpoch: 0})).rejects.toThrow(/offline/);
+    await expect(log.read(0n, 100)).rejects.toThrow(/offline/);
+    await manager.close();
+    const {existsSync} = await import('node:fs');
+    expect(existsSync(`${dir}/.kafka_cleanshutdown`)).toBe(false);
+    const reopened = await LogManager.open({dataDir: dir});
+    expect(reopened.hadUncleanShutdown).toBe(true);
+    const again = reopened.getLog('t', 0)!;
+    expect(again.logEndOffset).toBe(1n);
+    expect((await again.append(Buffer.from(b), {leaderEpoch: 0})).baseOffset).toBe(1n);
+    await reopened.close();
+  });
 });

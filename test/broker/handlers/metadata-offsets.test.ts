@@ -127,3 +127,28 @@ describe('ListOffsets', () => {
     expect((await ask(5, -1n, 0, 'missing')).errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   });
 });
+
+describe('OffsetForLeaderEpoch', () => {
+  const ask = async (v: number, leaderEpoch: number, currentLeaderEpoch = -1, partition = 0, topic = 'known') => {
+    const res = await client.request(ApiKey.OffsetForLeaderEpoch, v, {
+      replicaId: -1, topics: [{topic, partitions: [{partition, currentLeaderEpoch, leaderEpoch}]}],
+    });
+    return res.topics[0].partitions[0];
+  };
+
+  it('ends the current epoch at the log end offset in every version', async () => {
+    for (let v = 0; v <= 4; v++) {
+      const r = await ask(v, 0);
+      expect(r, `v${v}`).toMatchObject({errorCode: 0, partition: 0, endOffset: 5n});
+      if (v >= 1) expect(r.leaderEpoch).toBe(0);
+    }
+    // An empty partition: epoch 0 is current even before the first append.
+    expect(await ask(4, 0, -1, 1)).toMatchObject({errorCode: 0, leaderEpoch: 0, endOffset: 0n});
+  });
+
+  it('answers -1 for unknown epochs and fences stale callers', async () => {
+    expect(await ask(4, 7)).toMatchObject({errorCode: 0, leaderEpoch: -1, endOffset: -1n});
+    expect((await ask(4, 0, 3)).errorCode).toBe(ErrorCode.UNKNOWN_LEADER_EPOCH);
+    expect((await ask(4, 0, -1, 0, 'missing')).errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  });
+});

@@ -159,6 +159,8 @@ export class FaultyFileSystem implements FileSystem {
   syncCount = 0;
   /** Every file fsynced, in order (checkpoint files by their final name). */
   readonly syncedFiles: string[] = [];
+  /** Every fsync started (recorded before it runs or waits at a paused gate). */
+  readonly syncAttempts: string[] = [];
   readonly bytesRead = new Map<string, number>();
   private writeFault: {error: Error; partialBytes: number; match?: (file: string) => boolean} | undefined;
   private syncFault: {error: Error; times: number; match?: (file: string) => boolean} | undefined;
@@ -292,6 +294,7 @@ class FaultyFileHandle implements FileHandle {
   }
 
   async sync(): Promise<void> {
+    this.owner.syncAttempts.push(this.path);
     await this.owner.waitForSyncGate();
     const fault = this.owner.takeSyncFault(this.path);
     if (fault) throw fault;

@@ -1,4 +1,4 @@
-import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {iterateBatches} from '../../src/records/batch.js';
 import {StorageError} from '../../src/storage/errors.js';
 import {FaultyFileSystem} from '../../src/storage/fs.js';
@@ -119,5 +119,31 @@ describe('durability', () => {
     expect(again.logEndOffset).toBe(1n);
     expect((await again.append(Buffer.from(b), {leaderEpoch: 0})).baseOffset).toBe(1n);
     await reopened.close();
+  });
+
+  it('with flush.ms fsyncs unflushed appends once the interval has passed', async () => {
+    const fs = new FaultyFileSystem();
+    const manager = await LogManager.open({dataDir: dir, fs, defaultConfig: {flushMessages: 1_000_000, flushMs: 1000}});
+    const log = await manager.createLog('t', 0, TOPIC_ID);
+    const b = await sizedBatch(1, 50);
+    const logSyncs = () => fs.syncAttempts.filter((f) => f.endsWith('.log')).length;
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout']});
+    try {
+      await log.append(Buffer.from(b), {leaderEpoch: 0});
+      await log.append(Buffer.from(b), {leaderEpoch: 0});
+      expect(log.recoveryPoint).toBe(0n);
+      vi.advanceTimersByTime(999);
+      await settle();
+      expect(logSyncs()).toBe(0);
+      vi.advanceTimersByTime(1);
+      await settle();
+      expect(logSyncs()).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    await log.flush();
+    expect(log.recoveryPoint).toBe(2n);
+    await manager.close();
   });
 });

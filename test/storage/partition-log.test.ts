@@ -228,4 +228,18 @@ describe('PartitionLog', () => {
     expect(log.segments[0].baseOffset).toBe(48n);
     await manager.close();
   });
+
+  it('rolls when an index is full', async () => {
+    const manager = await LogManager.open({dataDir: dir, now});
+    // 36 bytes: 4 offset entries, 3 time entries of which one is kept for the roll.
+    const log = await manager.createLog('t', 0, TOPIC_ID, {segmentIndexBytes: 36, indexIntervalBytes: 0});
+    for (let i = 0; i < 7; i++) await log.append(await batch([{value: `${i}`, timestamp: 1000 + i}]), {leaderEpoch: 0});
+    // Entries for batches 1 and 2 fill the time index, so batch 3 starts a new segment.
+    expect(log.segments.map((s) => s.baseOffset)).toEqual([0n, 3n, 6n]);
+    const {stat} = await import('node:fs/promises');
+    // The roll's final time entry is skipped: the max timestamp (1002) is already the last entry.
+    expect((await stat(path.join(dir, 't-0', '00000000000000000000.timeindex'))).size).toBe(24);
+    expect((await stat(path.join(dir, 't-0', '00000000000000000000.index'))).size).toBe(16);
+    await manager.close();
+  });
 });

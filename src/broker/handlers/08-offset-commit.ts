@@ -1,0 +1,64 @@
+/**
+ * OffsetCommit (key 8), v0-v9.
+ * - v0: no generation or member (a simple consumer's commit). v1: per-partition commit
+ *   timestamp. v2-v4: RetentionTimeMs (-1 = broker's offsets.retention.minutes). v6+ leader
+ *   epoch. v7+ group.instance.id.
+ * - Unknown topics and partitions get UNKNOWN_TOPIC_OR_PARTITION here, before the coordinator
+ *   (as KafkaApis does); the rest get the coordinator's per-partition errors.
+ */
+import {ApiKey} from '../../protocol/api.js';
+import {ErrorCode} from '../../protocol/error-codes.js';
+import type {OffsetCommitRequest} from '../../protocol/generated/types.js';
+import type {OffsetToCommit} from '../groups/coordinator.js';
+import {defineHandler} from '../handler.js';
+
+export const handler = defineHandler({
+  apiKey: ApiKey.OffsetCommit,
+  minVersion: 0,
+  maxVersion: 9,
+  handle: async (request: OffsetCommitRequest, ctx) => {
+    const version = ctx.header.apiVersion;
+    const {topics, groups} = ctx.broker;
+    const errors = new Map<string, number>();
+    const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+    const valid: OffsetToCommit[] = [];
+    for (const topic of request.topics) {
+      const info = topics.get(topic.name);
+      for (const p of topic.partitions) {
+        if (!info || p.partitionIndex < 0 || p.partitionIndex >= info.partitions) {
+          errors.set(key(topic.name, p.partitionIndex), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+          continue;
+        }
+        valid.push({
+          topic: topic.name,
+          partition: p.partitionIndex,
+          offset: p.committedOffset,
+          leaderEpoch: version >= 6 ? p.committedLeaderEpoch ?? -1 : -1,
+          metadata: p.committedMetadata ?? null,
+          commitTimestamp: version === 1 ? p.commitTimestamp ?? -1n : undefined,
+        });
+      }
+    }
+    if (valid.length > 0) {
+      const results = await groups.commitOffsets({
+        groupId: request.groupId,
+        memberId: version >= 1 ? request.memberId ?? '' : '',
+        groupInstanceId: version >= 7 ? request.groupInstanceId ?? null : null,
+        generationId: version >= 1 ? request.generationIdOrMemberEpoch ?? -1 : -1,
+        retentionTimeMs: version >= 2 && version <= 4 ? request.retentionTimeMs ?? -1n : -1n,
+        offsets: valid,
+      });
+      for (const r of results) errors.set(key(r.topic, r.partition), r.errorCode);
+    }
+    return {
+      throttleTimeMs: 0,
+      topics: request.topics.map((topic) => ({
+        name: topic.name,
+        partitions: topic.partitions.map((p) => ({
+          partitionIndex: p.partitionIndex,
+          errorCode: errors.get(key(topic.name, p.partitionIndex)) ?? ErrorCode.NONE,
+        })),
+      })),
+    };
+  },
+});

@@ -1,0 +1,69 @@
+/**
+ * FindCoordinator (key 10), v0-v6.
+ * - v0 group keys only; v1+ KeyType (0 group, 1 transaction; others INVALID_REQUEST);
+ *   v4+ batched CoordinatorKeys with one result each.
+ * - This single node coordinates every group. Like Kafka, the first group lookup creates
+ *   __consumer_offsets. Transaction keys get COORDINATOR_NOT_AVAILABLE unless the broker serves
+ *   InitProducerId (a transaction coordinator is registered).
+ * - Kafka puts Errors.message() in ErrorMessage, which is "NONE" on success.
+ */
+import {ApiKey} from '../../protocol/api.js';
+import {ErrorCode, errorMessage} from '../../protocol/error-codes.js';
+import type {FindCoordinatorRequest} from '../../protocol/generated/types.js';
+import {defineHandler, type HandlerContext} from '../handler.js';
+
+const GROUP_KEY = 0;
+const TRANSACTION_KEY = 1;
+
+interface CoordinatorResult {
+  key: string;
+  nodeId: number;
+  host: string;
+  port: number;
+  errorCode: number;
+  errorMessage: string | null;
+}
+
+async function findOne(key: string, keyType: number, ctx: HandlerContext): Promise<CoordinatorResult> {
+  const {broker} = ctx;
+  const fail = (code: number, message = errorMessage(code)): CoordinatorResult =>
+    ({key, nodeId: -1, host: '', port: -1, errorCode: code, errorMessage: message});
+  if (keyType === GROUP_KEY) {
+    if (!broker.groups.isActive) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    try {
+      await broker.groups.ensureOffsetsTopic();
+    } catch (err) {
+      broker.log(`creating __consumer_offsets failed: ${(err as Error).message}`);
+      return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    }
+  } else if (keyType === TRANSACTION_KEY) {
+    const hasTxnCoordinator = broker.apiVersions().some((v) => v.apiKey === ApiKey.InitProducerId);
+    if (!hasTxnCoordinator) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+  } else {
+    return fail(ErrorCode.INVALID_REQUEST, `Unknown coordinator type ${keyType} in FindCoordinator request`);
+  }
+  return {key, nodeId: broker.nodeId, host: broker.host, port: broker.port, errorCode: ErrorCode.NONE, errorMessage: 'NONE'};
+}
+
+export const handler = defineHandler({
+  apiKey: ApiKey.FindCoordinator,
+  minVersion: 0,
+  maxVersion: 6,
+  handle: async (request: FindCoordinatorRequest, ctx) => {
+    const version = ctx.header.apiVersion;
+    const keyType = version >= 1 ? request.keyType ?? GROUP_KEY : GROUP_KEY;
+    if (version >= 4) {
+      const coordinators = await Promise.all((request.coordinatorKeys ?? []).map((key) => findOne(key, keyType, ctx)));
+      return {throttleTimeMs: 0, coordinators};
+    }
+    const result = await findOne(request.key ?? '', keyType, ctx);
+    return {
+      throttleTimeMs: 0,
+      errorCode: result.errorCode,
+      errorMessage: result.errorMessage,
+      nodeId: result.nodeId,
+      host: result.host,
+      port: result.port,
+    };
+  },
+});

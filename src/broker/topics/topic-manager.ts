@@ -193,8 +193,16 @@ export class TopicManager {
 
   private async materialize(info: TopicInfo): Promise<void> {
     const logConfig = topicLogConfig(info.configs, this.config);
-    for (let p = 0; p < info.partitions; p++) {
-      await this.logManager.createLog(info.name, p, info.topicId, logConfig);
+    try {
+      for (let p = 0; p < info.partitions; p++) {
+        await this.logManager.createLog(info.name, p, info.topicId, logConfig);
+      }
+    } catch (err) {
+      // Leave no half-created topic behind (it would be adopted on the next start).
+      for (let p = 0; p < info.partitions; p++) {
+        if (this.logManager.getLog(info.name, p)) await this.logManager.deleteLog(info.name, p).catch(() => undefined);
+      }
+      throw err;
     }
     this.topics.set(info.name, info);
     this.byId.set(info.topicId, info);

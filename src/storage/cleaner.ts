@@ -165,7 +165,7 @@ function reencode(entry: DecodedEntry, kept: KafkaRecord[]): Promise<Buffer> {
 }
 
 async function swapIn(log: PartitionLog, old: LogSegment, data: Buffer): Promise<LogSegment> {
-  const fs = logFs(log);
+  const fs = log.fileSystem;
   const cleaned = old.filePath('log', CLEANED_SUFFIX);
   const swap = old.filePath('log', SWAP_SUFFIX);
   const handle = await fs.open(cleaned, {create: true});
@@ -187,8 +187,4 @@ async function swapIn(log: PartitionLog, old: LogSegment, data: Buffer): Promise
   await fresh.loadIndexes();
   await fresh.flush(true);
   return fresh;
-}
-
-function logFs(log: PartitionLog): FileSystem {
-  return log.fileSystem;
 }

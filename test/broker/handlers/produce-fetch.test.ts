@@ -144,6 +144,21 @@ describe('Fetch', () => {
     expect(v2.responses[0].partitions[0].records.length).toBe(0);
   });
 
+  it('applies max_bytes across partitions: the first with data gets one batch, later ones what is left', async () => {
+    await tb.broker.topics.createTopic('two', {numPartitions: 2, replicationFactor: 1, configs: {}});
+    for (const p of [0, 1]) await produce(9, 'two', p, await encodeBatch({records: [{value: Buffer.alloc(100, p)}]}));
+    const body = (maxBytes: number) => ({
+      replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+      topics: [{topic: 'two', partitions: [0, 1].map((partition) => ({partition, currentLeaderEpoch: -1, fetchOffset: 0n, logStartOffset: -1, partitionMaxBytes: 1 << 20}))}],
+      forgottenTopicsData: [], rackId: '',
+    });
+    const tight = await client.request(ApiKey.Fetch, 11, body(50));
+    expect(tight.responses[0].partitions.map((p: {records: Buffer}) => p.records.length > 0)).toEqual([true, false]);
+    expect(tight.responses[0].partitions[1].highWatermark).toBe(1n);
+    const roomy = await client.request(ApiKey.Fetch, 11, body(1 << 20));
+    expect(roomy.responses[0].partitions.map((p: {records: Buffer}) => p.records.length > 0)).toEqual([true, true]);
+  });
+
   it('long-polls until an append arrives', async () => {
     const end = tb.broker.topics.getLog('f', 1)!.logEndOffset;
     const started = Date.now();

@@ -152,3 +152,12 @@ describe('OffsetForLeaderEpoch', () => {
     expect((await ask(4, 0, -1, 0, 'missing')).errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   });
 });
+
+describe('ApiVersions v3+ client software', () => {
+  it('refuses names outside Kafka pattern with INVALID_REQUEST', async () => {
+    const bad = await client.request(ApiKey.ApiVersions, 3, {clientSoftwareName: 'bad name!', clientSoftwareVersion: '1.0'});
+    expect(bad).toMatchObject({errorCode: ErrorCode.INVALID_REQUEST, apiKeys: []});
+    const good = await client.request(ApiKey.ApiVersions, 3, {clientSoftwareName: 'apache-kafka-java', clientSoftwareVersion: '3.7.0'});
+    expect(good.errorCode).toBe(ErrorCode.NONE);
+  });
+});

@@ -12,14 +12,15 @@ import {startTestBroker, TestBroker} from '../broker/helpers/broker.js';
 import {readPartition} from './helpers.js';
 import {KCAT, kcat} from './kcat-run.js';
 
-const FIXTURE = path.resolve(__dirname, '../../../shared/fixtures/kafka-logs/kafka-3.1.0-zk');
+const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/kafka-logs');
+const FIXTURE = path.join(FIXTURES, 'kafka-3.1.0-zk');
 const present = existsSync(FIXTURE);
-if (!present) console.warn(`skipping the Kafka data dir test: ${FIXTURE} is missing`);
+if (!present) console.warn(`skipping the Kafka data dir tests: ${FIXTURES} is missing`);
 
-/** Copy the fixture and recreate the all-zero preallocated indexes Kafka had (see the fixtures README). */
-function copyFixture(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'kstream-kafka310-'));
-  cpSync(FIXTURE, dir, {recursive: true});
+/** Copy a fixture and recreate the all-zero preallocated indexes Kafka had (see the fixtures README). */
+function copyFixture(source = FIXTURE): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kstream-kafka-'));
+  cpSync(source, dir, {recursive: true});
   for (const entry of readdirSync(dir, {withFileTypes: true})) {
     if (!entry.isDirectory()) continue;
     for (const file of readdirSync(path.join(dir, entry.name))) {
@@ -34,6 +35,18 @@ function copyFixture(): string {
   return dir;
 }
 
+/** The records of a segment file, decoded by the project's own codec. */
+async function recordsOf(file: string): Promise<{key: string | null; value: string | null}[]> {
+  const log = readFileSync(file);
+  const out: {key: string | null; value: string | null}[] = [];
+  for (const entry of iterateBatches(log)) {
+    for (const r of (await decodeBatch(log, entry.position)).records) {
+      out.push({key: r.key?.toString() ?? null, value: r.value?.toString() ?? null});
+    }
+  }
+  return out;
+}
+
 describe.skipIf(!present)('a Kafka 3.1.0 data dir', () => {
   let dir: string;
   let tb: TestBroker;
@@ -41,13 +54,7 @@ describe.skipIf(!present)('a Kafka 3.1.0 data dir', () => {
 
   beforeAll(async () => {
     dir = copyFixture();
-    const log = readFileSync(path.join(FIXTURE, 'cities-0', '00000000000000000000.log'));
-    expected = [];
-    for (const entry of iterateBatches(log)) {
-      for (const r of (await decodeBatch(log, entry.position)).records) {
-        expected.push({key: r.key?.toString() ?? null, value: r.value?.toString() ?? null});
-      }
-    }
+    expected = await recordsOf(path.join(FIXTURE, 'cities-0', '00000000000000000000.log'));
     tb = await startTestBroker({}, dir);
   });
   afterAll(async () => {
@@ -72,5 +79,34 @@ describe.skipIf(!present)('a Kafka 3.1.0 data dir', () => {
   it.skipIf(!KCAT)('is consumed by kcat', async () => {
     const {stdout} = await kcat(['-C', '-b', `127.0.0.1:${tb.broker.port}`, '-t', 'cities', '-p', '0', '-o', 'beginning', '-e', '-f', '%o %s\\n']);
     expect(stdout.trim().split('\n')).toEqual(expected.map((r, i) => `${i} ${r.value}`));
+  });
+});
+
+describe.skipIf(!present)('a Kafka 2.8.0 data dir with snappy (xerial) batches', () => {
+  const source = path.join(FIXTURES, 'kafka-2.8.0-zk');
+  let dir: string;
+  let tb: TestBroker;
+
+  beforeAll(async () => {
+    dir = copyFixture(source);
+    tb = await startTestBroker({}, dir);
+  });
+  afterAll(async () => {
+    await tb?.cleanup();
+    if (dir) rmSync(dir, {recursive: true, force: true});
+  });
+
+  it('serves some-topic-0 as Kafka stored it', async () => {
+    expect(tb.broker.clusterId).toBe('3d1XOGWUQq-2TaCwWvBALA');
+    const expected = await recordsOf(path.join(source, 'some-topic-0', '00000000000000000000.log'));
+    expect(expected).toHaveLength(9);
+    const codecs = new Set<number>();
+    const served = await readPartition(tb.broker.port, 'some-topic', 0, 0n, codecs);
+    expect(served.map((r) => ({key: r.key?.toString() ?? null, value: r.value?.toString() ?? null}))).toEqual(expected);
+    expect([...codecs]).toEqual([2]);
+    if (KCAT) {
+      const {stdout} = await kcat(['-C', '-b', `127.0.0.1:${tb.broker.port}`, '-t', 'some-topic', '-p', '0', '-o', 'beginning', '-e', '-f', '%s\\n']);
+      expect(stdout.trim().split('\n')).toEqual(expected.map((r) => r.value));
+    }
   });
 });

@@ -77,7 +77,7 @@ function expectPartitioned(assignments: number[][]): void {
 }
 
 async function startConsumer(groupId: string, seen: Map<string, number>, assigners?: Assigner[]): Promise<Consumer> {
-  const consumer = kafka().consumer({groupId, sessionTimeout: 6000, heartbeatInterval: 300, rebalanceTimeout: 10_000,
+  const consumer = kafka().consumer({groupId, sessionTimeout: 6000, heartbeatInterval: 300, rebalanceTimeout: 10_000, maxWaitTimeInMs: 500,
     ...(assigners ? {partitionAssigners: assigners} : {})});
   await consumer.connect();
   await consumer.subscribe({topic: TOPIC, fromBeginning: true});

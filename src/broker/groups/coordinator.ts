@@ -214,7 +214,10 @@ export class GroupCoordinator {
       });
     }
     const tooLarge = (o: OffsetToCommit) => (o.metadata ?? '').length > maxMetadata;
-    if (accepted.size === 0) return all(ErrorCode.OFFSET_METADATA_TOO_LARGE);
+    if (accepted.size === 0) {
+      this.dropIfUnused(group);
+      return all(ErrorCode.OFFSET_METADATA_TOO_LARGE);
+    }
     const result = await this.manager.storeOffsets(group, accepted);
     this.dropIfUnused(group);
     return p.offsets.map((o) => ({topic: o.topic, partition: o.partition, errorCode: tooLarge(o) ? ErrorCode.OFFSET_METADATA_TOO_LARGE : result}));

@@ -24,7 +24,7 @@ export class MemoryOffsetsLog implements OffsetsLog {
   async append(partition: number, records: OffsetsLogRecord[]): Promise<void> {
     if (this.failNext) {
       this.failNext = false;
-      throw Object.assign(new Error('disk failed'), {errorCode: 56});
+      throw new Error('disk failed');
     }
     this.topicCreated = true;
     const list = this.partitions.get(partition) ?? [];

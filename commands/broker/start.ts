@@ -31,7 +31,8 @@ export default class BrokerStart extends BaseCommand {
       dataDir: flags['data-dir'], listen: flags.listen, advertise: flags.advertise, configFile: flags.config, set: flags.set ?? [],
     });
     const broker = await startBroker(options);
-    this.log(`kstream broker ${broker.nodeId} (cluster ${broker.clusterId}) listening on ${broker.host}:${broker.port}, data in ${broker.dataDir}`);
+    const address = broker.host.includes(':') ? `[${broker.host}]:${broker.port}` : `${broker.host}:${broker.port}`;
+    this.log(`kstream broker ${broker.nodeId} (cluster ${broker.clusterId}) listening on ${address}, data in ${broker.dataDir}`);
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));
       process.once('SIGTERM', () => resolve('SIGTERM'));

@@ -4,8 +4,9 @@
  * listener and schedules retention, compaction and checkpoints. stop() closes connections,
  * flushes and closes the segments, so the next start needs no recovery.
  */
-import {promises as fsp} from 'node:fs';
+import {constants as fsConstants, promises as fsp} from 'node:fs';
 import os from 'node:os';
+import {KstreamError} from '../output/errors.js';
 import {LogManager} from '../storage/log-manager.js';
 import {resolveBrokerConfig} from './config/index.js';
 import {defaultDataDir, lockDataDir} from './data-dir.js';
@@ -57,7 +58,12 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   const overrides = options.config ?? {};
   const config = resolveBrokerConfig(overrides);
   const dataDir = options.dataDir ?? defaultDataDir();
-  await fsp.mkdir(dataDir, {recursive: true});
+  try {
+    await fsp.mkdir(dataDir, {recursive: true});
+    await fsp.access(dataDir, fsConstants.W_OK);
+  } catch (err) {
+    throw new KstreamError(`cannot use data dir ${dataDir}: ${(err as Error).message}`, {hint: 'Choose another one with --data-dir'});
+  }
   const lock = await lockDataDir(dataDir);
   const cleanup: (() => Promise<void>)[] = [() => lock.release()];
   try {

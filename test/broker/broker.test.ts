@@ -53,6 +53,20 @@ describe('startBroker', () => {
     await expect(startBroker({dataDir: tb.dataDir, port: 0, log: () => undefined})).rejects.toThrow(/is in use by another broker/);
   });
 
+  it('explains an unusable data dir', async () => {
+    const {writeFileSync, mkdtempSync, rmSync} = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'kstream-file-'));
+    const file = path.join(parent, 'not-a-dir');
+    writeFileSync(file, 'x');
+    try {
+      await expect(startBroker({dataDir: path.join(file, 'data'), port: 0, log: () => undefined})).rejects.toThrow(/cannot use data dir .*not-a-dir/);
+    } finally {
+      rmSync(parent, {recursive: true, force: true});
+    }
+  });
+
   it('closes connections idle longer than connections.max.idle.ms', async () => {
     tb = await startTestBroker({'connections.max.idle.ms': '200'});
     const client = await WireClient.connect(tb.broker.port);

@@ -1,3 +1,4 @@
+import {rmSync} from 'node:fs';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {startBroker} from '../../src/index.js';
 import {ApiKey} from '../../src/protocol/api.js';
@@ -85,6 +86,7 @@ describe('startBroker', () => {
       client.close();
     } finally {
       await broker.stop();
+      rmSync(plain.dataDir, {recursive: true, force: true});
     }
   });
 });

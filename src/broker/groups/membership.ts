@@ -10,8 +10,11 @@ import {type GroupMetadata, joinError} from './group.js';
 import type {GroupManager} from './group-manager.js';
 import {MemberMetadata} from './member.js';
 import type {Scheduler} from './scheduler.js';
-import type {JoinGroupResult, JoinProtocol, SyncGroupResult} from './types.js';
-import {EMPTY_BUFFER, UNKNOWN_MEMBER_ID} from './types.js';
+import {SyncPhase, type SyncCallback, type SyncParams, syncError} from './sync-phase.js';
+import type {JoinGroupResult, JoinProtocol} from './types.js';
+
+export type {SyncParams} from './sync-phase.js';
+import {UNKNOWN_MEMBER_ID} from './types.js';
 
 /** Kafka's NewMemberJoinTimeoutMs: a new member's JoinGroup is dropped after 5 minutes. */
 export const NEW_MEMBER_JOIN_TIMEOUT_MS = 5 * 60 * 1000;
@@ -32,33 +35,29 @@ export interface JoinParams {
   protocols: JoinProtocol[];
 }
 
-export interface SyncParams {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  groupInstanceId: string | null;
-  protocolType: string | null;
-  protocolName: string | null;
-  assignments: Map<string, Buffer>;
-}
-
 export interface MembershipConfig {
   groupInitialRebalanceDelayMs: number;
   groupMaxSize: number;
 }
 
 type JoinCallback = (r: JoinGroupResult) => void;
-type SyncCallback = (r: SyncGroupResult) => void;
-
-const syncError = (errorCode: number): SyncGroupResult => ({errorCode, protocolType: null, protocolName: null, assignment: EMPTY_BUFFER});
 
 export class Membership {
+  private readonly syncPhase: SyncPhase;
+
   constructor(
     private readonly manager: GroupManager,
     private readonly scheduler: Scheduler,
     private readonly config: () => MembershipConfig,
     private readonly log: (message: string) => void = () => undefined,
-  ) {}
+  ) {
+    this.syncPhase = new SyncPhase(manager, scheduler, {
+      scheduleHeartbeat: (group, member) => this.scheduleHeartbeat(group, member),
+      cancelHeartbeat: (member) => this.cancelHeartbeat(member),
+      prepareRebalance: (group, reason) => this.prepareRebalance(group, reason),
+      maybePrepareRebalance: (group, reason) => this.maybePrepareRebalance(group, reason),
+    });
+  }
 
   // ---- JoinGroup ----
 
@@ -252,8 +251,8 @@ export class Membership {
 
   prepareRebalance(group: GroupMetadata, reason: string): void {
     // Members waiting for their assignment must rejoin instead.
-    if (group.is('CompletingRebalance')) this.resetAndPropagateAssignmentError(group, ErrorCode.REBALANCE_IN_PROGRESS);
-    this.cancelSyncTimer(group);
+    if (group.is('CompletingRebalance')) this.syncPhase.resetAndPropagateAssignmentError(group, ErrorCode.REBALANCE_IN_PROGRESS);
+    this.syncPhase.cancelSyncTimer(group);
     const initialDelay = this.config().groupInitialRebalanceDelayMs;
     const wasEmpty = group.is('Empty');
     group.transitionTo('PreparingRebalance', this.scheduler.now());
@@ -320,108 +319,13 @@ export class Membership {
       this.scheduleHeartbeat(group, member);
       group.pendingSyncMembers.add(member.memberId);
     }
-    this.schedulePendingSync(group);
+    this.syncPhase.schedulePendingSync(group);
   }
 
   // ---- SyncGroup ----
 
   sync(group: GroupMetadata | undefined, p: SyncParams, respond: SyncCallback): void {
-    if (!group) return respond(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
-    if (group.is('Dead')) return respond(syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE));
-    if (group.isStaticMemberFenced(p.groupInstanceId, p.memberId)) return respond(syncError(ErrorCode.FENCED_INSTANCE_ID));
-    if (!group.has(p.memberId)) return respond(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
-    if (p.generationId !== group.generationId) return respond(syncError(ErrorCode.ILLEGAL_GENERATION));
-    if (p.protocolType !== null && group.protocolType !== p.protocolType) return respond(syncError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL));
-    if (p.protocolName !== null && group.protocolName !== p.protocolName) return respond(syncError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL));
-    switch (group.state) {
-      case 'Empty':
-        return respond(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
-      case 'PreparingRebalance':
-        return respond(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
-      case 'CompletingRebalance': {
-        group.get(p.memberId).awaitingSync = respond;
-        this.removePendingSyncMember(group, p.memberId);
-        if (!group.isLeader(p.memberId)) return;
-        // Members the leader left out get an empty assignment.
-        const assignment = new Map<string, Buffer>();
-        for (const id of group.members.keys()) assignment.set(id, p.assignments.get(id) ?? EMPTY_BUFFER);
-        const generation = group.generationId;
-        void this.manager.storeGroup(group, assignment).then((errorCode) => {
-          // Another join may have started a new rebalance meanwhile: then this result is stale.
-          if (!group.is('CompletingRebalance') || group.generationId !== generation) return;
-          if (errorCode !== ErrorCode.NONE) {
-            this.resetAndPropagateAssignmentError(group, errorCode);
-            this.maybePrepareRebalance(group, `error ${errorCode} storing the assignment of ${p.memberId}`);
-          } else {
-            for (const member of group.members.values()) member.assignment = assignment.get(member.memberId) ?? EMPTY_BUFFER;
-            this.propagateAssignment(group, ErrorCode.NONE);
-            group.transitionTo('Stable', this.scheduler.now());
-          }
-        });
-        return;
-      }
-      case 'Stable': {
-        this.removePendingSyncMember(group, p.memberId);
-        const member = group.get(p.memberId);
-        respond({errorCode: ErrorCode.NONE, protocolType: group.protocolType, protocolName: group.protocolName, assignment: member.assignment});
-        this.scheduleHeartbeat(group, member);
-        return;
-      }
-      default:
-        return respond(syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE));
-    }
-  }
-
-  private resetAndPropagateAssignmentError(group: GroupMetadata, errorCode: number): void {
-    for (const member of group.members.values()) member.assignment = EMPTY_BUFFER;
-    this.propagateAssignment(group, errorCode);
-  }
-
-  private propagateAssignment(group: GroupMetadata, errorCode: number): void {
-    const ok = errorCode === ErrorCode.NONE;
-    for (const member of group.members.values()) {
-      const sent = group.maybeInvokeSyncCallback(member, {
-        errorCode,
-        protocolType: ok ? group.protocolType : null,
-        protocolName: ok ? group.protocolName : null,
-        assignment: member.assignment,
-      });
-      // Session expiry was suspended while the member waited; start counting again.
-      if (sent) this.scheduleHeartbeat(group, member);
-    }
-  }
-
-  private schedulePendingSync(group: GroupMetadata): void {
-    this.cancelSyncTimer(group);
-    const generation = group.generationId;
-    group.syncTimer = this.scheduler.schedule(group.rebalanceTimeoutMs(), () => {
-      group.syncTimer = null;
-      this.onExpirePendingSync(group, generation);
-    });
-  }
-
-  private cancelSyncTimer(group: GroupMetadata): void {
-    group.syncTimer?.cancel();
-    group.syncTimer = null;
-  }
-
-  private removePendingSyncMember(group: GroupMetadata, memberId: string): void {
-    group.pendingSyncMembers.delete(memberId);
-    if (group.pendingSyncMembers.size === 0) this.cancelSyncTimer(group);
-  }
-
-  /** Members that never sent SyncGroup within the rebalance timeout are removed and the group rebalances. */
-  private onExpirePendingSync(group: GroupMetadata, generation: number): void {
-    if (generation !== group.generationId) return;
-    if (!group.is('CompletingRebalance') && !group.is('Stable')) return;
-    if (group.pendingSyncMembers.size === 0) return;
-    const pending = [...group.pendingSyncMembers];
-    for (const memberId of pending) {
-      const member = group.members.get(memberId);
-      group.remove(memberId);
-      if (member) this.cancelHeartbeat(member);
-    }
-    this.prepareRebalance(group, `removing ${pending.join(', ')} on pending sync request expiration`);
+    this.syncPhase.sync(group, p, respond);
   }
 
   // ---- Heartbeat ----
@@ -526,7 +430,7 @@ export class Membership {
   cancelAllTimers(group: GroupMetadata): void {
     group.joinTimer?.cancel();
     group.joinTimer = null;
-    this.cancelSyncTimer(group);
+    this.syncPhase.cancelSyncTimer(group);
     for (const timer of group.pendingMembers.values()) timer?.cancel();
     for (const member of group.members.values()) this.cancelHeartbeat(member);
   }

@@ -184,3 +184,11 @@ export function describeBrokerConfigs(broker: Pick<BrokerConfig, 'raw'>): Descri
     return entry(def, chain, true);
   });
 }
+
+/** The effective value of one topic config (override, broker synonym, then default). */
+export function topicConfigValue(name: string, overrides: Record<string, string>, broker: Pick<BrokerConfig, 'raw'>): string | null {
+  const def = TOPIC_CONFIG_BY_NAME.get(name);
+  if (!def) throw new Error(`unknown topic config ${name}`);
+  const [top] = topicValueChain(def, overrides, broker.raw);
+  return top === undefined ? null : effectiveValue(top);
+}

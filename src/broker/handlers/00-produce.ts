@@ -5,6 +5,8 @@
  *   internal topics refuse client writes with INVALID_TOPIC_EXCEPTION.
  * - v3+ must carry exactly one magic-2 batch per partition (INVALID_RECORD otherwise); batches
  *   are validated (CRC, sizes, counts, max.message.bytes) before anything is appended.
+ * - acks=-1 with fewer in-sync replicas than min.insync.replicas: NOT_ENOUGH_REPLICAS, nothing
+ *   appended (this broker is the only replica, so the ISR has one member).
  * - v2+ report log append time (-1 for CreateTime), v5+ the log start offset, v8+ the error
  *   message. With acks=0 nothing is sent; if a partition failed the connection is closed,
  *   which is how Kafka tells an acks=0 producer that something went wrong.
@@ -16,6 +18,10 @@ import {CloseConnection} from '../dispatch.js';
 import {defineHandler, HandlerContext} from '../handler.js';
 import {leaderEpochOf} from '../partition-state.js';
 import {isInternalTopic} from '../topics/topic-name.js';
+import {topicConfigValue} from '../config/index.js';
+
+/** The ISR of every partition on this single-node broker: the broker itself. */
+const ISR_SIZE = 1;
 
 interface ProduceRequest {
   transactionalId: string | null;
@@ -43,7 +49,7 @@ export const handler = defineHandler({
     const responses = await Promise.all(request.topicData.map(async (topic) => ({
       name: topic.name,
       partitionResponses: await Promise.all(topic.partitionData.map((p) => acksValid
-        ? producePartition(topic.name, p.index, p.records, ctx)
+        ? producePartition(topic.name, p.index, p.records, request.acks, ctx)
         : failure(p.index, ErrorCode.INVALID_REQUIRED_ACKS))),
     })));
     if (request.acks === 0) {
@@ -56,7 +62,7 @@ export const handler = defineHandler({
   },
 });
 
-async function producePartition(topic: string, partition: number, records: Buffer | null, ctx: HandlerContext): Promise<PartitionResult> {
+async function producePartition(topic: string, partition: number, records: Buffer | null, acks: number, ctx: HandlerContext): Promise<PartitionResult> {
   if (isInternalTopic(topic)) {
     return failure(partition, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topic}`);
   }
@@ -78,6 +84,13 @@ async function producePartition(topic: string, partition: number, records: Buffe
   if (ctx.header.apiVersion >= 3 && validated.batches.length !== 1) {
     return failure(partition, ErrorCode.INVALID_RECORD,
       `Produce requests with version ${ctx.header.apiVersion} are only allowed to contain exactly one record batch per partition`);
+  }
+  if (acks === -1) {
+    const minIsr = Number(topicConfigValue('min.insync.replicas', ctx.broker.topics.get(topic)?.configs ?? {}, ctx.broker.config));
+    if (ISR_SIZE < minIsr) {
+      return failure(partition, ErrorCode.NOT_ENOUGH_REPLICAS,
+        `The size of the current ISR Set(${ctx.broker.nodeId}) is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${topic}-${partition}`);
+    }
   }
   try {
     const result = await ctx.broker.topics.append(topic, partition, data, leaderEpochOf(log));

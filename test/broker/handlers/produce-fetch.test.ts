@@ -70,6 +70,16 @@ describe('Produce', () => {
     expect(r.logAppendTimeMs).toBeGreaterThanOrEqual(before);
   });
 
+  it('refuses acks=all with NOT_ENOUGH_REPLICAS when min.insync.replicas exceeds the ISR, appending nothing', async () => {
+    await tb.broker.topics.createTopic('minisr', {numPartitions: 1, replicationFactor: 1, configs: {'min.insync.replicas': '2'}});
+    const one = await encodeBatch({records: [{value: 'x'}]});
+    const refused = await produce(9, 'minisr', 0, one, -1);
+    expect(refused.errorCode).toBe(ErrorCode.NOT_ENOUGH_REPLICAS);
+    expect(refused.errorMessage).toBe('The size of the current ISR Set(1) is insufficient to satisfy the min.isr requirement of 2 for partition minisr-0');
+    expect(tb.broker.topics.getLog('minisr', 0)!.logEndOffset).toBe(0n);
+    expect((await produce(9, 'minisr', 0, one, 1)).errorCode).toBe(ErrorCode.NONE);
+  });
+
   it('gives per-partition errors', async () => {
     const one = await encodeBatch({records: [{value: 'x'}]});
     expect((await produce(9, 'nope', 0, one)).errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);

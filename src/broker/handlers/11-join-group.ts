@@ -4,12 +4,15 @@
  * - v4+ members without group.instance.id first get MEMBER_ID_REQUIRED with their id (KIP-394).
  * - v5+ group.instance.id (static membership, KIP-345). v7+ ProtocolType in the response and a
  *   nullable ProtocolName (older versions get ""). v9 SkipAssignment for a rejoining static leader.
- * - The response waits for the group's join phase to complete (rebalance / initial delay).
+ * - The response waits for the group's join phase to complete (rebalance / initial delay), or
+ *   for broker shutdown (NOT_COORDINATOR).
  */
 import {ApiKey} from '../../protocol/api.js';
 import type {JoinGroupRequest} from '../../protocol/generated/types.js';
 import {defineHandler} from '../handler.js';
 import {clientHost} from '../groups/client-host.js';
+import {untilClosing} from '../groups/until-closing.js';
+import {ErrorCode} from '../../protocol/error-codes.js';
 
 export const handler = defineHandler({
   apiKey: ApiKey.JoinGroup,
@@ -18,7 +21,7 @@ export const handler = defineHandler({
   handle: async (request: JoinGroupRequest, ctx) => {
     const version = ctx.header.apiVersion;
     const groupInstanceId = version >= 5 ? request.groupInstanceId ?? null : null;
-    const result = await ctx.broker.groups.joinGroup({
+    const result = await untilClosing(ctx.broker.groups.joinGroup({
       groupId: request.groupId,
       memberId: request.memberId,
       groupInstanceId,
@@ -30,7 +33,8 @@ export const handler = defineHandler({
       sessionTimeoutMs: request.sessionTimeoutMs,
       protocolType: request.protocolType,
       protocols: request.protocols.map((p) => ({name: p.name, metadata: p.metadata})),
-    });
+    }), ctx.broker.closing, () => ({errorCode: ErrorCode.NOT_COORDINATOR, generationId: -1, protocolType: null, protocolName: null,
+      leader: '', skipAssignment: false, memberId: request.memberId, members: []}));
     return {
       throttleTimeMs: 0,
       errorCode: result.errorCode,

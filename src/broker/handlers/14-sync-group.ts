@@ -9,6 +9,7 @@ import {ApiKey} from '../../protocol/api.js';
 import {ErrorCode} from '../../protocol/error-codes.js';
 import type {SyncGroupRequest} from '../../protocol/generated/types.js';
 import {defineHandler} from '../handler.js';
+import {untilClosing} from '../groups/until-closing.js';
 
 export const handler = defineHandler({
   apiKey: ApiKey.SyncGroup,
@@ -21,7 +22,7 @@ export const handler = defineHandler({
     if (version >= 5 && (protocolType === null || protocolName === null)) {
       return {throttleTimeMs: 0, errorCode: ErrorCode.INCONSISTENT_GROUP_PROTOCOL, protocolType: null, protocolName: null, assignment: Buffer.alloc(0)};
     }
-    const result = await ctx.broker.groups.syncGroup({
+    const result = await untilClosing(ctx.broker.groups.syncGroup({
       groupId: request.groupId,
       generationId: request.generationId,
       memberId: request.memberId,
@@ -29,7 +30,7 @@ export const handler = defineHandler({
       protocolType,
       protocolName,
       assignments: new Map(request.assignments.map((a) => [a.memberId, a.assignment])),
-    });
+    }), ctx.broker.closing, () => ({errorCode: ErrorCode.NOT_COORDINATOR, protocolType: null, protocolName: null, assignment: Buffer.alloc(0)}));
     return {throttleTimeMs: 0, ...result};
   },
 });

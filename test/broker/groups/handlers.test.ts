@@ -156,3 +156,27 @@ describe('clientHost', () => {
     expect(clientHost('::1:5555')).toBe('/::1');
   });
 });
+
+describe('broker shutdown', () => {
+  it('answers a JoinGroup still waiting for its group with NOT_COORDINATOR instead of holding up stop()', async () => {
+    const own = await startTestBroker({'group.initial.rebalance.delay.ms': '600000'});
+    const client = await WireClient.connect(own.broker.port);
+    try {
+      const pending = client.request(ApiKey.JoinGroup, 1, {groupId: 'slow', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 600_000,
+        memberId: '', protocolType: 'consumer', protocols: [{name: 'range', metadata: subscription(['t'])}]}).catch(() => null);
+      // The join waits for the 10-minute initial delay; a describe on the same connection would queue behind it.
+      const other = await WireClient.connect(own.broker.port);
+      const described = await other.request(ApiKey.DescribeGroups, 0, {groups: ['slow']});
+      expect(described.groups[0].groupState).toBe('PreparingRebalance');
+      other.close();
+      const started = Date.now();
+      await own.broker.stop();
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const answer = await pending;
+      if (answer !== null) expect(answer.errorCode).toBe(ErrorCode.NOT_COORDINATOR);
+    } finally {
+      client.close();
+      await own.cleanup();
+    }
+  });
+});

@@ -51,4 +51,17 @@ describe.skipIf(!KCAT)('kcat -G balanced consumer', () => {
     expect(second.stdout).toBe('');
     expect(second.stderr).toContain(`Reached end of topic ${TOPIC} [0] at offset ${COUNT / PARTITIONS}`);
   });
+
+  for (const strategy of ['roundrobin', 'cooperative-sticky']) {
+    it(`works with librdkafka's ${strategy} assignor (client-side, same broker code)`, async () => {
+      const run = await kcat(['-b', `127.0.0.1:${tb.broker.port}`, '-G', `kcat-${strategy}`, '-c', String(COUNT), '-f', '%p:%o\\n',
+        '-X', 'auto.offset.reset=earliest', '-X', `partition.assignment.strategy=${strategy}`, TOPIC]);
+      expect(new Set(run.stdout.trim().split('\n')).size).toBe(COUNT);
+      const admin = kafka().admin();
+      await admin.connect();
+      const offsets = await admin.fetchOffsets({groupId: `kcat-${strategy}`, topics: [TOPIC]});
+      await admin.disconnect();
+      expect(offsets[0].partitions.map((p) => Number(p.offset))).toEqual(Array(PARTITIONS).fill(COUNT / PARTITIONS));
+    });
+  }
 });

@@ -167,8 +167,8 @@ export class GroupMetadata {
   updateMember(member: MemberMetadata, protocols: JoinProtocol[], rebalanceTimeoutMs: number, sessionTimeoutMs: number,
     callback: ((r: JoinGroupResult) => void) | null): void {
     for (const name of member.protocols()) this.decrementVote(name);
-    for (const p of protocols) this.protocolVotes.set(p.name, (this.protocolVotes.get(p.name) ?? 0) + 1);
     member.supportedProtocols = protocols;
+    for (const name of member.protocols()) this.protocolVotes.set(name, (this.protocolVotes.get(name) ?? 0) + 1);
     member.rebalanceTimeoutMs = rebalanceTimeoutMs;
     member.sessionTimeoutMs = sessionTimeoutMs;
     if (callback && !member.isAwaitingJoin) this.numMembersAwaitingJoin++;

@@ -32,7 +32,9 @@ export const handler = defineHandler({
       rebalanceTimeoutMs: version === 0 ? request.sessionTimeoutMs : request.rebalanceTimeoutMs ?? request.sessionTimeoutMs,
       sessionTimeoutMs: request.sessionTimeoutMs,
       protocolType: request.protocolType,
-      protocols: request.protocols.map((p) => ({name: p.name, metadata: p.metadata})),
+      // Protocol names are a map key in Kafka's schema: a repeated name keeps its first entry.
+      protocols: request.protocols.filter((p, i, all) => all.findIndex((q) => q.name === p.name) === i)
+        .map((p) => ({name: p.name, metadata: p.metadata})),
     }), ctx.broker.closing, () => ({errorCode: ErrorCode.NOT_COORDINATOR, generationId: -1, protocolType: null, protocolName: null,
       leader: '', skipAssignment: false, memberId: request.memberId, members: []}));
     return {

@@ -307,3 +307,24 @@ describe('LeaveGroup', () => {
     expect(coordinator.describeGroup('g').summary).toMatchObject({state: 'Empty', members: []});
   });
 });
+
+describe('bad input', () => {
+  it('keeps protocol votes consistent when a member rejoins with repeated or changed protocols', async () => {
+    const {coordinator, scheduler} = await newCoordinator();
+    const md = Buffer.from([0, 0]);
+    const a = pendingJoin(coordinator, joinParams({protocols: [{name: 'range', metadata: md}]}));
+    scheduler.advance(3000);
+    const ra = await a.promise as JoinGroupResult;
+    // Rejoin listing 'range' twice, then a second member that only speaks 'range'.
+    const again = pendingJoin(coordinator, joinParams({memberId: ra.memberId, protocols: [{name: 'range', metadata: md}, {name: 'range', metadata: md}]}));
+    const b = pendingJoin(coordinator, joinParams({protocols: [{name: 'range', metadata: md}]}));
+    // a got generation 2 at once (it was alone); b's join waits for a, who never rejoins and expires after 10s.
+    scheduler.advance(10_000);
+    const [r1, r2] = await Promise.all([again.promise, b.promise]) as JoinGroupResult[];
+    expect([r1.errorCode, r1.generationId, r1.protocolName]).toEqual([0, 2, 'range']);
+    expect([r2.errorCode, r2.generationId, r2.protocolName]).toEqual([0, 3, 'range']);
+    // A third member with no common protocol is refused; the group is untouched.
+    expect((await coordinator.joinGroup(joinParams({protocols: [{name: 'sticky', metadata: md}]}))).errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    expect(coordinator.describeGroup('g').summary.members.map((m) => m.memberId)).toEqual([r2.memberId]);
+  });
+});

@@ -9,27 +9,13 @@ import {parseFrom} from '../src/ops/consume/position.js';
 
 export default class Consume extends ClusterCommand {
   static override summary = 'Consume records and print them, by format string or as JSON lines';
-  static override description = `Without --group, kstream reads the partitions directly (like kcat without -G): it joins no group
-and commits nothing. With --group it is a member of that consumer group: the group assigns the
-partitions, reading starts at the group's committed offsets (or at --from beginning|end where the
-group has none), and the offsets of the records printed are committed every 5 seconds, when
---count or --exit ends the run, and on Ctrl-C.
+  static override description = `Without --group, kstream reads the partitions directly (like kcat without -G): it joins no group and commits nothing. With --group it is a member of that consumer group: the group assigns the partitions, reading starts at the group's committed offsets (or at --from beginning|end where the group has none), and the offsets of the records printed are committed every 5 seconds, when --count or --exit ends the run, and on Ctrl-C.
 
---from: beginning (default), end, an offset (42), N records before the end (-10), an ISO-8601
-time (2024-05-01T12:00:00Z; UTC unless a zone is given) or @epoch-ms: the first record at or after
-that time. Offsets outside the log are clamped to its start or end.
+--from: beginning (default), end, an offset (42), N records before the end (-10), an ISO-8601 time (2024-05-01T12:00:00Z; UTC unless a zone is given) or @epoch-ms: the first record at or after that time. Offsets outside the log are clamped to its start or end.
 
--f format tokens (as kcat's -f):
-  %t topic   %p partition   %o offset   %T timestamp (epoch ms)
-  %k key     %s value       %K key length   %S value length (-1 for null)
-  %R value length as a 4-byte big-endian integer   %h headers as k=v,k=v   %% percent
-  escapes \\n \\r \\t \\0 \\\\ \\xHH. The default is '%s\\n'.
-Keys, values and header values are written as their raw bytes (--encoding utf8), or as base64
-or hex text.
+-f takes a format string with kcat's tokens: %t topic, %p partition, %o offset, %T timestamp (epoch ms), %k key, %s value, %K and %S key and value length (-1 for null), %R value length as a 4-byte big-endian integer (to frame binary values), %h headers as k=v,k=v, %% a percent sign; and the escapes \\n \\r \\t \\0 \\\\ \\xHH. The default is '%s\\n'. Keys, values and header values are written as their raw bytes (--encoding utf8, the default), or as base64 or hex text.
 
--o json prints one JSON object per line: {"topic","partition","offset","timestamp",
-"timestampType","key","value","headers":[{"key","value"}]}, bytes as text in --encoding (use
-base64 for binary data); -o yaml one YAML document per record.`;
+-o json prints one JSON object per line with topic, partition, offset, timestamp, timestampType, key, value and headers (a list of {key, value}); bytes are text in --encoding, so use base64 for binary data. -o yaml prints one YAML document per record.`;
   static override args = {topic: Args.string({description: 'topic to consume', required: true})};
   static override examples = [
     {description: 'Everything so far, then stop (kcat -C -e)', command: '<%= config.bin %> consume orders --exit'},
@@ -41,7 +27,7 @@ base64 for binary data); -o yaml one YAML document per record.`;
   ];
   static override flags = {
     from: Flags.string({description: 'where to start: beginning, end, OFFSET, -N (N before the end), ISO-8601 time or @epoch-ms', default: 'beginning'}),
-    partition: Flags.integer({char: 'p', description: 'only this partition (repeatable; not with --group)', multiple: true, min: 0}),
+    partition: Flags.integer({char: 'p', description: 'only this partition; not with --group', multiple: true, min: 0}),
     count: Flags.integer({char: 'n', description: 'stop after this many records', min: 1}),
     group: Flags.string({char: 'g', description: 'consume as a member of this consumer group and commit offsets'}),
     exit: Flags.boolean({char: 'e', description: 'stop at the end of every partition (kcat -e)'}),

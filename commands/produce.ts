@@ -9,19 +9,11 @@ import {parseDateTime} from '../src/ops/time.js';
 
 export default class Produce extends ClusterCommand {
   static override summary = 'Produce records read from stdin, one per line';
-  static override description = `Each line of stdin becomes one record (--delimiter changes the separator; an empty
-delimiter makes the whole input one record). A delimiter at the very end of the input ends the
-last record and does not add an empty one; empty lines in between are empty records. Bytes are
-sent exactly as read.
+  static override description = `Each line of stdin becomes one record (--delimiter changes the separator; an empty delimiter makes the whole input one record). A delimiter at the very end of the input ends the last record and does not add an empty one; empty lines in between are empty records. Bytes are sent exactly as read.
 
-Keys: -k gives every record the same key; -K splits each line at the first occurrence of the key
-delimiter into key and value (kcat's -K); a line without it is produced with no key. Keyed
-records go to the partition Kafka's Java client would pick (murmur2 of the key); keyless ones to
-one partition per request, moving on with each request; -p sends everything to one partition.
+Keys: -k gives every record the same key; -K splits each line at the first occurrence of the key delimiter into key and value (kcat's -K); a line without it is produced with no key. Keyed records go to the partition Kafka's Java client would pick (murmur2 of the key); keyless ones to one partition per request, moving on with each request; -p sends everything to one partition.
 
-Records are grouped into requests below the topic's max.message.bytes. When stdin ends, a
-summary prints the number of records and bytes and the offsets per partition (-o json for
-scripts). A topic that does not exist is created only if the broker auto-creates topics.`;
+Records are grouped into requests below the topic's max.message.bytes. When stdin ends, a summary prints the number of records and bytes and the offsets per partition (-o json for scripts). A topic that does not exist is created only if the broker auto-creates topics.`;
   static override args = {topic: Args.string({description: 'topic to produce to', required: true})};
   static override examples = [
     {description: 'One record per line', command: 'printf "one\\ntwo\\nthree\\n" | <%= config.bin %> produce orders'},

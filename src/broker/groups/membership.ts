@@ -135,8 +135,8 @@ export class Membership {
           void this.manager.storeGroup(group, assignment).then((errorCode) => {
             if (errorCode !== ErrorCode.NONE) {
               // Revert to the old member id so the old instance keeps working; this one must retry.
+              group.updateMember(member, oldProtocols, oldRebalanceTimeout, oldSessionTimeout, null);
               const reverted = group.replaceStaticMember(p.groupInstanceId!, newMemberId, oldMemberId);
-              group.updateMember(reverted, oldProtocols, oldRebalanceTimeout, oldSessionTimeout, null);
               this.scheduleHeartbeat(group, reverted);
               respond(joinError(UNKNOWN_MEMBER_ID, errorCode));
               return;

@@ -264,6 +264,20 @@ describe('static membership (KIP-345)', () => {
     expect(leave.members[0].errorCode).toBe(ErrorCode.FENCED_INSTANCE_ID);
   });
 
+  it('keeps the old member id when the new one cannot be stored', async () => {
+    const {coordinator, scheduler, log} = await newCoordinator();
+    const first = pendingJoin(coordinator, joinParams({groupInstanceId: 'i1'}));
+    scheduler.advance(3000);
+    const r1 = await first.promise as JoinGroupResult;
+    await coordinator.syncGroup({groupId: 'g', generationId: 1, memberId: r1.memberId, groupInstanceId: 'i1',
+      protocolType: 'consumer', protocolName: 'range', assignments: new Map()});
+    log.failNext = true;
+    const r2 = await coordinator.joinGroup(joinParams({groupInstanceId: 'i1'}));
+    expect(r2).toMatchObject({errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, memberId: ''});
+    expect(coordinator.heartbeat('g', r1.memberId, 'i1', 1)).toBe(ErrorCode.NONE);
+    expect(coordinator.describeGroup('g').summary.members.map((m) => m.memberId)).toEqual([r1.memberId]);
+  });
+
   it('lets a v9 static leader skip the assignment', async () => {
     const {coordinator, scheduler} = await newCoordinator();
     const first = pendingJoin(coordinator, joinParams({groupInstanceId: 'i1'}));

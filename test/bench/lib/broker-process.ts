@@ -1,0 +1,78 @@
+/**
+ * The broker under test, run as its own process (`node bin/run.js broker start`, the compiled CLI)
+ * so that the load generators never share its event loop or its CPU time accounting.
+ */
+import {spawn, type ChildProcess} from 'node:child_process';
+import {once} from 'node:events';
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {waitForLine} from './proc.js';
+
+export const ROOT = join(import.meta.dirname, '..', '..', '..');
+
+export interface BrokerOptions {
+  dataDir: string;
+  /** Kafka broker configs passed as --set key=value. */
+  set?: Record<string, string | number>;
+  /** Directory for a V8 CPU profile of the broker (`node --cpu-prof`), written when it stops. */
+  cpuProfDir?: string;
+  startTimeoutMs?: number;
+}
+
+export class BrokerProcess {
+  private constructor(private readonly child: ChildProcess, readonly address: string, readonly startMs: number) {}
+
+  static async start(options: BrokerOptions): Promise<BrokerProcess> {
+    const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
+    const sets = Object.entries(options.set ?? {}).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
+    const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'run.js'), 'broker', 'start',
+      '--data-dir', options.dataDir, '--listen', '127.0.0.1:0', ...sets], {cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe']});
+    // Keep draining the pipes so a chatty broker never blocks on a full pipe.
+    child.stdout!.resume();
+    child.stderr!.resume();
+    try {
+      const {match, ms} = await waitForLine(child, /listening on (\S+:\d+)/, options.startTimeoutMs ?? 120_000);
+      return new BrokerProcess(child, match[1]!.replace(/,$/, ''), ms);
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw err;
+    }
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Resident set size in MiB, from /proc. */
+  rssMiB(): number {
+    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+    return kb / 1024;
+  }
+
+  /** CPU seconds (user + system) the broker has used so far, from /proc/PID/stat. */
+  cpuSeconds(): number {
+    const fields = readFileSync(`/proc/${this.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat; after "pid (comm) " they are at 11 and 12.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+
+  /** SIGTERM (clean shutdown: flush, checkpoints) and wait; resolves with the time it took. */
+  async stop(): Promise<number> {
+    const start = process.hrtime.bigint();
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = once(this.child, 'exit');
+      this.child.kill('SIGTERM');
+      await exited;
+    }
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  }
+
+  /** kill -9: no flush, no checkpoints, no clean-shutdown marker. */
+  async kill9(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = once(this.child, 'exit');
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Scale: BENCH_PARTITIONS partitions (topics of 1,000 partitions: create, Metadata for all,
+ * ListOffsets for all in one request, Produce to all in one request, as librdkafka sends one
+ * request per broker), then BENCH_CONNECTIONS idle connections, then BENCH_GROUPS consumer groups
+ * (join, sync, commit, fetch offsets) at once. A probe connection sends ApiVersions every 10 ms
+ * throughout, so a request that blocks the broker's event loop shows up as probe latency too.
+ */
+import {join} from 'node:path';
+import {BrokerProcess} from '../lib/broker-process.js';
+import {connect, createTopic, listOffsets, timed} from '../lib/admin.js';
+import {ApiKey} from '../../../src/protocol/api.js';
+import {encodeBatch} from '../../../src/records/batch.js';
+import {fmtMs, fmtNumber, quantile} from '../lib/stats.js';
+import type {BenchContext} from '../lib/context.js';
+import type {ProtocolClient} from '../../../src/client/protocol-client.js';
+import {groupRound} from './groups.js';
+
+const PER_TOPIC = 1000;
+const TARGET = '< 100 ms';
+
+/** ApiVersions every 10 ms on its own connection; stop() returns the latencies seen. */
+function probe(client: ProtocolClient): {stop: () => Promise<number[]>} {
+  const latencies: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const t0 = performance.now();
+      await client.request(ApiKey.ApiVersions, {clientSoftwareName: 'probe', clientSoftwareVersion: '1'});
+      latencies.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  return {stop: async () => { running = false; await loop; return latencies; }};
+}
+
+export async function scale(ctx: BenchContext): Promise<void> {
+  const {report, settings, workDir} = ctx;
+  const broker = await BrokerProcess.start({dataDir: join(workDir, 'scale-data'), set: {'group.initial.rebalance.delay.ms': 0}});
+  const admin = await connect(broker.address);
+  const probeClient = await connect(broker.address, 'probe');
+  const watch = probe(probeClient);
+  const idle: ProtocolClient[] = [];
+  try {
+    const topicCount = Math.ceil(settings.partitions / PER_TOPIC);
+    const topics = Array.from({length: topicCount}, (_, i) => ({name: `scale-${i}`, partitions: Math.min(PER_TOPIC, settings.partitions - i * PER_TOPIC)}));
+    const total = topics.reduce((s, t) => s + t.partitions, 0);
+    const row = (name: string, ms: number) => report.add({group: 'scale', name, result: fmtMs(ms), target: TARGET, met: ms < 100});
+
+    const creates: number[] = [];
+    for (const t of topics) creates.push((await timed(() => createTopic(admin, t.name, t.partitions))).ms);
+    row(`CreateTopics ${topicCount} x ${fmtNumber(PER_TOPIC)} partitions, slowest`, Math.max(...creates));
+    const metadata = [];
+    for (let i = 0; i < 3; i++) metadata.push((await timed(() => admin.request(ApiKey.Metadata, {topics: null, allowAutoTopicCreation: false}))).ms);
+    row(`Metadata, all ${fmtNumber(total)} partitions, slowest of 3`, Math.max(...metadata));
+    const lists = [];
+    for (let i = 0; i < 3; i++) lists.push((await timed(() => listOffsets(admin, topics))).ms);
+    row(`ListOffsets, all ${fmtNumber(total)} partitions in one request, slowest of 3`, Math.max(...lists));
+    const records = await encodeBatch({records: [{key: null, value: Buffer.alloc(100, 120)}]});
+    const produceBody = {transactionalId: null, acks: 1, timeoutMs: 30_000,
+      topicData: topics.map((t) => ({name: t.name, partitionData: Array.from({length: t.partitions}, (_, index) => ({index, records}))}))};
+    const produces = [];
+    for (let i = 0; i < 3; i++) {
+      const {value, ms} = await timed(() => admin.request<any>(ApiKey.Produce, produceBody));
+      const failed = value.responses.flatMap((r: any) => r.partitionResponses).filter((p: any) => p.errorCode !== 0).length;
+      if (failed > 0) throw new Error(`Produce to all partitions: ${failed} partitions failed`);
+      produces.push(ms);
+    }
+    row(`Produce to all ${fmtNumber(total)} partitions in one request, slowest of 3`, Math.max(...produces));
+
+    const rssBefore = broker.rssMiB();
+    const {ms: connectMs} = await timed(async () => {
+      for (let i = 0; i < settings.connections; i += 50) {
+        idle.push(...await Promise.all(Array.from({length: Math.min(50, settings.connections - i)}, () => connect(broker.address, 'idle'))));
+      }
+    });
+    const withIdle: number[] = [];
+    for (let i = 0; i < 200; i++) withIdle.push((await timed(() => admin.request(ApiKey.Metadata, {topics: [{name: 'scale-0'}], allowAutoTopicCreation: false}))).ms);
+    report.add({group: 'scale', name: `${fmtNumber(settings.connections)} idle connections: connect + ApiVersions, all`, result: fmtMs(connectMs)});
+    report.add({group: 'scale', name: `  Metadata(1 topic) p99 while they are open`, result: fmtMs(quantile(withIdle, 0.99)), target: TARGET, met: quantile(withIdle, 0.99) < 100});
+    report.add({group: 'scale', name: `  broker RSS growth`, result: `${fmtNumber(broker.rssMiB() - rssBefore, 1)} MiB (${fmtNumber(broker.rssMiB(), 0)} MiB total)`});
+
+    const groups = await groupRound(idle.slice(0, settings.groups).length === settings.groups ? idle.slice(0, settings.groups) : [admin], settings.groups, topics[0]!.name);
+    for (const [phase, ms] of Object.entries(groups.slowest)) row(`${settings.groups} groups at once: ${phase}, slowest`, ms);
+    report.add({group: 'scale', name: `${settings.groups} groups: join+sync+commit+fetch, all`, result: fmtMs(groups.totalMs)});
+
+    const probeLatencies = await watch.stop();
+    const worst = Math.max(...probeLatencies);
+    report.add({group: 'scale', name: `ApiVersions probe every 10 ms throughout: p99 / max`, result: `${fmtMs(quantile(probeLatencies, 0.99))} / ${fmtMs(worst)}`, target: TARGET, met: worst < 100});
+  } finally {
+    await watch.stop().catch(() => undefined);
+    for (const c of idle) c.close();
+    probeClient.close();
+    admin.close();
+    await broker.stop();
+  }
+}

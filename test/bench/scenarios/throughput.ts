@@ -1,0 +1,117 @@
+/**
+ * Produce throughput (kcat -P from a pre-generated file) and fetch throughput (several kcat -C -e
+ * at once, from the page cache), each next to the Node limit for the same bytes.
+ */
+import {join} from 'node:path';
+import {mkdir, readdir, stat} from 'node:fs/promises';
+import {BrokerProcess} from '../lib/broker-process.js';
+import {connect, createTopic, endOffsetSum} from '../lib/admin.js';
+import {writeRecordFile, type RecordFile} from '../lib/data.js';
+import {fileToSocketLimit, socketToFileLimit} from '../lib/limits.js';
+import {runWithCpu} from '../lib/proc.js';
+import {fmtNumber, mbPerSec, pctOf} from '../lib/stats.js';
+import type {BenchContext} from '../lib/context.js';
+
+const KCAT = process.env.BENCH_KCAT ?? 'kcat';
+const TARGET = '>= 70% of limit';
+
+/** Broker CPU time over wall time: 100% means one core busy, the most one Node event loop can use. */
+const cpuPct = (cpuSeconds: number, ms: number): string => `${Math.round((cpuSeconds * 1000 / ms) * 100)}%`;
+
+interface ProduceCase {
+  acks: '1' | 'all';
+  codec: 'none' | 'lz4' | 'zstd';
+}
+
+const CASES: ProduceCase[] = [
+  {acks: '1', codec: 'none'}, {acks: 'all', codec: 'none'}, {acks: '1', codec: 'lz4'}, {acks: '1', codec: 'zstd'},
+];
+
+/** Highest MB/s of two limit runs, one before and one after the broker cases, so a load spike from elsewhere does not lower the bar. */
+async function produceLimit(file: RecordFile, scratch: string): Promise<number> {
+  const r = await socketToFileLimit(file.path, scratch);
+  return mbPerSec(file.bytes * (r.bytes / (file.bytes + file.records)), r.ms);
+}
+
+export async function throughput(ctx: BenchContext): Promise<void> {
+  const {report, settings, workDir} = ctx;
+  const dataDir = join(workDir, 'throughput-data');
+  await mkdir(dataDir, {recursive: true});
+  const files = [
+    await writeRecordFile(join(workDir, 'records-100.txt'), 100, settings.produceMB * 1e6),
+    await writeRecordFile(join(workDir, 'records-1k.txt'), 1024, settings.produceMB * 1e6),
+  ];
+  report.note(`Produce: kcat -P -l FILE -X linger.ms=5 -X batch.num.messages=10000 -X batch.size=1048576, one partition, ${settings.produceMB} MB of payload per case, wall time of the kcat process (start, metadata, all deliveries acknowledged); the end offset is checked afterwards. Limit: send-file.mjs streams the same file over a loopback socket to socket-to-file.mjs, which appends it to a file; both are separate Node processes like kcat and the broker. acks=all costs the same as acks=1 on a single node with no fsync per write (the flush policy is Kafka's: flush.messages/flush.ms unset). Limit runs before and after the broker cases, the higher counts. CPU = user+system CPU time of the broker and of kcat over the wall time (100% = one core of the 2): when the broker is below 100% and kcat is high, the load generator, not the broker, sets the figure.`);
+  const broker = await BrokerProcess.start({dataDir, cpuProfDir: settings.profileDir});
+  const topics: Array<{name: string; file: RecordFile}> = [];
+  try {
+    const admin = await connect(broker.address);
+    try {
+      for (const file of files) {
+        const before = await produceLimit(file, join(workDir, 'limit-sink.bin'));
+        const results: Array<{c: ProduceCase; ms: number; cpu: number; kcatCpu: number}> = [];
+        for (const c of CASES) {
+          const topic = `produce-${file.recordBytes}-acks${c.acks}-${c.codec}`;
+          await createTopic(admin, topic, 1);
+          const cpu0 = broker.cpuSeconds();
+          const r = await runWithCpu(KCAT, ['-P', '-b', broker.address, '-t', topic, '-p', '0', '-l', file.path,
+            '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000', '-X', 'batch.size=1048576',
+            '-X', 'queue.buffering.max.messages=2000000', '-X', 'queue.buffering.max.kbytes=2097151',
+            '-X', `acks=${c.acks === 'all' ? '-1' : '1'}`, '-X', `compression.codec=${c.codec}`]);
+          const end = await endOffsetSum(admin, [{name: topic, partitions: 1}]);
+          if (end !== BigInt(file.records)) throw new Error(`${topic}: ${end} records stored, ${file.records} produced (kcat: ${r.stderr.trim().slice(0, 300)})`);
+          results.push({c, ms: r.ms, cpu: broker.cpuSeconds() - cpu0, kcatCpu: r.cpuSeconds});
+          if (c.codec === 'none' && c.acks === '1') topics.push({name: topic, file});
+        }
+        const after = await produceLimit(file, join(workDir, 'limit-sink.bin'));
+        const limit = Math.max(before, after);
+        for (const {c, ms, cpu, kcatCpu} of results) {
+          const mb = mbPerSec(file.bytes, ms);
+          report.add({
+            group: 'produce', name: `${file.recordBytes} B, acks=${c.acks}, ${c.codec}`,
+            result: `${fmtNumber(file.records / (ms / 1000))} rec/s, ${fmtNumber(mb, 1)} MB/s, CPU broker ${cpuPct(cpu, ms)} kcat ${cpuPct(kcatCpu, ms)}`,
+            limit: `${fmtNumber(limit / file.recordBytes * 1e6)} rec/s, ${fmtNumber(limit, 1)} MB/s`,
+            ofLimit: pctOf(mb, limit), target: TARGET, met: mb >= 0.7 * limit,
+          });
+        }
+      }
+      await fetchCases(ctx, broker, dataDir, topics);
+    } finally {
+      admin.close();
+    }
+  } finally {
+    await broker.stop();
+  }
+}
+
+async function segmentFiles(dataDir: string, topic: string): Promise<{files: string[]; bytes: number}> {
+  const dir = join(dataDir, `${topic}-0`);
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.log')).sort().map((f) => join(dir, f));
+  let bytes = 0;
+  for (const f of files) bytes += (await stat(f)).size;
+  return {files, bytes};
+}
+
+async function fetchCases(ctx: BenchContext, broker: BrokerProcess, dataDir: string, topics: Array<{name: string; file: RecordFile}>): Promise<void> {
+  const {report, settings} = ctx;
+  const n = settings.consumers;
+  report.note(`Fetch: ${n} kcat -C -e -o beginning processes at once on the topic written above (in the page cache), output to /dev/null; MB/s counts the log bytes each consumer received (the topic's .log files) over the wall time of all. Limit: file-to-socket.mjs sends the same .log files to ${n} connections of drain.mjs (one Node process), which discards them.`);
+  for (const {name, file} of topics) {
+    const {files, bytes} = await segmentFiles(dataDir, name);
+    const start = process.hrtime.bigint();
+    const cpu0 = broker.cpuSeconds();
+    const runs = await Promise.all(Array.from({length: n}, () => runWithCpu(KCAT, ['-C', '-b', broker.address, '-t', name, '-o', 'beginning', '-e', '-q',
+      '-X', 'fetch.max.bytes=52428800', '-X', 'queued.max.messages.kbytes=1048576'], {stdoutTo: 'ignore'})));
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    const cpu = broker.cpuSeconds() - cpu0;
+    const kcatCpu = runs.reduce((sum, r) => sum + r.cpuSeconds, 0);
+    const limitRun = await fileToSocketLimit(files, n);
+    const mb = mbPerSec(bytes * n, ms);
+    const limit = mbPerSec(limitRun.bytes, limitRun.ms);
+    report.add({
+      group: 'fetch', name: `${file.recordBytes} B, ${n} consumers, from cache`,
+      result: `${fmtNumber((file.records * n) / (ms / 1000))} rec/s, ${fmtNumber(mb, 1)} MB/s, CPU broker ${cpuPct(cpu, ms)} kcats ${cpuPct(kcatCpu, ms)}`,
+      limit: `${fmtNumber(limit, 1)} MB/s`, ofLimit: pctOf(mb, limit), target: TARGET, met: mb >= 0.7 * limit,
+    });
+  }
+}

@@ -116,5 +116,5 @@ export async function resetOffsets(
     assertInactive(group, again.state, again.members);
     await groups.commit(group, plan.rows.map((r) => ({topic: r.topic, partition: r.partition, offset: r.newOffset})));
   }
-  return {...plan, executed: options.execute};
+  return {...plan, executed: options.execute === true};
 }

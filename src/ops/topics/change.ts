@@ -101,7 +101,7 @@ export async function alterTopicConfig(
   for (const r of response.responses) {
     if (r.errorCode !== 0) throw new KafkaProtocolError(r.errorCode, `cannot change the configs of "${topic}"`, r.errorMessage);
   }
-  return {topic, set: change.set, deleted: change.delete, dryRun};
+  return {topic, set: change.set, deleted: change.delete, dryRun: dryRun === true};
 }
 
 export interface AddPartitionsResult {
@@ -129,7 +129,7 @@ export async function addPartitions(cluster: ClusterClient, topic: string, total
   for (const r of response.results) {
     if (r.errorCode !== 0) throw new KafkaProtocolError(r.errorCode, `cannot add partitions to "${topic}"`, r.errorMessage);
   }
-  return {topic, before, after: total, dryRun};
+  return {topic, before, after: total, dryRun: dryRun === true};
 }
 
 export interface TrimResult {

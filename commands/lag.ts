@@ -23,10 +23,12 @@ Rates and statuses need more than one look. By default kstream takes --samples 2
 --interval apart (1s unless given) and evaluates them; --samples 1 is instant but has no rates.
 
 Status follows Burrow's rules over the window of samples, tried in this order:
-  OK      the lag is zero now or was zero at any sample
+  OK      the lag was zero at some sample, or the consumer reached the previous sample's
+          log end (it keeps up)
   REWIND  the committed offset went down between samples (a reset or replay)
   STOP    there is lag and no live member is assigned the partition
-  STALL   there is lag, a member owns the partition, and the offset did not move
+  STALL   there is lag, a member owns the partition, and the offset did not move for
+          at least 10s (shorter flat windows prove nothing: Java commits every 5s)
   WARN    the offset moves but the lag never went down and grew overall
 A group is ERR if any partition is STOP, STALL or REWIND, WARN if any is WARN, else OK.
 

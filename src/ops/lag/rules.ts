@@ -4,13 +4,18 @@
  * samples committed offsets every refresh, so its window holds samples, not commits, and it
  * sees group membership directly. The rules, in the order they are tried:
  *
- *  1. OK     the lag is zero now or was zero at any sample of the window.
+ *  1. OK     the lag was zero at any sample of the window, or the consumer caught up within
+ *            one interval: at some sample its offset reached the log end of the sample before.
+ *            (Burrow's "lag was zero at some commit"; a poller rarely lands on the instant a
+ *            keeping-up consumer is at zero, but it always sees it reach the previous end.)
  *  2. REWIND the committed offset went down between two samples (a reset or a replay).
  *  3. STOP   lag > 0 and no live member is assigned the partition: nobody is consuming it.
  *            (Burrow infers this from commits older than the window; membership is direct and
  *            works from a single sample.)
  *  4. STALL  lag > 0, a member owns the partition, and the committed offset did not move over
- *            a window of at least two samples: the consumer is alive but stuck.
+ *            a window of at least two samples spanning STALL_MIN_MS: the consumer is alive but
+ *            stuck. (Java consumers commit every 5 s by default, so a shorter flat window proves
+ *            nothing.)
  *  5. WARN   the offset moves but the lag never went down between samples and grew overall:
  *            the consumer is slower than the producers. (Burrow also warns on flat lag; a poller
  *            often catches a keeping-up consumer mid-batch, so kstream needs the lag to grow.)
@@ -27,9 +32,14 @@ export interface OffsetSample {
   lag: bigint;
 }
 
-/** Rule 1: lag zero now or at any sample. */
-export function lagWasZero(samples: OffsetSample[]): boolean {
-  return samples.some((s) => s.lag === 0n);
+/** Shortest window over which an unmoving offset counts as stalled: twice Java's auto-commit interval. */
+export const STALL_MIN_MS = 10_000;
+
+/** Rule 1: lag zero at any sample, or the offset reached the previous sample's log end. */
+export function keptUp(samples: OffsetSample[]): boolean {
+  if (samples.some((s) => s.lag === 0n)) return true;
+  for (let i = 1; i < samples.length; i++) if (samples[i].offset >= samples[i - 1].offset + samples[i - 1].lag) return true;
+  return false;
 }
 
 /** Rule 2: the offset decreased between consecutive samples. */
@@ -43,9 +53,9 @@ export function consumerStopped(owned: boolean): boolean {
   return !owned;
 }
 
-/** Rule 4: at least two samples and the offset never changed. */
-export function offsetsStalled(samples: OffsetSample[]): boolean {
-  if (samples.length < 2) return false;
+/** Rule 4: the offset never changed over at least two samples spanning `minMs`. */
+export function offsetsStalled(samples: OffsetSample[], minMs = STALL_MIN_MS): boolean {
+  if (samples.length < 2 || samples[samples.length - 1].atMs - samples[0].atMs < minMs) return false;
   return samples.every((s) => s.offset === samples[0].offset);
 }
 
@@ -57,11 +67,11 @@ export function lagGrowing(samples: OffsetSample[]): boolean {
 }
 
 /** A partition's status from its window (oldest first) and whether a live member owns it. */
-export function partitionStatus(samples: OffsetSample[], owned: boolean): PartitionStatus {
-  if (samples.length === 0 || lagWasZero(samples)) return 'OK';
+export function partitionStatus(samples: OffsetSample[], owned: boolean, stallMinMs = STALL_MIN_MS): PartitionStatus {
+  if (samples.length === 0 || keptUp(samples)) return 'OK';
   if (offsetsRewound(samples)) return 'REWIND';
   if (consumerStopped(owned)) return 'STOP';
-  if (offsetsStalled(samples)) return 'STALL';
+  if (offsetsStalled(samples, stallMinMs)) return 'STALL';
   if (lagGrowing(samples)) return 'WARN';
   return 'OK';
 }

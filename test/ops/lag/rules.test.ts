@@ -4,10 +4,11 @@
  * status it must get.
  */
 import {describe, expect, it} from 'vitest';
-import {groupStatus, lagGrowing, lagWasZero, offsetsRewound, offsetsStalled, OffsetSample, partitionStatus} from '../../../src/ops/lag/rules.js';
+import {groupStatus, keptUp, lagGrowing, offsetsRewound, offsetsStalled, OffsetSample, partitionStatus} from '../../../src/ops/lag/rules.js';
 import type {PartitionStatus} from '../../../src/ops/lag/types.js';
 
-const w = (...rows: Array<[number, number]>): OffsetSample[] => rows.map(([offset, lag], i) => ({atMs: i * 1000, offset: BigInt(offset), lag: BigInt(lag)}));
+// Samples 10 s apart (Burrow-like spacing), so two samples span STALL_MIN_MS.
+const w = (...rows: Array<[number, number]>): OffsetSample[] => rows.map(([offset, lag], i) => ({atMs: i * 10_000, offset: BigInt(offset), lag: BigInt(lag)}));
 
 const cases: Array<{n: number; why: string; samples: OffsetSample[]; owned: boolean; status: PartitionStatus}> = [
   {n: 1, why: 'empty window: nothing to judge', samples: [], owned: true, status: 'OK'},
@@ -23,6 +24,8 @@ const cases: Array<{n: number; why: string; samples: OffsetSample[]; owned: bool
   {n: 11, why: 'moving, lag flat: a poller sees keeping-up consumers like this', samples: w([10, 5], [20, 5], [30, 5]), owned: true, status: 'OK'},
   {n: 12, why: 'moving, lag went down once: catching up at some point', samples: w([10, 50], [20, 40], [30, 60]), owned: true, status: 'OK'},
   {n: 13, why: 'moving, lag flat then up: never decreased and grew overall', samples: w([10, 50], [20, 50], [30, 51]), owned: true, status: 'WARN'},
+  {n: 14, why: 'never seen at zero, but reached the previous log end (10+5): keeping up (rule 1)', samples: w([10, 5], [15, 8], [23, 9]), owned: true, status: 'OK'},
+  {n: 15, why: 'owned, flat offset over 1 s only: too short to call stalled; lag grows so WARN', samples: [{atMs: 0, offset: 10n, lag: 50n}, {atMs: 1000, offset: 10n, lag: 60n}], owned: true, status: 'WARN'},
 ];
 
 describe('partitionStatus', () => {
@@ -34,9 +37,10 @@ describe('partitionStatus', () => {
 });
 
 describe('the rules one by one', () => {
-  it('rule 1 lagWasZero', () => {
-    expect(lagWasZero(w([1, 3], [2, 0]))).toBe(true);
-    expect(lagWasZero(w([1, 3], [2, 1]))).toBe(false);
+  it('rule 1 keptUp', () => {
+    expect(keptUp(w([1, 3], [2, 0]))).toBe(true);
+    expect(keptUp(w([1, 3], [4, 1]))).toBe(true);
+    expect(keptUp(w([1, 3], [3, 1]))).toBe(false);
   });
   it('rule 2 offsetsRewound compares neighbours only', () => {
     expect(offsetsRewound(w([5, 1], [6, 1], [5, 1]))).toBe(true);
@@ -45,6 +49,7 @@ describe('the rules one by one', () => {
   it('rule 4 offsetsStalled needs two samples', () => {
     expect(offsetsStalled(w([5, 1]))).toBe(false);
     expect(offsetsStalled(w([5, 1], [5, 2]))).toBe(true);
+    expect(offsetsStalled([{atMs: 0, offset: 5n, lag: 1n}, {atMs: 9_999, offset: 5n, lag: 1n}])).toBe(false);
   });
   it('rule 5 lagGrowing', () => {
     expect(lagGrowing(w([1, 1], [2, 2]))).toBe(true);

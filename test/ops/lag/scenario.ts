@@ -15,8 +15,11 @@ export interface LagScenario {
   kafka: Kafka;
   /** Records produced so far. */
   produced(): number;
-  /** Start a consumer group; `delayMs` per record makes it slow. Resolves once it has joined. */
-  consume(groupId: string, delayMs?: number): Promise<Consumer>;
+  /**
+   * Start a consumer group; `delayMs` per record makes it slow, a small `maxBytesPerPartition`
+   * makes its batches (and so the gaps between its commits) small. Resolves once it has joined.
+   */
+  consume(groupId: string, delayMs?: number, maxBytesPerPartition?: number): Promise<Consumer>;
   /** Wait until a group has committed at least `offset` on every partition. */
   committedAtLeast(groupId: string, offset: number): Promise<void>;
   close(): Promise<void>;
@@ -53,8 +56,8 @@ export async function startLagScenario(options: {perTick?: number; tickMs?: numb
   return {
     broker, brokers, kafka,
     produced: () => produced,
-    async consume(groupId, delayMs = 0) {
-      const consumer = kafka.consumer({groupId, sessionTimeout: 10_000, heartbeatInterval: 500, maxWaitTimeInMs: 100});
+    async consume(groupId, delayMs = 0, maxBytesPerPartition = 1024 * 1024) {
+      const consumer = kafka.consumer({groupId, sessionTimeout: 10_000, heartbeatInterval: 500, maxWaitTimeInMs: 100, maxBytesPerPartition});
       consumers.push(consumer);
       const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
       await consumer.connect();

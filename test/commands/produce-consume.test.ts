@@ -204,6 +204,19 @@ describe('kstream produce and consume', () => {
     expect(g.members).toEqual([]);
   });
 
+  it('splits large inputs into requests under max.message.bytes and keeps their order', async () => {
+    ok(await env.run(['topics', 'create', 'many', '-p', '1']));
+    ok(await env.run(['topics', 'create', 'tight', '-p', '1', '-c', 'max.message.bytes=1000']));
+    const lines = Array.from({length: 25_000}, (_, i) => `line-${i}`);
+    const [many, tight] = await Promise.all([
+      env.run(['produce', 'many', '-o', 'json'], `${lines.join('\n')}\n`),
+      env.run(['produce', 'tight', '-o', 'json'], `${Array.from({length: 40}, (_, i) => `${i}`.padEnd(300, '.')).join('\n')}\n`),
+    ]);
+    expect(jsonOf(many).partitions).toEqual([{partition: 0, records: 25_000, firstOffset: 0, lastOffset: 24_999}]);
+    expect(jsonOf(tight).partitions).toEqual([{partition: 0, records: 40, firstOffset: 0, lastOffset: 39}]);
+    expect(ok(await env.run(['consume', 'many', '-e']))).toBe(`${lines.join('\n')}\n`);
+  });
+
   it('reports with acks=0 that offsets are unknown, and the records still arrive', async () => {
     ok(await env.run(['topics', 'create', 'fire', '-p', '1']));
     const s = jsonOf(await env.run(['produce', 'fire', '--acks', '0', '-o', 'json'], '1\n2\n'));

@@ -9,9 +9,10 @@
  *   npm run bench -- --markdown FILE       also write the table as Markdown
  *   BENCH_PROFILE_DIR=DIR npm run bench -- --only throughput    V8 CPU profile of the broker + a summary
  * Sizes: BENCH_PRODUCE_MB, BENCH_CONSUMERS, BENCH_LATENCY_SECONDS, BENCH_PARTITIONS, BENCH_CONNECTIONS,
- * BENCH_GROUPS, BENCH_STARTUP_PARTITIONS, BENCH_STARTUP_MB, BENCH_CLI_RUNS; BENCH_NO_BUILD=1 skips the build.
+ * BENCH_GROUPS, BENCH_STARTUP_PARTITIONS, BENCH_STARTUP_MB, BENCH_CLI_RUNS; BENCH_NO_BUILD=1 skips the build;
+ * BENCH_BROKER_SET="key=value ..." passes broker configs to every broker (e.g. log.flush.interval.messages).
  */
-import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {mkdtemp, readdir, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {parseArgs} from 'node:util';
@@ -59,11 +60,19 @@ async function main(): Promise<number> {
   } finally {
     await rm(ctx.workDir, {recursive: true, force: true});
   }
-  const header = `Machine: ${machineDescription()}\nLoad average at start: ${loadBefore}; whole run ${((Date.now() - started) / 1000).toFixed(0)} s.`;
+  const sets = process.env.BENCH_BROKER_SET ? `\nBroker configs from BENCH_BROKER_SET: ${process.env.BENCH_BROKER_SET}` : '';
+  const header = `Machine: ${machineDescription()}\nLoad average at start: ${loadBefore}; whole run ${((Date.now() - started) / 1000).toFixed(0)} s.${sets}`;
   const notes = report.notes.map((n) => `- ${n}`).join('\n');
   process.stdout.write(`\n${header}\n\n${report.text()}\n\n${notes}\n`);
   if (values.markdown) await writeFile(values.markdown, `${header}\n\n${report.markdown()}\n\n${notes}\n`);
-  if (ctx.settings.profileDir) process.stdout.write(`\n${await summarizeProfiles(ctx.settings.profileDir)}\n`);
+  if (ctx.settings.profileDir) {
+    // One summary per broker phase (throughput writes produce/ and fetch/), else one for the dir.
+    const dir = ctx.settings.profileDir;
+    const phases = (await readdir(dir, {withFileTypes: true})).filter((e) => e.isDirectory()).map((e) => e.name);
+    for (const target of phases.length > 0 ? phases.map((p) => join(dir, p)) : [dir]) {
+      process.stdout.write(`\n== ${target}\n${await summarizeProfiles(target)}\n`);
+    }
+  }
   return failed ? 1 : 0;
 }
 

@@ -4,7 +4,7 @@
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
-import {readFileSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {waitForLine} from './proc.js';
 
@@ -24,7 +24,9 @@ export class BrokerProcess {
 
   static async start(options: BrokerOptions): Promise<BrokerProcess> {
     const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
-    const sets = Object.entries(options.set ?? {}).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
+    // BENCH_BROKER_SET="k=v k2=v2" adds broker configs to every broker of the run, to compare settings.
+    const extra = (process.env.BENCH_BROKER_SET ?? '').split(/\s+/).filter(Boolean);
+    const sets = [...Object.entries(options.set ?? {}).map(([k, v]) => `${k}=${v}`), ...extra].flatMap((kv) => ['--set', kv]);
     const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'run.js'), 'broker', 'start',
       '--data-dir', options.dataDir, '--listen', '127.0.0.1:0', ...sets], {cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe']});
     // Keep draining the pipes so a chatty broker never blocks on a full pipe.
@@ -48,6 +50,17 @@ export class BrokerProcess {
     const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
     const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
     return kb / 1024;
+  }
+
+  /** File descriptors the broker holds open now. */
+  openFds(): number {
+    return readdirSync(`/proc/${this.pid}/fd`).length;
+  }
+
+  /** The broker's soft limit on open files (ulimit -n), from /proc/PID/limits. */
+  fdLimit(): number {
+    const limits = readFileSync(`/proc/${this.pid}/limits`, 'utf8');
+    return Number(/Max open files\s+(\d+)/.exec(limits)?.[1] ?? Number.POSITIVE_INFINITY);
   }
 
   /** CPU seconds (user + system) the broker has used so far, from /proc/PID/stat. */

@@ -19,7 +19,7 @@ export interface BenchSettings {
   startupMB: number;
   /** Repetitions of each CLI cold start (BENCH_CLI_RUNS). */
   cliRuns: number;
-  /** Write a V8 CPU profile of the broker during the throughput cases into this dir (BENCH_PROFILE_DIR). */
+  /** Write V8 CPU profiles of every broker process into this dir (BENCH_PROFILE_DIR); use with --only. */
   profileDir?: string;
 }
 

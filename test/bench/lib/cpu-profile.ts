@@ -18,10 +18,17 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const shortUrl = (url: string): string => url.replace(/^file:\/\//, '').replace(/^.*\/(dist|node_modules)\//, '$1/') || '(native)';
+const ROOT = `${join(import.meta.dirname, '..', '..', '..')}/`;
+/** Paths relative to the project (dist/src/..., node_modules/pkg/...); node's own modules as node:... */
+const shortUrl = (url: string): string => url.replace(/^file:\/\//, '').replace(ROOT, '') || '(native)';
+/** The package or project directory a file belongs to: node_modules/@scope/pkg, dist/src/broker, node:internal. */
+const packageOf = (file: string): string => {
+  const m = /^(node_modules\/(?:@[^/]+\/)?[^/]+|dist\/(?:src|commands)\/[^/]+)/.exec(file);
+  return m ? m[1]! : file.startsWith('node:') ? 'node:*' : file;
+};
 const keyOf = (n: ProfileNode): string => `${shortUrl(n.callFrame.url)}:${n.callFrame.functionName || '(anonymous)'}:${n.callFrame.lineNumber + 1}`;
 
-function accumulate(profile: Profile, self: Map<string, number>, inclusive: Map<string, number>, files: Map<string, number>): number {
+function accumulate(profile: Profile, self: Map<string, number>, inclusive: Map<string, number>, files: Map<string, number>, packages: Map<string, number>): number {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfById = new Map<number, number>();
   let total = 0;
@@ -49,6 +56,7 @@ function accumulate(profile: Profile, self: Map<string, number>, inclusive: Map<
     self.set(keyOf(node), (self.get(keyOf(node)) ?? 0) + t);
     const file = shortUrl(node.callFrame.url) || node.callFrame.functionName;
     files.set(file, (files.get(file) ?? 0) + t);
+    packages.set(packageOf(file), (packages.get(packageOf(file)) ?? 0) + t);
   }
   return total;
 }
@@ -67,14 +75,16 @@ export async function summarizeProfiles(...paths: string[]): Promise<string> {
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
   const byFile = new Map<string, number>();
+  const byPackage = new Map<string, number>();
   let total = 0;
-  for (const f of files) total += accumulate(JSON.parse(await readFile(f, 'utf8')) as Profile, self, inclusive, byFile);
+  for (const f of files) total += accumulate(JSON.parse(await readFile(f, 'utf8')) as Profile, self, inclusive, byFile, byPackage);
   if (total === 0) return `no samples in ${paths.join(', ')}`;
   return [
-    `CPU profile of the broker (${files.length} file(s), ${(total / 1e6).toFixed(1)} s sampled)`,
+    `CPU profile (${files.length} file(s), ${(total / 1e6).toFixed(1)} s sampled)`,
     'Self time by function:', ...top(self, total, 25),
     'Self time by file:', ...top(byFile, total, 15),
-    "Inclusive time, the project's own functions:", ...top(inclusive, total, 25, (k) => k.startsWith('dist/')),
+    'Self time by package or project directory:', ...top(byPackage, total, 12),
+    "Inclusive time, the project's own functions:", ...top(inclusive, total, 25, (k) => k.startsWith('dist/src/') || k.startsWith('dist/commands/')),
   ].join('\n');
 }
 

@@ -19,7 +19,7 @@ async function medianMs(runs: number, cmd: string, args: string[]): Promise<numb
 
 export async function cliStart(ctx: BenchContext): Promise<void> {
   const {report, settings, workDir} = ctx;
-  const broker = await BrokerProcess.start({dataDir: join(workDir, 'cli-data')});
+  const broker = await BrokerProcess.start({dataDir: join(workDir, 'cli-data'), cpuProfDir: settings.profileDir});
   try {
     const admin = await connect(broker.address);
     for (let i = 0; i < 10; i++) await createTopic(admin, `cli-topic-${i}`, 3);

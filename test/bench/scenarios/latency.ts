@@ -64,7 +64,7 @@ async function openLoop(client: ProtocolClient, records: Buffer, ratePerSec: num
 
 export async function latency(ctx: BenchContext): Promise<void> {
   const {report, settings, workDir} = ctx;
-  const broker = await BrokerProcess.start({dataDir: join(workDir, 'latency-data')});
+  const broker = await BrokerProcess.start({dataDir: join(workDir, 'latency-data'), cpuProfDir: settings.profileDir});
   try {
     const client = await connect(broker.address);
     try {

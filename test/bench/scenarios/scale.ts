@@ -35,29 +35,50 @@ function probe(client: ProtocolClient): {stop: () => Promise<number[]>} {
 
 export async function scale(ctx: BenchContext): Promise<void> {
   const {report, settings, workDir} = ctx;
-  const broker = await BrokerProcess.start({dataDir: join(workDir, 'scale-data'), set: {'group.initial.rebalance.delay.ms': 0}});
+  const broker = await BrokerProcess.start({dataDir: join(workDir, 'scale-data'), cpuProfDir: settings.profileDir, set: {'group.initial.rebalance.delay.ms': 0}});
   const admin = await connect(broker.address);
   const probeClient = await connect(broker.address, 'probe');
   const watch = probe(probeClient);
   const idle: ProtocolClient[] = [];
   try {
-    const topicCount = Math.ceil(settings.partitions / PER_TOPIC);
-    const topics = Array.from({length: topicCount}, (_, i) => ({name: `scale-${i}`, partitions: Math.min(PER_TOPIC, settings.partitions - i * PER_TOPIC)}));
-    const total = topics.reduce((s, t) => s + t.partitions, 0);
     const row = (name: string, ms: number) => report.add({group: 'scale', name, result: fmtMs(ms), target: TARGET, met: ms < 100});
+    const step = (what: string) => process.stderr.write(`    ${what} ...\n`);
 
+    // Topics of 1,000 partitions until BENCH_PARTITIONS, or until the broker's open-file limit would
+    // be hit (it would fail with EMFILE and stop accepting connections): measured per partition.
+    step('create topics');
+    const topics: Array<{name: string; partitions: number}> = [];
     const creates: number[] = [];
-    for (const t of topics) creates.push((await timed(() => createTopic(admin, t.name, t.partitions))).ms);
-    row(`CreateTopics ${topicCount} x ${fmtNumber(PER_TOPIC)} partitions, slowest`, Math.max(...creates));
+    const fdsAtStart = broker.openFds();
+    const reserve = settings.connections + 500; // idle connections, __consumer_offsets, segment rolls
+    let fdsPerPartition = 0;
+    for (let created = 0; created < settings.partitions;) {
+      const t = {name: `scale-${topics.length}`, partitions: Math.min(PER_TOPIC, settings.partitions - created)};
+      if (fdsPerPartition > 0 && broker.openFds() + t.partitions * fdsPerPartition + reserve > broker.fdLimit()) break;
+      creates.push((await timed(() => createTopic(admin, t.name, t.partitions))).ms);
+      topics.push(t);
+      created += t.partitions;
+      fdsPerPartition = (broker.openFds() - fdsAtStart) / created;
+    }
+    const total = topics.reduce((s, t) => s + t.partitions, 0);
+    if (total < settings.partitions) {
+      report.add({group: 'scale', name: `${fmtNumber(settings.partitions)} partitions`, target: 'all created', met: false,
+        result: `stopped at ${fmtNumber(total)}: the broker holds ${fmtNumber(fdsPerPartition, 1)} open files per partition and its limit is ${fmtNumber(broker.fdLimit())} (ulimit -n)`});
+    }
+    report.add({group: 'scale', name: `CreateTopics ${topics.length} x ${fmtNumber(PER_TOPIC)} partitions, per topic`,
+      result: `median ${fmtMs(quantile(creates, 0.5))}, slowest ${fmtMs(Math.max(...creates))}`, target: TARGET, met: Math.max(...creates) < 100});
+    step('metadata');
     const metadata = [];
     for (let i = 0; i < 3; i++) metadata.push((await timed(() => admin.request(ApiKey.Metadata, {topics: null, allowAutoTopicCreation: false}))).ms);
     row(`Metadata, all ${fmtNumber(total)} partitions, slowest of 3`, Math.max(...metadata));
+    step('list offsets');
     const lists = [];
     for (let i = 0; i < 3; i++) lists.push((await timed(() => listOffsets(admin, topics))).ms);
     row(`ListOffsets, all ${fmtNumber(total)} partitions in one request, slowest of 3`, Math.max(...lists));
     const records = await encodeBatch({records: [{key: null, value: Buffer.alloc(100, 120)}]});
     const produceBody = {transactionalId: null, acks: 1, timeoutMs: 30_000,
       topicData: topics.map((t) => ({name: t.name, partitionData: Array.from({length: t.partitions}, (_, index) => ({index, records}))}))};
+    step('produce');
     const produces = [];
     for (let i = 0; i < 3; i++) {
       const {value, ms} = await timed(() => admin.request<any>(ApiKey.Produce, produceBody));
@@ -67,6 +88,7 @@ export async function scale(ctx: BenchContext): Promise<void> {
     }
     row(`Produce to all ${fmtNumber(total)} partitions in one request, slowest of 3`, Math.max(...produces));
 
+    step('idle connections');
     const rssBefore = broker.rssMiB();
     const {ms: connectMs} = await timed(async () => {
       for (let i = 0; i < settings.connections; i += 50) {
@@ -79,6 +101,7 @@ export async function scale(ctx: BenchContext): Promise<void> {
     report.add({group: 'scale', name: `  Metadata(1 topic) p99 while they are open`, result: fmtMs(quantile(withIdle, 0.99)), target: TARGET, met: quantile(withIdle, 0.99) < 100});
     report.add({group: 'scale', name: `  broker RSS growth`, result: `${fmtNumber(broker.rssMiB() - rssBefore, 1)} MiB (${fmtNumber(broker.rssMiB(), 0)} MiB total)`});
 
+    step('groups');
     const groups = await groupRound(idle.slice(0, settings.groups).length === settings.groups ? idle.slice(0, settings.groups) : [admin], settings.groups, topics[0]!.name);
     for (const [phase, ms] of Object.entries(groups.slowest)) row(`${settings.groups} groups at once: ${phase}, slowest`, ms);
     report.add({group: 'scale', name: `${settings.groups} groups: join+sync+commit+fetch, all`, result: fmtMs(groups.totalMs)});

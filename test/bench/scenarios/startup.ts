@@ -32,7 +32,7 @@ export async function startup(ctx: BenchContext): Promise<void> {
   const bare = [];
   for (let i = 0; i < 3; i++) bare.push((await run(process.execPath, [join(import.meta.dirname, '..', '..', '..', 'bin', 'run.js'), '--version'])).ms);
 
-  let broker = await BrokerProcess.start({dataDir});
+  let broker = await BrokerProcess.start({dataDir, cpuProfDir: settings.profileDir});
   let expected: bigint;
   let stopMs: number;
   try {
@@ -48,7 +48,7 @@ export async function startup(ctx: BenchContext): Promise<void> {
   report.note(`Start-up: ${fmtNumber(partitions)} partitions, ${fmtNumber(file.bytes / 1e6)} MB in ${fmtNumber(file.records)} records of 1 KiB; time from spawn to "listening on", which includes ${fmtMs(median(bare))} of CLI start (node bin/run.js --version).`);
   report.add({group: 'startup', name: `clean stop (SIGTERM), ${fmtNumber(partitions)} partitions`, result: fmtMs(stopMs)});
 
-  broker = await BrokerProcess.start({dataDir});
+  broker = await BrokerProcess.start({dataDir, cpuProfDir: settings.profileDir});
   report.add({group: 'startup', name: `start after clean stop, ${fmtNumber(partitions)} partitions`, result: fmtMs(broker.startMs), limit: `CLI start ${fmtMs(median(bare))}`});
   try {
     await produce(broker.address, tail.path);
@@ -59,7 +59,7 @@ export async function startup(ctx: BenchContext): Promise<void> {
     await broker.kill9();
   }
 
-  broker = await BrokerProcess.start({dataDir});
+  broker = await BrokerProcess.start({dataDir, cpuProfDir: settings.profileDir});
   try {
     report.add({group: 'startup', name: `start after kill -9, ${fmtNumber(partitions)} partitions`, result: fmtMs(broker.startMs),
       limit: `CLI start ${fmtMs(median(bare))}`, target: '< 5 s', met: broker.startMs < 5000});

@@ -6,6 +6,7 @@ import {join} from 'node:path';
 import {mkdir, readdir, stat} from 'node:fs/promises';
 import {BrokerProcess} from '../lib/broker-process.js';
 import {connect, createTopic, endOffsetSum} from '../lib/admin.js';
+import {fetchLoop} from '../lib/fetch-loop.js';
 import {writeRecordFile, type RecordFile} from '../lib/data.js';
 import {fileToSocketLimit, socketToFileLimit} from '../lib/limits.js';
 import {runWithCpu} from '../lib/proc.js';
@@ -42,7 +43,8 @@ export async function throughput(ctx: BenchContext): Promise<void> {
     await writeRecordFile(join(workDir, 'records-1k.txt'), 1024, settings.produceMB * 1e6),
   ];
   report.note(`Produce: kcat -P -l FILE -X linger.ms=5 -X batch.num.messages=10000 -X batch.size=1048576, one partition, ${settings.produceMB} MB of payload per case, wall time of the kcat process (start, metadata, all deliveries acknowledged); the end offset is checked afterwards. Limit: send-file.mjs streams the same file over a loopback socket to socket-to-file.mjs, which appends it to a file; both are separate Node processes like kcat and the broker. acks=all costs the same as acks=1 on a single node with no fsync per write (the flush policy is Kafka's: flush.messages/flush.ms unset). Limit runs before and after the broker cases, the higher counts. CPU = user+system CPU time of the broker and of kcat over the wall time (100% = one core of the 2): when the broker is below 100% and kcat is high, the load generator, not the broker, sets the figure.`);
-  const broker = await BrokerProcess.start({dataDir, cpuProfDir: settings.profileDir});
+  const profile = (phase: string) => settings.profileDir && join(settings.profileDir, phase);
+  let broker = await BrokerProcess.start({dataDir, cpuProfDir: profile('produce')});
   const topics: Array<{name: string; file: RecordFile}> = [];
   try {
     const admin = await connect(broker.address);
@@ -75,10 +77,17 @@ export async function throughput(ctx: BenchContext): Promise<void> {
           });
         }
       }
-      await fetchCases(ctx, broker, dataDir, topics);
     } finally {
       admin.close();
     }
+  } finally {
+    await broker.stop();
+  }
+  // A fresh broker process on the same data (page cache still warm): the first consumers see a
+  // cold process (no open segments, no JIT), and a CPU profile covers fetching alone.
+  broker = await BrokerProcess.start({dataDir, cpuProfDir: profile('fetch')});
+  try {
+    await fetchCases(ctx, broker, dataDir, topics);
   } finally {
     await broker.stop();
   }
@@ -95,23 +104,39 @@ async function segmentFiles(dataDir: string, topic: string): Promise<{files: str
 async function fetchCases(ctx: BenchContext, broker: BrokerProcess, dataDir: string, topics: Array<{name: string; file: RecordFile}>): Promise<void> {
   const {report, settings} = ctx;
   const n = settings.consumers;
-  report.note(`Fetch: ${n} kcat -C -e -o beginning processes at once on the topic written above (in the page cache), output to /dev/null; MB/s counts the log bytes each consumer received (the topic's .log files) over the wall time of all. Limit: file-to-socket.mjs sends the same .log files to ${n} connections of drain.mjs (one Node process), which discards them.`);
+  report.note(`Fetch: ${n} kcat -C -e -o beginning processes at once on the topic written above (in the page cache), first right after a broker restart (cold process: segments not open, code not optimized), then again (from cache), with -X fetch.wait.max.ms=5 (otherwise the last, empty Fetch that tells kcat -e it reached the end long-polls 500 ms, as on Kafka, and that wait would dominate); output to /dev/null; MB/s counts the log bytes each consumer received (the topic's .log files) over the wall time of all. Limit: file-to-socket.mjs sends the same .log files to ${n} connections of drain.mjs (one Node process), which discards them.`);
   for (const {name, file} of topics) {
     const {files, bytes} = await segmentFiles(dataDir, name);
-    const start = process.hrtime.bigint();
-    const cpu0 = broker.cpuSeconds();
-    const runs = await Promise.all(Array.from({length: n}, () => runWithCpu(KCAT, ['-C', '-b', broker.address, '-t', name, '-o', 'beginning', '-e', '-q',
-      '-X', 'fetch.max.bytes=52428800', '-X', 'queued.max.messages.kbytes=1048576'], {stdoutTo: 'ignore'})));
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    const cpu = broker.cpuSeconds() - cpu0;
-    const kcatCpu = runs.reduce((sum, r) => sum + r.cpuSeconds, 0);
-    const limitRun = await fileToSocketLimit(files, n);
-    const mb = mbPerSec(bytes * n, ms);
-    const limit = mbPerSec(limitRun.bytes, limitRun.ms);
-    report.add({
-      group: 'fetch', name: `${file.recordBytes} B, ${n} consumers, from cache`,
-      result: `${fmtNumber((file.records * n) / (ms / 1000))} rec/s, ${fmtNumber(mb, 1)} MB/s, CPU broker ${cpuPct(cpu, ms)} kcats ${cpuPct(kcatCpu, ms)}`,
-      limit: `${fmtNumber(limit, 1)} MB/s`, ofLimit: pctOf(mb, limit), target: TARGET, met: mb >= 0.7 * limit,
-    });
+    for (const when of ['first read after restart', 'from cache']) await fetchOnce(ctx, broker, name, file, files, bytes, when);
+    {
+      const r = await fetchLoop(broker.address, name, BigInt(file.records));
+      const limitRun = await fileToSocketLimit(files, 1);
+      const mb = mbPerSec(r.bytes, r.ms);
+      const limit = mbPerSec(limitRun.bytes, limitRun.ms);
+      report.add({group: 'fetch', name: `${file.recordBytes} B, 1 connection, sequential 1 MiB Fetch requests`,
+        result: `${fmtNumber(mb, 1)} MB/s; per Fetch: first byte ${r.firstByteMs.toFixed(2)} ms, last ${r.lastByteMs.toFixed(2)} ms (medians)`,
+        limit: `${fmtNumber(limit, 1)} MB/s`, ofLimit: pctOf(mb, limit)});
+    }
   }
+  report.note('Fetch round trips: one connection over the project\'s codec sends Fetch v12 requests one at a time (1 MiB per partition, librdkafka\'s default) through the whole topic on a raw socket, timing each response to its first and last byte (decoding not timed): the broker\'s time per Fetch without kcat\'s record handling; limit: file-to-socket.mjs to one connection.');
+}
+
+async function fetchOnce(ctx: BenchContext, broker: BrokerProcess, name: string, file: RecordFile, files: string[], bytes: number, when: string): Promise<void> {
+  const {report, settings} = ctx;
+  const n = settings.consumers;
+  const start = process.hrtime.bigint();
+  const cpu0 = broker.cpuSeconds();
+  const runs = await Promise.all(Array.from({length: n}, () => runWithCpu(KCAT, ['-C', '-b', broker.address, '-t', name, '-o', 'beginning', '-e', '-q',
+    '-X', 'fetch.max.bytes=52428800', '-X', 'queued.max.messages.kbytes=1048576', '-X', 'fetch.wait.max.ms=5'], {stdoutTo: 'ignore'})));
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const cpu = broker.cpuSeconds() - cpu0;
+  const kcatCpu = runs.reduce((sum, r) => sum + r.cpuSeconds, 0);
+  const limitRun = await fileToSocketLimit(files, n);
+  const mb = mbPerSec(bytes * n, ms);
+  const limit = mbPerSec(limitRun.bytes, limitRun.ms);
+  report.add({
+    group: 'fetch', name: `${file.recordBytes} B, ${n} consumers, ${when}`,
+    result: `${fmtNumber((file.records * n) / (ms / 1000))} rec/s, ${fmtNumber(mb, 1)} MB/s, CPU broker ${cpuPct(cpu, ms)} kcats ${cpuPct(kcatCpu, ms)}`,
+    limit: `${fmtNumber(limit, 1)} MB/s`, ofLimit: pctOf(mb, limit), target: TARGET, met: mb >= 0.7 * limit,
+  });
 }

@@ -85,7 +85,12 @@ export class PartitionFetcher implements RecordSource {
       }
       byLeader.set(leader, [...(byLeader.get(leader) ?? []), p]);
     }
-    const fetches = Promise.all([...byLeader].map(([leader, ps]) => this.fetchFrom(leader, ps)));
+    const fetches = Promise.all([...byLeader].map(([leader, ps]) => this.fetchFrom(leader, ps).catch((err: unknown) => {
+      if (err instanceof KstreamError) throw err;
+      throw new KstreamError(`lost the broker (node ${leader}) while consuming "${this.topic}": ${(err as Error).message}`, {
+        hint: 'Check that the broker is running, then run the command again', cause: err,
+      });
+    })));
     const results = await this.abortable(fetches);
     return results === undefined ? [] : results.flat();
   }

@@ -56,7 +56,7 @@ export function Dashboard(props: DashboardProps) {
   const title = `kstream lag · ${props.target} · ${state.report?.groups.length ?? 0} groups · every ${formatDuration(props.intervalMs)} · sort: ${SORT_LABELS[sort]}${state.lastOkMs !== null ? ` · ${clockText(state.lastOkMs)}` : ''}`;
   return (
     <Box flexDirection="column" width={width} height={height - 1}>
-      <Text bold wrap="truncate">{title}{props.paused ? <Text color="yellow"> [PAUSED]</Text> : null}</Text>
+      <Text bold wrap="truncate">{props.paused ? <Text color="yellow">[PAUSED] </Text> : null}{title}</Text>
       <StatusLine {...props} filter={filter} editingFilter={editingFilter} />
       {detail !== null
         ? <GroupDetail group={detailGroup} name={detail} width={width} height={height - 4} top={detailTop} />

@@ -86,11 +86,12 @@ export function renderHeader<T>(columns: Array<Column<T>>): string {
 
 const BARS = '▁▂▃▄▅▆▇█';
 
-/** A sparkline of the last `width` values, scaled to their own maximum. */
+/** A sparkline of the last `width` values, scaled between their own minimum and maximum (a flat line sits at the bottom). */
 export function sparkline(values: number[], width: number): string {
   const shown = values.slice(-width);
-  const max = Math.max(0, ...shown);
-  return shown.map((v) => (max === 0 ? BARS[0] : BARS[Math.min(BARS.length - 1, Math.round((v / max) * (BARS.length - 1)))])).join('');
+  const min = Math.min(...shown);
+  const max = Math.max(...shown);
+  return shown.map((v) => (max === min ? BARS[0] : BARS[Math.round(((v - min) / (max - min)) * (BARS.length - 1))])).join('');
 }
 
 export function groupColumns(): Array<Column<GroupLag>> {
@@ -105,7 +106,7 @@ export function groupColumns(): Array<Column<GroupLag>> {
     {header: 'CONSUME', width: 8, priority: 3, align: 'right', cell: (g) => formatRate(g.consumeRate)},
     {header: 'PRODUCE', width: 8, priority: 5, align: 'right', cell: (g) => formatRate(g.produceRate)},
     {header: 'CATCH-UP', width: 8, priority: 4, align: 'right', cell: (g) => formatCatchUp(g.catchUp)},
-    {header: 'TREND', width: 12, priority: 3, align: 'left', cell: (g) => sparkline(g.trend, 30)},
+    {header: 'TREND', width: 12, priority: 3, align: 'left', flex: true, cell: (g) => sparkline(g.trend, 30)},
   ];
 }
 

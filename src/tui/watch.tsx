@@ -43,7 +43,7 @@ export async function watchLag(options: WatchOptions): Promise<void> {
         <LagSourceContext.Provider value={monitor}>
           <LagApp intervalMs={options.intervalMs} clock={options.clock} target={options.conn.brokers.join(',')} />
         </LagSourceContext.Provider>,
-        {exitOnCtrlC: true, incrementalRendering: true},
+        {exitOnCtrlC: true},
       );
       await app.waitUntilExit();
     } finally {

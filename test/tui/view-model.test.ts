@@ -25,10 +25,12 @@ describe('view model', () => {
     expect(fitCell('7', 3, 'right')).toBe('  7');
   });
 
-  it('sparkline scales to its own maximum; all-zero is flat', () => {
+  it('sparkline scales between its own minimum and maximum; a flat series is flat', () => {
     expect(sparkline([0, 5, 10], 10)).toBe('▁▅█');
     expect(sparkline([0, 0], 10)).toBe('▁▁');
-    expect(sparkline([1, 2, 3, 4], 2)).toBe('▆█');
+    expect(sparkline([700, 700], 10)).toBe('▁▁');
+    expect(sparkline([1000, 1010, 1020], 10)).toBe('▁▅█');
+    expect(sparkline([1, 2, 3, 4], 2)).toBe('▁█');
   });
 });
 

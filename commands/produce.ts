@@ -20,6 +20,7 @@ Records are grouped into requests below the topic's max.message.bytes. When stdi
     {description: 'Keys before a colon, zstd, a header on every record', command: 'printf "alice:1\\nbob:2\\n" | <%= config.bin %> produce orders -K : -z zstd -H source=import'},
     {description: 'A whole file as one record, into partition 2, waiting only for the leader', command: '<%= config.bin %> produce blobs --delimiter "" -p 2 --acks 1 < photo.jpg'},
     {description: 'NUL-separated input with a fixed key and timestamp', command: 'find . -print0 | <%= config.bin %> produce files --delimiter "\\0" -k host1 --timestamp 2024-05-01T12:00:00Z'},
+    {description: 'Delete key alice from a compacted topic (a null value: a tombstone)', command: 'echo "alice:" | <%= config.bin %> produce users -K : -Z'},
     {description: 'The offsets as JSON', command: 'seq 1000 | <%= config.bin %> produce numbers -o json | jq .partitions'},
   ];
   static override flags = {
@@ -30,6 +31,7 @@ Records are grouped into requests below the topic's max.message.bytes. When stdi
     header: Flags.string({char: 'H', description: 'header key=value on every record (repeatable)', multiple: true, default: []}),
     compression: Flags.string({char: 'z', description: 'compression codec', options: [...COMPRESSION_NAMES], default: 'none'}),
     acks: Flags.string({description: 'acknowledgements to wait for: 0 (none), 1 (leader), all (in-sync replicas)', options: ['0', '1', 'all'], default: 'all'}),
+    'empty-as-null': Flags.boolean({char: 'Z', description: 'produce empty values as null (tombstones on compacted topics, kcat -Z)'}),
     timestamp: Flags.string({description: 'record timestamp for every record: ISO-8601 (UTC unless a zone is given) or epoch ms; default: now'}),
     output: outputFlag,
   };
@@ -43,6 +45,7 @@ Records are grouped into requests below the topic's max.message.bytes. When stdi
       headers: parseHeaders(flags.header),
       compression: flags.compression as CompressionName,
       acks: flags.acks as AcksName,
+      emptyAsNull: flags['empty-as-null'],
       timestampMs: flags.timestamp === undefined ? undefined : parseDateTime(flags.timestamp),
     };
     const conn = await this.connection(flags);

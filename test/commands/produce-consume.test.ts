@@ -155,6 +155,10 @@ describe('kstream produce and consume', () => {
     expect(ok(await env.run(['consume', 'fmt', '-e', '-o', 'yaml']))).toBe([
       '---', 'topic: fmt', 'partition: 0', 'offset: 0', 'timestamp: 1700000000000', 'timestampType: create', 'key: K', 'value: hello',
       'headers:', '  - key: a', '    value: "1"', '  - key: b', '    value: "2"', ''].join('\n'));
+    ok(await env.run(['produce', 'fmt', '-K', ':', '-Z'], 'gone:\nkept:v\n'));
+    const [tombstone, kept] = jsonLines(await env.run(['consume', 'fmt', '--from', '1', '-e', '-o', 'json']));
+    expect([tombstone.key, tombstone.value, kept.key, kept.value]).toEqual(['gone', null, 'kept', 'v']);
+    expect(ok(await env.run(['consume', 'fmt', '--from', '1', '-n', '1', '-f', '%k %S\\n']))).toBe('gone -1\n');
   });
 
   it('with --group commits exactly what was printed and continues there; without a group commits nothing', async () => {

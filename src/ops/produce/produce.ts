@@ -26,6 +26,8 @@ export interface ProduceOptions {
   acks: AcksName;
   /** Record timestamp in epoch ms for every record (default: the time of sending). */
   timestampMs?: number;
+  /** Produce empty values as null: tombstones for compacted topics (kcat -Z). */
+  emptyAsNull?: boolean;
   /** At most this many records per request. */
   maxBatchRecords?: number;
 }
@@ -93,7 +95,8 @@ async function run(conn: ConnectionOptions, producer: Producer, target: ProduceT
     const previous = inFlight;
     inFlight = previous.then(async () => {
       const messages: Message[] = batch.records.map((r) => {
-        const m: Message = {key: r.key, value: r.value, partition: chooser.choose(r.key), headers};
+        const value = options.emptyAsNull && r.value.length === 0 ? null : r.value;
+        const m: Message = {key: r.key, value, partition: chooser.choose(r.key), headers};
         if (options.timestampMs !== undefined) m.timestamp = String(options.timestampMs);
         return m;
       });

@@ -2,7 +2,7 @@
  * The partition half of a refresh: log end offsets (one ListOffsets per leader) and the oldest
  * unconsumed record of each lagging group partition (one Fetch per leader and round, a round
  * holding each partition once; records already read are cached, since the record at an offset
- * does not change).
+ * does not change; a few partitions with oversized batches may be read again alone).
  */
 import type {ClusterClient} from '../../client/cluster-client.js';
 import {LATEST} from '../../client/cluster-client.js';
@@ -14,6 +14,13 @@ import {partitionKey} from './window.js';
 
 /** Enough for a typical small batch; bigger batches fall back to their header's timestamp. */
 export const PARTITION_MAX_BYTES = 2048;
+
+/**
+ * Brokers that return no partial batch (the embedded one) send nothing for a partition whose
+ * batch is bigger than PARTITION_MAX_BYTES unless it is the first of the request (KIP-74). Such
+ * partitions are read again alone, at most this many per refresh; the rest are estimated.
+ */
+export const MAX_SINGLE_READS = 4;
 
 export interface PartitionRef {
   topic: string;
@@ -79,27 +86,34 @@ export async function readTimestamps(cluster: ClusterClient, counter: RequestCou
     round.push(read);
   }
   const names = new Map([...topicIds].map(([name, id]) => [id, name]));
-  for (const round of rounds) {
-    await Promise.all([...byLeader(round, leaders)].map(async ([leader, reads]) => {
-      const client = await cluster.broker(leader);
-      const response = await counter.send(client, leader, ApiKey.Fetch, {
-        replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 64 * 1024 * 1024, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
-        topics: [...byTopic(reads)].map(([topic, ps]) => ({
-          topic, topicId: topicIds.get(topic) ?? 'AAAAAAAAAAAAAAAAAAAAAA',
-          partitions: ps.map((p) => ({partition: p.partition, currentLeaderEpoch: -1, fetchOffset: p.offset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: PARTITION_MAX_BYTES})),
-        })),
-        forgottenTopicsData: [], rackId: '',
-      });
-      const offsetOf = new Map(reads.map((r) => [partitionKey(r.topic, r.partition), r]));
-      for (const t of response.responses) {
-        const topic = t.topic || names.get(t.topicId) || '';
-        for (const p of t.partitions) {
-          const read = offsetOf.get(partitionKey(topic, p.partitionIndex));
-          if (!read) continue;
-          cache.set(readKey(read), p.errorCode === 0 ? await recordTimestampAt(p.records, read.offset) : null);
-        }
+  const emptyButThere: OffsetRead[] = [];
+  const fetchRound = async (leader: number, reads: OffsetRead[]) => {
+    const response = await counter.send(await cluster.broker(leader), leader, ApiKey.Fetch, {
+      replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 64 * 1024 * 1024, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+      topics: [...byTopic(reads)].map(([topic, ps]) => ({
+        topic, topicId: topicIds.get(topic) ?? 'AAAAAAAAAAAAAAAAAAAAAA',
+        partitions: ps.map((p) => ({partition: p.partition, currentLeaderEpoch: -1, fetchOffset: p.offset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: PARTITION_MAX_BYTES})),
+      })),
+      forgottenTopicsData: [], rackId: '',
+    });
+    const readOf = new Map(reads.map((r) => [partitionKey(r.topic, r.partition), r]));
+    for (const t of response.responses) {
+      const topic = t.topic || names.get(t.topicId) || '';
+      for (const p of t.partitions) {
+        const read = readOf.get(partitionKey(topic, p.partitionIndex));
+        if (!read) continue;
+        const empty = p.errorCode === 0 && (p.records?.length ?? 0) === 0 && p.highWatermark > read.offset;
+        if (empty && reads.length > 1) emptyButThere.push(read);
+        cache.set(readKey(read), p.errorCode === 0 ? await recordTimestampAt(p.records, read.offset) : null);
       }
-    }));
+    }
+  };
+  for (const round of rounds) {
+    await Promise.all([...byLeader(round, leaders)].map(([leader, reads]) => fetchRound(leader, reads)));
+  }
+  for (const read of emptyButThere.slice(0, MAX_SINGLE_READS)) {
+    const leader = leaders.get(partitionKey(read.topic, read.partition));
+    if (leader !== undefined) await fetchRound(leader, [read]);
   }
   const out = new Map<string, OldestRecord | null>();
   for (const read of wanted) out.set(readKey(read), cache.get(readKey(read)) ?? null);

@@ -68,7 +68,10 @@ export function fitColumns<T>(columns: Array<Column<T>>, width: number): Array<C
   const kept = columns.filter((c) => chosen.has(c));
   const flex = kept.filter((c) => c.flex);
   const spare = Math.max(0, width - used);
-  return kept.map((c) => (c.flex ? {...c, width: c.width + Math.floor(spare / flex.length)} : c));
+  // Flex columns share the spare width; the first one also takes the remainder.
+  const share = flex.length === 0 ? 0 : Math.floor(spare / flex.length);
+  const remainder = spare - share * flex.length;
+  return kept.map((c) => (c.flex ? {...c, width: c.width + share + (c === flex[0] ? remainder : 0)} : c));
 }
 
 export function fitCell(text: string, width: number, align: 'left' | 'right'): string {

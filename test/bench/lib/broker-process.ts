@@ -20,7 +20,22 @@ export interface BrokerOptions {
 }
 
 export class BrokerProcess {
-  private constructor(private readonly child: ChildProcess, readonly address: string, readonly startMs: number) {}
+  private readonly logLines: string[] = [];
+
+  private constructor(private readonly child: ChildProcess, readonly address: string, readonly startMs: number) {
+    // Keep the broker's last log lines (it logs one line per failed request) for failure reports.
+    const keep = (chunk: Buffer) => {
+      this.logLines.push(...chunk.toString().split('\n').filter(Boolean));
+      if (this.logLines.length > 50) this.logLines.splice(0, this.logLines.length - 50);
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+  }
+
+  /** The broker's last log lines, newest last. */
+  recentLog(n = 5): string[] {
+    return this.logLines.slice(-n);
+  }
 
   static async start(options: BrokerOptions): Promise<BrokerProcess> {
     const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];

@@ -15,7 +15,7 @@ const PARTITION_MAX_BYTES = 1 << 20;
 const FETCH_VERSION = 12;
 
 /** Offset after the last complete batch in a record set (v2 batch header: baseOffset, length, ..., lastOffsetDelta at 23). */
-function nextOffset(records: Buffer, fallback: bigint): bigint {
+export function nextOffset(records: Buffer, fallback: bigint): bigint {
   let next = fallback;
   for (let pos = 0; pos + 27 <= records.length;) {
     const size = records.readInt32BE(pos + 8) + 12;

@@ -27,6 +27,26 @@ export function splitHostPort(address: string): {host: string; port: number} {
   return {host: address.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(address.slice(i + 1))};
 }
 
+/** TLS failures are not "unreachable": say what the certificate check found, and what to pass. */
+function connectError(address: string, err: Error, usingTls: boolean): KstreamError {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (/CERT|SIGNATURE|ALTNAME|ISSUER/.test(code)) {
+    return new KstreamError(`TLS certificate of the broker at ${address} not accepted: ${err.message} (${code})`, {
+      hint: 'Pass --tls-ca with the CA that signed the broker\'s certificate',
+    });
+  }
+  // A plaintext Kafka listener drops a TLS ClientHello as a garbage request: the reset comes
+  // during the handshake.
+  if (/^ERR_SSL_|^EPROTO$/.test(code) || (usingTls && code === 'ECONNRESET')) {
+    return new KstreamError(`TLS handshake with ${address} failed: ${err.message.split('\n')[0]} (${code})`, {
+      hint: 'Is that a TLS listener? Leave out --tls for a plaintext one',
+    });
+  }
+  return new KstreamError(`cannot reach the Kafka broker at ${address} (${code || err.message})`, {
+    hint: 'Check -b/--brokers, KSTREAM_BROKERS or the profile; is the broker running (`kstream broker start`)?',
+  });
+}
+
 export class ProtocolClient {
   private nextCorrelationId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -50,9 +70,7 @@ export class ProtocolClient {
       }, conn.timeoutSeconds * 1000);
       const onError = (err: Error) => {
         clearTimeout(timer);
-        reject(new KstreamError(`cannot reach the Kafka broker at ${address} (${(err as NodeJS.ErrnoException).code ?? err.message})`, {
-          hint: 'Check -b/--brokers, KSTREAM_BROKERS or the profile; is the broker running (`kstream broker start`)?',
-        }));
+        reject(connectError(address, err, Boolean(conn.tls)));
       };
       const s = conn.tls
         ? tls.connect({host, port, servername: net.isIP(host) ? undefined : host, ...tlsSocketOptions(conn.tls)}, () => { clearTimeout(timer); s.off('error', onError); resolve(s); })

@@ -6,6 +6,14 @@
 import {constants} from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
+import {Limiter} from './limiter.js';
+
+/**
+ * Operations holding a descriptor of their own (atomic writes, directory fsyncs, whole-file reads)
+ * share this bound, process-wide, so thousands of partitions checkpointing at once queue here
+ * instead of failing with EMFILE.
+ */
+export const transientFileOps = new Limiter(64);
 
 export interface FileHandle {
   readonly path: string;
@@ -85,20 +93,22 @@ export class NodeFileSystem implements FileSystem {
   }
 
   readFile(file: string): Promise<Buffer> {
-    return fsp.readFile(file);
+    return transientFileOps.run(() => fsp.readFile(file));
   }
 
-  async writeFileAtomic(file: string, data: Buffer): Promise<void> {
-    const tmp = `${file}.tmp`;
-    const fh = await fsp.open(tmp, 'w', 0o644);
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await fsp.rename(tmp, file);
-    await this.syncDir(path.dirname(file));
+  writeFileAtomic(file: string, data: Buffer): Promise<void> {
+    return transientFileOps.run(async () => {
+      const tmp = `${file}.tmp`;
+      const fh = await fsp.open(tmp, 'w', 0o644);
+      try {
+        await fh.writeFile(data);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await fsp.rename(tmp, file);
+      await syncDirectory(path.dirname(file));
+    });
   }
 
   async exists(file: string): Promise<boolean> {
@@ -136,18 +146,22 @@ export class NodeFileSystem implements FileSystem {
     return fsp.rm(target, {recursive: true, force: true});
   }
 
-  async syncDir(dir: string): Promise<void> {
-    // Directory fsync makes renames and new files durable; not all platforms allow it.
-    let fh: fsp.FileHandle | undefined;
-    try {
-      fh = await fsp.open(dir, 'r');
-      await fh.sync();
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL') throw err;
-    } finally {
-      await fh?.close();
-    }
+  syncDir(dir: string): Promise<void> {
+    return transientFileOps.run(() => syncDirectory(dir));
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  // Directory fsync makes renames and new files durable; not all platforms allow it.
+  let fh: fsp.FileHandle | undefined;
+  try {
+    fh = await fsp.open(dir, 'r');
+    await fh.sync();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL') throw err;
+  } finally {
+    await fh?.close();
   }
 }
 

@@ -2,11 +2,13 @@
  * Shared machinery of Kafka's sparse index files (.index, .timeindex): fixed-size big-endian
  * entries, preallocated (zero-filled) to segment.index.bytes while the segment is active and
  * trimmed to the entries actually written when it is rolled or closed, like Kafka's AbstractIndex.
- * Entries are kept in memory (Kafka mmaps the file); writes go to the file at entry * size.
+ * Entries are kept in memory (Kafka mmaps the file); writes go to the file at entry * size through
+ * a pooled handle, so an index holds a file descriptor only while it is being written.
  * A loaded file ends at the first entry that breaks the ordering rules; if that entry is not all
  * zeros (the preallocated tail) the file is corrupt and the segment rebuilds it.
  */
-import type {FileHandle, FileSystem} from './fs.js';
+import type {FileSystem} from './fs.js';
+import {handlePoolOf, type PooledHandle} from './handle-pool.js';
 
 const LOAD_CHUNK = 64 * 1024;
 
@@ -23,7 +25,7 @@ export abstract class IndexFile {
   readonly maxEntries: number;
 
   protected constructor(
-    protected readonly handle: FileHandle,
+    protected readonly handle: PooledHandle,
     readonly baseOffset: bigint,
     readonly entrySize: number,
     maxIndexSize: number,
@@ -127,6 +129,11 @@ export abstract class IndexFile {
     return this.handle.close();
   }
 
+  /** The file was renamed; later reopens use the new name. */
+  renamed(to: string): void {
+    this.handle.renamed(to);
+  }
+
   protected roundDown(size: number): number {
     return size - (size % this.entrySize);
   }
@@ -145,8 +152,9 @@ export abstract class IndexFile {
   }
 }
 
-export async function openIndexHandle(fs: FileSystem, file: string): Promise<FileHandle> {
-  return fs.open(file, {create: true});
+/** A handle on an index file (created when missing), opened on first use. */
+export function indexHandle(fs: FileSystem, file: string): PooledHandle {
+  return handlePoolOf(fs).handle(file, {create: true});
 }
 
 function isZero(buf: Buffer, start: number, end: number): boolean {

@@ -16,6 +16,11 @@ export class LeaderEpochCache {
     return new LeaderEpochCache(fs, file, await readEpochCheckpoint(fs, file));
   }
 
+  /** The cache of a new partition directory: no epochs, nothing to read. */
+  static empty(fs: FileSystem, dir: string): LeaderEpochCache {
+    return new LeaderEpochCache(fs, path.join(dir, LEADER_EPOCH_CHECKPOINT), []);
+  }
+
   get latestEpoch(): number {
     return this.entries.length === 0 ? -1 : this.entries[this.entries.length - 1].epoch;
   }
@@ -28,7 +33,13 @@ export class LeaderEpochCache {
   async assign(epoch: number, startOffset: bigint): Promise<void> {
     if (epoch < 0 || epoch <= this.latestEpoch) return;
     this.entries.push({epoch, startOffset});
-    await this.persist();
+    try {
+      await this.persist();
+    } catch (err) {
+      // Not on disk, so not known: the next append retries instead of trusting memory.
+      this.entries.pop();
+      throw err;
+    }
   }
 
   /**

@@ -16,6 +16,7 @@ import {
 } from './filenames.js';
 import {type FileSystem, NodeFileSystem} from './fs.js';
 import {DEFAULT_LOG_CONFIG, type LogConfig, resolveLogConfig} from './log-config.js';
+import {forEachLimited} from './limiter.js';
 import {Mutex} from './mutex.js';
 import {PartitionLog, ZERO_TOPIC_ID} from './partition-log.js';
 import {applyRetention} from './retention.js';
@@ -71,7 +72,7 @@ export class LogManager {
       if (parsed) dirs.push({name: entry.name, ...parsed});
     }
     try {
-      await runLimited(dirs, LOAD_CONCURRENCY, async (d) => {
+      await forEachLimited(dirs, LOAD_CONCURRENCY, async (d) => {
         const dir = path.join(options.dataDir, d.name);
         const meta = await readPartitionMetadata(fs, path.join(dir, PARTITION_METADATA));
         const log = await PartitionLog.open({
@@ -111,12 +112,22 @@ export class LogManager {
       throw new StorageError(`invalid topic name or partition: "${topic}" ${partition}`, ErrorCode.INVALID_TOPIC_EXCEPTION);
     }
     const dir = path.join(this.dataDir, logDirName(topic, partition));
+    // A directory left behind (not loaded as a log) is opened with recovery; a new one needs none.
+    const fresh = !(await this.fs.exists(dir));
     await this.fs.mkdir(dir);
     await writePartitionMetadata(this.fs, path.join(dir, PARTITION_METADATA), topicId);
-    const log = await PartitionLog.open({
+    const opts = {
       fs: this.fs, dir, topic, partition, topicId, config: resolveLogConfig(this.defaultConfig, config), now: this.now,
-      hadCleanShutdown: true, onLogStartOffsetChange: () => this.writeLogStartOffsets(),
-    });
+      onLogStartOffsetChange: () => this.writeLogStartOffsets(),
+    };
+    let log: PartitionLog;
+    try {
+      log = fresh ? await PartitionLog.createEmpty(opts) : await PartitionLog.open({...opts, hadCleanShutdown: true});
+    } catch (err) {
+      // A half-made new directory would be adopted as a partition on the next start.
+      if (fresh) await this.fs.rmrf(dir).catch(() => undefined);
+      throw err;
+    }
     this.logsByKey.set(key(topic, partition), log);
     return log;
   }
@@ -172,9 +183,9 @@ export class LogManager {
   async close(): Promise<void> {
     if (this.closed) return;
     const logs = this.logs();
-    await runLimited(logs, LOAD_CONCURRENCY, (l) => l.flush().catch(() => {}));
+    await forEachLimited(logs, LOAD_CONCURRENCY, (l) => l.flush().catch(() => {}));
     await this.checkpoint();
-    await runLimited(logs, LOAD_CONCURRENCY, (l) => l.close());
+    await forEachLimited(logs, LOAD_CONCURRENCY, (l) => l.close());
     this.closed = true;
     // A log that went offline after a disk error needs recovery next time: no clean marker then.
     if (logs.some((l) => l.isOffline)) return;
@@ -205,21 +216,4 @@ export class LogManager {
 
 function toMap(entries: PartitionOffset[]): Map<string, bigint> {
   return new Map(entries.map((e) => [key(e.topic, e.partition), e.offset]));
-}
-
-async function runLimited<T>(items: T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const errors: unknown[] = [];
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      try {
-        await work(item);
-      } catch (err) {
-        errors.push(err);
-      }
-    }
-  };
-  await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker));
-  if (errors.length > 0) throw errors[0];
 }

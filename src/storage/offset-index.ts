@@ -10,7 +10,8 @@
  * Lookup: the entry with the largest offset <= target, then scan batch headers from its position.
  */
 import type {FileSystem} from './fs.js';
-import {IndexFile} from './index-file.js';
+import type {PooledHandle} from './handle-pool.js';
+import {IndexFile, indexHandle} from './index-file.js';
 
 export const OFFSET_INDEX_ENTRY_SIZE = 8;
 
@@ -20,19 +21,26 @@ export interface OffsetPosition {
 }
 
 export class OffsetIndex extends IndexFile {
-  private constructor(handle: Awaited<ReturnType<FileSystem['open']>>, baseOffset: bigint, maxIndexSize: number) {
+  private constructor(handle: PooledHandle, baseOffset: bigint, maxIndexSize: number) {
     super(handle, baseOffset, OFFSET_INDEX_ENTRY_SIZE, maxIndexSize);
   }
 
   /** Open (creating if missing) and load; throws CorruptIndexError when the content is invalid. */
   static async open(fs: FileSystem, file: string, baseOffset: bigint, maxIndexSize: number): Promise<OffsetIndex> {
-    const index = new OffsetIndex(await fs.open(file, {create: true}), baseOffset, maxIndexSize);
+    const index = new OffsetIndex(indexHandle(fs, file), baseOffset, maxIndexSize);
     try {
       await index.load();
     } catch (err) {
       await index.close();
       throw err;
     }
+    return index;
+  }
+
+  /** A new, empty index for an active segment: zeroed and preallocated to `maxIndexSize`, nothing loaded. */
+  static async create(fs: FileSystem, file: string, baseOffset: bigint, maxIndexSize: number): Promise<OffsetIndex> {
+    const index = new OffsetIndex(indexHandle(fs, file), baseOffset, maxIndexSize);
+    await index.reset(maxIndexSize);
     return index;
   }
 

@@ -108,6 +108,17 @@ export class PartitionLog {
     return log;
   }
 
+  /**
+   * A log in a directory the caller just created (nothing to load or recover): one empty,
+   * preallocated active segment, and no leader-epoch-checkpoint to read.
+   */
+  static async createEmpty(opts: Omit<PartitionLogOpenOptions, 'hadCleanShutdown' | 'recoveryPoint'>): Promise<PartitionLog> {
+    const start = opts.logStartOffset ?? 0n;
+    const segment = await LogSegment.create(opts.fs, opts.dir, start, segmentOptionsOf(opts.config), opts.now());
+    const epochCache = LeaderEpochCache.empty(opts.fs, opts.dir);
+    return new PartitionLog(opts.fs, {...opts, hadCleanShutdown: true}, [segment], start, 0, epochCache, opts.now, opts.onLogStartOffsetChange);
+  }
+
   /** @internal for the cleaner */
   get fileSystem(): FileSystem {
     return this.fs;
@@ -192,6 +203,9 @@ export class PartitionLog {
       }
       const baseOffset = this._logEndOffset;
       try {
+        // The epoch is recorded before the data (as Kafka does when it becomes leader): a failed
+        // checkpoint write then fails the append with nothing written, never after it.
+        if (options.leaderEpoch > this.epochCache.latestEpoch) await this.epochCache.assign(options.leaderEpoch, baseOffset);
         await this.maybeRoll(batches.length, maxTimestamp, next - 1n);
         await this.activeSegment.append(batches, appended);
       } catch (err) {
@@ -199,7 +213,6 @@ export class PartitionLog {
       }
       this.dirty.add(this.activeSegment);
       this._logEndOffset = next;
-      if (options.leaderEpoch > this.epochCache.latestEpoch) await this.epochCache.assign(options.leaderEpoch, baseOffset);
       this.unflushedMessages += records;
       const durable = this.unflushedMessages >= this.config.flushMessages ? this.waitForFlush(next) : undefined;
       if (!durable) this.scheduleFlushTimer();

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import {decodeBatch} from '../records/batch.js';
 import {type ScannedBatch, scanBatches} from './batch-scanner.js';
 import {segmentFileName} from './filenames.js';
-import type {FileHandle, FileSystem} from './fs.js';
+import type {FileSystem} from './fs.js';
+import {handlePoolOf, type PooledHandle} from './handle-pool.js';
 import {CorruptIndexError} from './index-file.js';
 import {OffsetIndex} from './offset-index.js';
 import {scanAndIndex} from './segment-rebuild.js';
@@ -54,7 +55,8 @@ export class LogSegment {
     private readonly fs: FileSystem,
     readonly dir: string,
     readonly baseOffset: bigint,
-    private log: FileHandle,
+    /** Pinned open while the segment is active; pooled (opened on demand) once it is closed. */
+    private log: PooledHandle,
     private committedSize: number,
     private options: SegmentOptions,
     /** When the segment was created (ms), for segment.ms rolls of batches without timestamps. */
@@ -64,14 +66,15 @@ export class LogSegment {
   }
 
   static async create(fs: FileSystem, dir: string, baseOffset: bigint, options: SegmentOptions, nowMs: number): Promise<LogSegment> {
-    const log = await fs.open(path.join(dir, segmentFileName(baseOffset, 'log')), {create: true});
-    await log.truncate(0);
+    const log = await handlePoolOf(fs).open(path.join(dir, segmentFileName(baseOffset, 'log')), {create: true, truncate: true, pin: true});
     if (options.preallocateBytes) await log.truncate(options.preallocateBytes);
     const segment = new LogSegment(fs, dir, baseOffset, log, 0, options, nowMs);
     segment.preallocated = options.preallocateBytes !== undefined && options.preallocateBytes > 0;
-    segment.indexes = await segment.openIndexes(true);
-    await segment.indexes.offset.reset(options.maxIndexSize);
-    await segment.indexes.time.reset(options.maxIndexSize);
+    // Preallocated on disk as Kafka does; their descriptors go back to the pool until an entry is due.
+    segment.indexes = {
+      offset: await OffsetIndex.create(fs, segment.filePath('index'), baseOffset, options.maxIndexSize),
+      time: await TimeIndex.create(fs, segment.filePath('timeindex'), baseOffset, options.maxIndexSize),
+    };
     segment.maxTimestamp = -1n;
     segment.active = true;
     return segment;
@@ -80,9 +83,9 @@ export class LogSegment {
   /** Open an existing segment; its indexes load on first use. */
   static async open(fs: FileSystem, dir: string, baseOffset: bigint, options: SegmentOptions): Promise<LogSegment> {
     const file = path.join(dir, segmentFileName(baseOffset, 'log'));
-    const log = await fs.open(file);
-    const [size, stat] = [await log.size(), await fs.stat(file)];
-    return new LogSegment(fs, dir, baseOffset, log, size, options, stat.mtimeMs);
+    const log = await handlePoolOf(fs).open(file);
+    const stat = await fs.stat(file);
+    return new LogSegment(fs, dir, baseOffset, log, stat.size, options, stat.mtimeMs);
   }
 
   get size(): number {
@@ -168,6 +171,7 @@ export class LogSegment {
   /** Make this the active segment: preallocate indexes and learn the end offset and max timestamp. */
   async activate(): Promise<bigint> {
     this.active = true;
+    this.log.pin();
     const idx = await this.loadIndexes();
     await idx.offset.preallocate(this.options.maxIndexSize);
     await idx.time.preallocate(this.options.maxIndexSize);
@@ -414,6 +418,7 @@ export class LogSegment {
     await idx.time.trimToValidSize();
     await this.trimPreallocatedLog();
     this.active = false;
+    this.log.unpin();
   }
 
   /** fsync the log, and the indexes too when `includeIndexes`. */
@@ -449,6 +454,10 @@ export class LogSegment {
         if (err.code !== 'ENOENT') throw err;
       });
     }
+    // Handles whose descriptor the pool closed reopen by name: follow the files.
+    this.log.renamed(this.filePath('log', toSuffix));
+    this.indexes?.offset.renamed(this.filePath('index', toSuffix));
+    this.indexes?.time.renamed(this.filePath('timeindex', toSuffix));
   }
 
   async deleteFiles(suffix: string): Promise<void> {

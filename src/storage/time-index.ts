@@ -12,7 +12,8 @@
  * Lookup: the entry with the largest timestamp <= target, then scan from its offset.
  */
 import type {FileSystem} from './fs.js';
-import {IndexFile} from './index-file.js';
+import type {PooledHandle} from './handle-pool.js';
+import {IndexFile, indexHandle} from './index-file.js';
 
 export const TIME_INDEX_ENTRY_SIZE = 12;
 
@@ -22,12 +23,12 @@ export interface TimestampOffset {
 }
 
 export class TimeIndex extends IndexFile {
-  private constructor(handle: Awaited<ReturnType<FileSystem['open']>>, baseOffset: bigint, maxIndexSize: number) {
+  private constructor(handle: PooledHandle, baseOffset: bigint, maxIndexSize: number) {
     super(handle, baseOffset, TIME_INDEX_ENTRY_SIZE, maxIndexSize);
   }
 
   static async open(fs: FileSystem, file: string, baseOffset: bigint, maxIndexSize: number): Promise<TimeIndex> {
-    const index = new TimeIndex(await fs.open(file, {create: true}), baseOffset, maxIndexSize);
+    const index = new TimeIndex(indexHandle(fs, file), baseOffset, maxIndexSize);
     try {
       await index.load();
     } catch (err) {
@@ -39,6 +40,13 @@ export class TimeIndex extends IndexFile {
 
   override get isFull(): boolean {
     return this.count >= this.maxEntries - 1;
+  }
+
+  /** A new, empty index for an active segment: zeroed and preallocated to `maxIndexSize`, nothing loaded. */
+  static async create(fs: FileSystem, file: string, baseOffset: bigint, maxIndexSize: number): Promise<TimeIndex> {
+    const index = new TimeIndex(indexHandle(fs, file), baseOffset, maxIndexSize);
+    await index.reset(maxIndexSize);
+    return index;
   }
 
   protected isValidNext(i: number): boolean {

@@ -9,6 +9,7 @@ import type {PartitionLog} from '../../storage/partition-log.js';
 import type {BrokerConfig} from '../config/index.js';
 import {topicLogConfig, validateTopicConfigs} from '../config/index.js';
 import {ErrorCode} from '../../protocol/error-codes.js';
+import {forEachLimited} from '../../storage/limiter.js';
 import {AppendNotifier} from './append-notifier.js';
 import {randomTopicId} from './topic-id.js';
 import {isInternalTopic, topicNameError, unifyCollisionChars} from './topic-name.js';
@@ -42,6 +43,13 @@ export class TopicError extends Error {
 
 /** Brokers in this cluster: kstream is a single node. */
 const AVAILABLE_BROKERS = 1;
+/**
+ * Partitions created at once: each waits mostly on fsyncs, which the disk batches when several
+ * are in flight; more would only queue on the storage's shared file-operation limiter.
+ */
+const CREATE_CONCURRENCY = 16;
+
+const range = (from: number, to: number): number[] => Array.from({length: Math.max(0, to - from)}, (_, i) => from + i);
 
 export class TopicManager {
   private readonly topics = new Map<string, TopicInfo>();
@@ -137,9 +145,9 @@ export class TopicManager {
       }
       if (validateOnly) return;
       const logConfig = topicLogConfig(info.configs, this.config);
-      for (let p = info.partitions; p < totalCount; p++) {
+      await forEachLimited(range(info.partitions, totalCount), CREATE_CONCURRENCY, async (p) => {
         if (!this.logManager.getLog(name, p)) await this.logManager.createLog(name, p, info.topicId, logConfig);
-      }
+      });
       info.partitions = totalCount;
       await this.persist();
     });
@@ -194,14 +202,12 @@ export class TopicManager {
   private async materialize(info: TopicInfo): Promise<void> {
     const logConfig = topicLogConfig(info.configs, this.config);
     try {
-      for (let p = 0; p < info.partitions; p++) {
-        await this.logManager.createLog(info.name, p, info.topicId, logConfig);
-      }
+      await forEachLimited(range(0, info.partitions), CREATE_CONCURRENCY, (p) => this.logManager.createLog(info.name, p, info.topicId, logConfig));
     } catch (err) {
       // Leave no half-created topic behind (it would be adopted on the next start).
-      for (let p = 0; p < info.partitions; p++) {
+      await forEachLimited(range(0, info.partitions), CREATE_CONCURRENCY, async (p) => {
         if (this.logManager.getLog(info.name, p)) await this.logManager.deleteLog(info.name, p).catch(() => undefined);
-      }
+      });
       throw err;
     }
     this.topics.set(info.name, info);
@@ -233,11 +239,11 @@ export class TopicManager {
       this.byId.set(info.topicId, info);
       // Recreate partitions whose directory went missing, so every listed partition has a log.
       const logConfig = topicLogConfig(info.configs, this.config);
-      for (let p = 0; p < info.partitions; p++) {
+      await forEachLimited(range(0, info.partitions), CREATE_CONCURRENCY, async (p) => {
         const log = this.logManager.getLog(info.name, p);
         if (!log) await this.logManager.createLog(info.name, p, info.topicId, logConfig);
         else log.updateConfig(logConfig);
-      }
+      });
     }
     // First start on this data dir (fresh, or adopted from Kafka) or adopted dirs: write the file.
     if (stored === null || discovered.length > 0) await this.persist();

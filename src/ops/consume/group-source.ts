@@ -31,6 +31,8 @@ export class GroupSource implements RecordSource {
   /** Per assigned partition: next offset to read and end of the log, for --exit. */
   private readonly progress = new Map<number, {position: bigint; end: bigint}>();
   private assignmentKnown = false;
+  /** Per partition: the offset after the last record handed out, so re-fetched records are skipped. */
+  private readonly delivered = new Map<number, bigint>();
   private failure?: unknown;
   private timer?: NodeJS.Timeout;
   private closed = false;
@@ -126,7 +128,7 @@ export class GroupSource implements RecordSource {
     await this.consumer.commitOffsets(offsets);
   }
 
-  private async onBatch({batch}: EachBatchPayload): Promise<void> {
+  private async onBatch({batch, resolveOffset}: EachBatchPayload): Promise<void> {
     if (this.closed) return;
     const hw = BigInt(batch.highWatermark);
     const p = this.progress.get(batch.partition);
@@ -141,11 +143,19 @@ export class GroupSource implements RecordSource {
       value: m.value ?? null,
       headers: Object.entries(m.headers ?? {}).flatMap(([key, v]) => (Array.isArray(v) ? v : [v]).map((value) => ({key, value: value === undefined ? null : Buffer.from(value)}))),
     }));
-    if (records.length === 0) return;
+    // Never hand a record out twice: kafkajs may fetch the same offsets again (after a rebalance,
+    // or before it knows a batch was handled).
+    const next = this.delivered.get(batch.partition) ?? -1n;
+    const fresh = records.filter((r) => r.offset >= next);
+    if (fresh.length === 0) return;
+    this.delivered.set(batch.partition, fresh[fresh.length - 1].offset + 1n);
     await new Promise<void>((taken) => {
-      this.deliveries.push({records, taken});
+      this.deliveries.push({records: fresh, taken});
       this.wake?.();
     });
+    // Tell kafkajs where to fetch from next (it only moves past offsets that are resolved);
+    // what is committed is decided by handled(), not by this.
+    resolveOffset(batch.lastOffset());
   }
 
   /** Where each newly assigned partition starts (committed offset, else the reset policy) and ends. */
@@ -155,7 +165,12 @@ export class GroupSource implements RecordSource {
       this.admin.fetchTopicOffsets(this.topic),
     ]);
     const committedOf = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
-    for (const key of [...this.progress.keys()]) if (!partitions.includes(key)) this.progress.delete(key);
+    for (const key of [...this.progress.keys()]) {
+      if (!partitions.includes(key)) {
+        this.progress.delete(key);
+        this.delivered.delete(key);
+      }
+    }
     for (const partition of partitions) {
       const b = bounds.find((x) => x.partition === partition);
       const end = BigInt(b?.high ?? '0');
@@ -163,6 +178,10 @@ export class GroupSource implements RecordSource {
       const start = c >= 0n ? c : fromBeginning ? BigInt(b?.low ?? '0') : end;
       const known = this.progress.get(partition);
       this.progress.set(partition, {position: known && known.position > start ? known.position : start, end: known && known.end > end ? known.end : end});
+      // A newly assigned partition starts at its committed offset; one we kept keeps its place.
+      const position = this.progress.get(partition)!.position;
+      const handedOut = this.delivered.get(partition) ?? -1n;
+      this.delivered.set(partition, handedOut > position ? handedOut : position);
     }
     this.assignmentKnown = true;
   }

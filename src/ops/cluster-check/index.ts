@@ -4,7 +4,7 @@
  * 1 a warning failed, 2 an error failed (info and unknown never fail).
  */
 import {ClusterClient} from '../../client/cluster-client.js';
-import {exitCodeFor, ExitCode} from '../os-check/index.js';
+import {ExitCode, summarize} from '../checks/verdicts.js';
 import {isOffline} from './common.js';
 import {fetchClusterFacts} from './fetch.js';
 import {imbalancePercent, lintLeaderCount, lintPartitionsPerBroker, lintPartitionsPerCluster, lintPreferredLeaders, lintUncleanBroker, replicasPerBroker} from './lint-brokers.js';
@@ -70,12 +70,7 @@ export function buildClusterReport(facts: ClusterFacts, unreadableTopics: Cluste
     partitions: facts.topics.reduce((n, t) => n + t.partitions.length, 0),
     unreadableTopics,
     checks,
-    summary: {
-      passed: checks.filter((c) => c.passed === true).length,
-      failed: checks.filter((c) => c.passed === false).length,
-      unknown: checks.filter((c) => c.passed === 'unknown').length,
-      exitCode: exitCodeFor(checks),
-    },
+    summary: summarize(checks),
   };
 }
 

@@ -4,30 +4,23 @@
  * the findings); `all` lists every result. JSON and YAML always carry every result.
  */
 import chalk from 'chalk';
+import {passedText, summaryLine} from '../checks/verdicts.js';
 import {formatTable, useColour} from '../../output/render.js';
 import type {ClusterCheckReport} from './index.js';
-import type {ClusterCheckResult, Passed} from './types.js';
+import type {ClusterCheckResult} from './types.js';
 
 export interface ClusterTableOptions {
   /** List passing results too. */
   all: boolean;
 }
 
-function passedText(passed: Passed, colour: boolean): string {
-  const text = passed === true ? 'yes' : passed === false ? 'no' : 'unknown';
-  if (!colour) return text;
-  return passed === true ? chalk.green(text) : passed === false ? chalk.red(text) : chalk.yellow(text);
-}
 
 function subjectText(c: ClusterCheckResult): string {
   return c.subjectType === 'cluster' ? 'cluster' : `${c.subjectType} ${c.subject}`;
 }
 
 export function clusterSummaryLine(report: ClusterCheckReport): string {
-  const failed = report.checks.filter((c) => c.passed === false);
-  const bySeverity = (s: string) => failed.filter((c) => c.severity === s).length;
-  const {passed, unknown, exitCode} = report.summary;
-  return `${report.checks.length} checks: ${passed} passed, ${failed.length} failed (${bySeverity('error')} error, ${bySeverity('warning')} warning, ${bySeverity('info')} info), ${unknown} unknown; exit code ${exitCode}`;
+  return summaryLine(report.checks, report.summary);
 }
 
 function header(report: ClusterCheckReport): string {

@@ -3,7 +3,7 @@
  * and the findings the pure lints derive from them. The verdict vocabulary (severity, passed,
  * exit code) is the one `kstream check os` uses, so both checks gate a deployment the same way.
  */
-import type {Passed, Severity} from '../os-check/types.js';
+import type {Passed, Severity} from '../checks/verdicts.js';
 
 export type {Passed, Severity};
 

@@ -4,6 +4,7 @@
  * failed. Unknown never fails, and info findings never change the exit code.
  */
 import {asInt} from './common.js';
+import {summarize, VerdictSummary} from '../checks/verdicts.js';
 import {checkAtime, checkFilesystemType, checkFreeSpace, checkLargeio, checkScheduler, describeLocation} from './checks-disk.js';
 import {checkDirtyBackgroundRatio, checkDirtyRatio, checkMaxMapCount, checkPageCacheMemory, checkSwappiness, checkTransparentHugePages} from './checks-memory.js';
 import {checkBacklog, checkSocketBuffer, checkWindowScaling} from './checks-net.js';
@@ -26,7 +27,7 @@ export interface OsCheckOptions {
   statfs?: (target: string) => Promise<FsStats>;
 }
 
-export type ExitCode = 0 | 1 | 2;
+export type {ExitCode} from '../checks/verdicts.js';
 
 export interface OsCheckReport {
   dataDir: string;
@@ -40,7 +41,7 @@ export interface OsCheckReport {
   segmentFiles: number;
   connections: number;
   checks: CheckResult[];
-  summary: {passed: number; failed: number; unknown: number; exitCode: ExitCode};
+  summary: VerdictSummary;
 }
 
 /** Every check, in the order they are shown. Pure: the facts in, the results out. */
@@ -74,12 +75,7 @@ export function evaluateChecks(facts: HostFacts, connections = DEFAULT_CONNECTIO
 }
 
 /** 2 if an error-severity check failed, 1 if a warning failed, else 0 (unknown and info never fail). */
-export function exitCodeFor(checks: CheckResult[]): ExitCode {
-  const failed = checks.filter((c) => c.passed === false);
-  if (failed.some((c) => c.severity === 'error')) return 2;
-  if (failed.some((c) => c.severity === 'warning')) return 1;
-  return 0;
-}
+export {exitCodeFor} from '../checks/verdicts.js';
 
 /** Fixed key order, so the JSON reads the same way as the table (the JSON is the stable contract). */
 function ordered(c: CheckResult): CheckResult {
@@ -99,12 +95,7 @@ export function buildReport(facts: HostFacts, connections = DEFAULT_CONNECTIONS)
     segmentFiles: facts.dataDir.segmentFiles,
     connections,
     checks,
-    summary: {
-      passed: checks.filter((c) => c.passed === true).length,
-      failed: checks.filter((c) => c.passed === false).length,
-      unknown: checks.filter((c) => c.passed === 'unknown').length,
-      exitCode: exitCodeFor(checks),
-    },
+    summary: summarize(checks),
   };
 }
 

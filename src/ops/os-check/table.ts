@@ -1,20 +1,12 @@
 /** The people-facing renderings of an OsCheckReport: the table, and the --explain view. */
 import chalk from 'chalk';
+import {passedText, summaryLine} from '../checks/verdicts.js';
 import {formatTable, useColour} from '../../output/render.js';
 import type {OsCheckReport} from './index.js';
-import type {Passed} from './types.js';
 
-function passedText(passed: Passed, colour: boolean): string {
-  const text = passed === true ? 'yes' : passed === false ? 'no' : 'unknown';
-  if (!colour) return text;
-  return passed === true ? chalk.green(text) : passed === false ? chalk.red(text) : chalk.yellow(text);
-}
 
-export function summaryLine(report: OsCheckReport): string {
-  const failed = report.checks.filter((c) => c.passed === false);
-  const bySeverity = (s: string) => failed.filter((c) => c.severity === s).length;
-  const {passed, unknown, exitCode} = report.summary;
-  return `${report.checks.length} checks: ${passed} passed, ${failed.length} failed (${bySeverity('error')} error, ${bySeverity('warning')} warning, ${bySeverity('info')} info), ${unknown} unknown; exit code ${exitCode}`;
+export function osSummaryLine(report: OsCheckReport): string {
+  return summaryLine(report.checks, report.summary);
 }
 
 function header(report: OsCheckReport): string {
@@ -29,7 +21,7 @@ function header(report: OsCheckReport): string {
 export function osCheckTable(report: OsCheckReport): string {
   const colour = useColour();
   const rows = report.checks.map((c) => [c.check, c.current, c.required, c.severity, passedText(c.passed, colour)]);
-  return [header(report), '', formatTable(['CHECK', 'CURRENT', 'REQUIRED', 'SEVERITY', 'PASSED'], rows), '', summaryLine(report)].join('\n');
+  return [header(report), '', formatTable(['CHECK', 'CURRENT', 'REQUIRED', 'SEVERITY', 'PASSED'], rows), '', osSummaryLine(report)].join('\n');
 }
 
 /** The table followed by each check's reason, fix and source. */

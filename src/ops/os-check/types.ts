@@ -4,8 +4,8 @@
  * reason, never a guessed pass or fail.
  */
 
-export type Severity = 'error' | 'warning' | 'info';
-export type Passed = true | false | 'unknown';
+export type {Passed, Severity} from '../checks/verdicts.js';
+import type {Passed, Severity} from '../checks/verdicts.js';
 
 /** One value read from the host: either the value, or why it could not be read. */
 export type Reading<T> = {ok: true; value: T; path: string} | {ok: false; reason: string; path: string};

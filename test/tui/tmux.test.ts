@@ -36,8 +36,8 @@ async function screen(session: string): Promise<string> {
 }
 
 /** Poll the pane (a terminal offers no event to await) until `check` holds. */
-async function screenMatching(session: string, check: (s: string) => boolean, what: string): Promise<string> {
-  const deadline = Date.now() + 20_000;
+async function screenMatching(session: string, check: (s: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const s = await screen(session);
     if (check(s)) return s;
@@ -68,11 +68,13 @@ describe.skipIf(!hasTmux)('lag dashboard in tmux', () => {
   });
 
   for (const [width, height] of [[80, 24], [200, 50]]) {
-    it(`runs at ${width}x${height}: list, drill-down, back, quit with the terminal restored`, async () => {
+    it(`runs at ${width}x${height}: list, drill-down, back, quit with the terminal restored`, {timeout: 180_000}, async () => {
       const session = `lag${width}`;
       const command = `cd ${ROOT} && NO_COLOR=1 ${process.execPath} bin/dev.js lag --watch --interval 500ms -b 127.0.0.1:${broker.port}; echo EXITED rc=$?; sleep 60`;
       await tmux('new-session', '-d', '-s', session, '-x', String(width), '-y', String(height), command);
-      let s = await screenMatching(session, (x) => x.includes('billing') && x.includes('audit'), 'the groups');
+      // The first screen waits for the CLI to start from the TypeScript sources (a cold tsx cache
+      // in a fresh clone on a busy machine takes a while) and for the first refresh.
+      let s = await screenMatching(session, (x) => x.includes('billing') && x.includes('audit'), 'the groups', 90_000);
       const lines = s.split('\n');
       expect(lines[0]).toContain('kstream lag');
       expect(s).toMatch(/ERR\s+billing\s.*\s120\s/); // 3 partitions x 40 records, nobody consuming

@@ -114,14 +114,14 @@ export class LogManager {
     const dir = path.join(this.dataDir, logDirName(topic, partition));
     // A directory left behind (not loaded as a log) is opened with recovery; a new one needs none.
     const fresh = !(await this.fs.exists(dir));
-    await this.fs.mkdir(dir);
-    await writePartitionMetadata(this.fs, path.join(dir, PARTITION_METADATA), topicId);
     const opts = {
       fs: this.fs, dir, topic, partition, topicId, config: resolveLogConfig(this.defaultConfig, config), now: this.now,
       onLogStartOffsetChange: () => this.writeLogStartOffsets(),
     };
     let log: PartitionLog;
     try {
+      await this.fs.mkdir(dir);
+      await writePartitionMetadata(this.fs, path.join(dir, PARTITION_METADATA), topicId);
       log = fresh ? await PartitionLog.createEmpty(opts) : await PartitionLog.open({...opts, hadCleanShutdown: true});
     } catch (err) {
       // A half-made new directory would be adopted as a partition on the next start.

@@ -67,14 +67,21 @@ export class LogSegment {
 
   static async create(fs: FileSystem, dir: string, baseOffset: bigint, options: SegmentOptions, nowMs: number): Promise<LogSegment> {
     const log = await handlePoolOf(fs).open(path.join(dir, segmentFileName(baseOffset, 'log')), {create: true, truncate: true, pin: true});
-    if (options.preallocateBytes) await log.truncate(options.preallocateBytes);
     const segment = new LogSegment(fs, dir, baseOffset, log, 0, options, nowMs);
-    segment.preallocated = options.preallocateBytes !== undefined && options.preallocateBytes > 0;
-    // Preallocated on disk as Kafka does; their descriptors go back to the pool until an entry is due.
-    segment.indexes = {
-      offset: await OffsetIndex.create(fs, segment.filePath('index'), baseOffset, options.maxIndexSize),
-      time: await TimeIndex.create(fs, segment.filePath('timeindex'), baseOffset, options.maxIndexSize),
-    };
+    try {
+      if (options.preallocateBytes) await log.truncate(options.preallocateBytes);
+      segment.preallocated = options.preallocateBytes !== undefined && options.preallocateBytes > 0;
+      // Preallocated on disk as Kafka does; their descriptors go back to the pool until an entry is due.
+      const offset = await OffsetIndex.create(fs, segment.filePath('index'), baseOffset, options.maxIndexSize);
+      const time = await TimeIndex.create(fs, segment.filePath('timeindex'), baseOffset, options.maxIndexSize).catch(async (err: unknown) => {
+        await offset.close().catch(() => undefined);
+        throw err;
+      });
+      segment.indexes = {offset, time};
+    } catch (err) {
+      await log.close().catch(() => undefined);
+      throw err;
+    }
     segment.maxTimestamp = -1n;
     segment.active = true;
     return segment;

@@ -38,6 +38,8 @@ export interface FileSystem {
   readFile(file: string): Promise<Buffer>;
   /** Write to `<file>.tmp`, fsync, rename over `file`, fsync the directory (Kafka's CheckpointFile). */
   writeFileAtomic(file: string, data: Buffer): Promise<void>;
+  /** writeFileAtomic for several files of one directory, sharing one directory fsync at the end. */
+  writeFilesAtomic(files: Array<{file: string; data: Buffer}>): Promise<void>;
   exists(file: string): Promise<boolean>;
   stat(file: string): Promise<{size: number; mtimeMs: number}>;
   rename(from: string, to: string): Promise<void>;
@@ -97,17 +99,24 @@ export class NodeFileSystem implements FileSystem {
   }
 
   writeFileAtomic(file: string, data: Buffer): Promise<void> {
+    return this.writeFilesAtomic([{file, data}]);
+  }
+
+  writeFilesAtomic(files: Array<{file: string; data: Buffer}>): Promise<void> {
+    const dirs = new Set(files.map((f) => path.dirname(f.file)));
+    if (dirs.size !== 1) throw new Error(`writeFilesAtomic needs files of one directory, got ${[...dirs].join(', ')}`);
     return transientFileOps.run(async () => {
-      const tmp = `${file}.tmp`;
-      const fh = await fsp.open(tmp, 'w', 0o644);
-      try {
-        await fh.writeFile(data);
-        await fh.sync();
-      } finally {
-        await fh.close();
+      for (const {file, data} of files) {
+        const fh = await fsp.open(`${file}.tmp`, 'w', 0o644);
+        try {
+          await fh.writeFile(data);
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
       }
-      await fsp.rename(tmp, file);
-      await syncDirectory(path.dirname(file));
+      for (const {file} of files) await fsp.rename(`${file}.tmp`, file);
+      await syncDirectory([...dirs][0]);
     });
   }
 
@@ -248,13 +257,21 @@ export class FaultyFileSystem implements FileSystem {
   }
 
   async writeFileAtomic(file: string, data: Buffer): Promise<void> {
-    const writeFault = this.takeWriteFault(file);
-    if (writeFault) throw writeFault.error;
-    const syncFault = this.takeSyncFault(file);
-    if (syncFault) throw syncFault;
-    this.syncCount++;
-    this.syncedFiles.push(file);
-    return this.inner.writeFileAtomic(file, data);
+    return this.writeFilesAtomic([{file, data}]);
+  }
+
+  async writeFilesAtomic(files: Array<{file: string; data: Buffer}>): Promise<void> {
+    for (const {file} of files) {
+      const writeFault = this.takeWriteFault(file);
+      if (writeFault) throw writeFault.error;
+      const syncFault = this.takeSyncFault(file);
+      if (syncFault) throw syncFault;
+    }
+    for (const {file} of files) {
+      this.syncCount++;
+      this.syncedFiles.push(file);
+    }
+    return this.inner.writeFilesAtomic(files);
   }
 
   exists(file: string): Promise<boolean> {

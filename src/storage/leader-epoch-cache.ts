@@ -16,9 +16,9 @@ export class LeaderEpochCache {
     return new LeaderEpochCache(fs, file, await readEpochCheckpoint(fs, file));
   }
 
-  /** The cache of a new partition directory: no epochs, nothing to read. */
-  static empty(fs: FileSystem, dir: string): LeaderEpochCache {
-    return new LeaderEpochCache(fs, path.join(dir, LEADER_EPOCH_CHECKPOINT), []);
+  /** The cache of a new partition directory, whose checkpoint (if any) the caller writes. */
+  static of(fs: FileSystem, dir: string, entries: EpochEntry[]): LeaderEpochCache {
+    return new LeaderEpochCache(fs, path.join(dir, LEADER_EPOCH_CHECKPOINT), entries.map((e) => ({...e})));
   }
 
   get latestEpoch(): number {

@@ -6,19 +6,22 @@
  */
 import {randomUUID} from 'node:crypto';
 import * as path from 'node:path';
-import {type PartitionOffset, readOffsetCheckpoint, readPartitionMetadata, writeOffsetCheckpoint, writePartitionMetadata} from './checkpoints.js';
+import {
+  type PartitionOffset, formatEpochCheckpoint, formatPartitionMetadata, readOffsetCheckpoint, readPartitionMetadata, writeOffsetCheckpoint,
+  writePartitionMetadata,
+} from './checkpoints.js';
 import {cleanLog, readCleanerCheckpoint, writeCleanerCheckpoint} from './cleaner.js';
 import {ErrorCode} from '../protocol/error-codes.js';
 import {StorageError} from './errors.js';
 import {
-  CLEAN_SHUTDOWN_FILE, LOG_START_OFFSET_CHECKPOINT, PARTITION_METADATA, RECOVERY_POINT_CHECKPOINT,
+  CLEAN_SHUTDOWN_FILE, LEADER_EPOCH_CHECKPOINT, LOG_START_OFFSET_CHECKPOINT, PARTITION_METADATA, RECOVERY_POINT_CHECKPOINT,
   REPLICATION_OFFSET_CHECKPOINT, deleteDirName, isDeleteDirName, logDirName, parseLogDirName,
 } from './filenames.js';
 import {type FileSystem, NodeFileSystem} from './fs.js';
 import {DEFAULT_LOG_CONFIG, type LogConfig, resolveLogConfig} from './log-config.js';
 import {forEachLimited} from './limiter.js';
 import {Mutex} from './mutex.js';
-import {PartitionLog, ZERO_TOPIC_ID} from './partition-log.js';
+import {PartitionLog, type PartitionLogOpenOptions, ZERO_TOPIC_ID} from './partition-log.js';
 import {applyRetention} from './retention.js';
 
 export interface LogManagerOptions {
@@ -103,8 +106,13 @@ export class LogManager {
     return this.logsByKey.get(key(topic, partition));
   }
 
-  /** Create `<topic>-<partition>` with partition.metadata; returns the existing log if there is one. */
-  async createLog(topic: string, partition: number, topicId: string, config?: Partial<LogConfig>): Promise<PartitionLog> {
+  /**
+   * Create `<topic>-<partition>` with partition.metadata, and with leader-epoch-checkpoint when
+   * `leaderEpoch` is given (Kafka records the epoch when the new partition's leader is elected);
+   * returns the existing log if there is one. A new directory costs two file fsyncs and one of the
+   * directory, which also makes the segment files durable.
+   */
+  async createLog(topic: string, partition: number, topicId: string, config?: Partial<LogConfig>, options: {leaderEpoch?: number} = {}): Promise<PartitionLog> {
     this.checkOpen();
     const existing = this.getLog(topic, partition);
     if (existing) return existing;
@@ -118,17 +126,35 @@ export class LogManager {
       fs: this.fs, dir, topic, partition, topicId, config: resolveLogConfig(this.defaultConfig, config), now: this.now,
       onLogStartOffsetChange: () => this.writeLogStartOffsets(),
     };
-    let log: PartitionLog;
+    const log = fresh ? await this.createFreshLog(opts, options.leaderEpoch) : await this.openLeftoverLog(opts, options.leaderEpoch);
+    this.logsByKey.set(key(topic, partition), log);
+    return log;
+  }
+
+  private async createFreshLog(opts: Omit<PartitionLogOpenOptions, 'hadCleanShutdown'>, leaderEpoch: number | undefined): Promise<PartitionLog> {
+    const epochs = leaderEpoch !== undefined && leaderEpoch >= 0 ? [{epoch: leaderEpoch, startOffset: opts.logStartOffset ?? 0n}] : [];
+    let log: PartitionLog | undefined;
     try {
-      await this.fs.mkdir(dir);
-      await writePartitionMetadata(this.fs, path.join(dir, PARTITION_METADATA), topicId);
-      log = fresh ? await PartitionLog.createEmpty(opts) : await PartitionLog.open({...opts, hadCleanShutdown: true});
+      await this.fs.mkdir(opts.dir);
+      log = await PartitionLog.createEmpty(opts, epochs);
+      const files = [{file: path.join(opts.dir, PARTITION_METADATA), data: Buffer.from(formatPartitionMetadata(opts.topicId))}];
+      if (epochs.length > 0) files.push({file: path.join(opts.dir, LEADER_EPOCH_CHECKPOINT), data: Buffer.from(formatEpochCheckpoint(epochs))});
+      await this.fs.writeFilesAtomic(files);
+      return log;
     } catch (err) {
       // A half-made new directory would be adopted as a partition on the next start.
-      if (fresh) await this.fs.rmrf(dir).catch(() => undefined);
+      await log?.close().catch(() => undefined);
+      await this.fs.rmrf(opts.dir).catch(() => undefined);
       throw err;
     }
-    this.logsByKey.set(key(topic, partition), log);
+  }
+
+  /** A directory not loaded as a log (left behind): opened with recovery like any other. */
+  private async openLeftoverLog(opts: Omit<PartitionLogOpenOptions, 'hadCleanShutdown'>, leaderEpoch: number | undefined): Promise<PartitionLog> {
+    await this.fs.mkdir(opts.dir);
+    await writePartitionMetadata(this.fs, path.join(opts.dir, PARTITION_METADATA), opts.topicId);
+    const log = await PartitionLog.open({...opts, hadCleanShutdown: true});
+    if (leaderEpoch !== undefined) await log.epochCache.assign(leaderEpoch, log.logEndOffset);
     return log;
   }
 

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import {OFFSET_MAX_TIMESTAMP, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch} from '../records/batch-header.js';
-import {writePartitionMetadata} from './checkpoints.js';
+import {type EpochEntry, writePartitionMetadata} from './checkpoints.js';
 import {ErrorCode} from '../protocol/error-codes.js';
 import {parseAppendBatches} from './append-input.js';
 import {OffsetOutOfRangeError, RecordBatchTooLargeError, StorageError} from './errors.js';
@@ -110,12 +110,12 @@ export class PartitionLog {
 
   /**
    * A log in a directory the caller just created (nothing to load or recover): one empty,
-   * preallocated active segment, and no leader-epoch-checkpoint to read.
+   * preallocated active segment. The caller writes leader-epoch-checkpoint with `epochs`.
    */
-  static async createEmpty(opts: Omit<PartitionLogOpenOptions, 'hadCleanShutdown' | 'recoveryPoint'>): Promise<PartitionLog> {
+  static async createEmpty(opts: Omit<PartitionLogOpenOptions, 'hadCleanShutdown' | 'recoveryPoint'>, epochs: EpochEntry[]): Promise<PartitionLog> {
     const start = opts.logStartOffset ?? 0n;
     const segment = await LogSegment.create(opts.fs, opts.dir, start, segmentOptionsOf(opts.config), opts.now());
-    const epochCache = LeaderEpochCache.empty(opts.fs, opts.dir);
+    const epochCache = LeaderEpochCache.of(opts.fs, opts.dir, epochs);
     return new PartitionLog(opts.fs, {...opts, hadCleanShutdown: true}, [segment], start, 0, epochCache, opts.now, opts.onLogStartOffsetChange);
   }
 

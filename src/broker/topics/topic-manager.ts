@@ -49,6 +49,13 @@ const AVAILABLE_BROKERS = 1;
  */
 const CREATE_CONCURRENCY = 16;
 
+/**
+ * This node leads every partition from its creation with epoch 0 (see partition-state.ts); the
+ * epoch is recorded as the partition is created, as Kafka does on leader election, so the first
+ * Produce does not have to write leader-epoch-checkpoint.
+ */
+const NEW_LEADER_EPOCH = {leaderEpoch: 0};
+
 const range = (from: number, to: number): number[] => Array.from({length: Math.max(0, to - from)}, (_, i) => from + i);
 
 export class TopicManager {
@@ -146,7 +153,7 @@ export class TopicManager {
       if (validateOnly) return;
       const logConfig = topicLogConfig(info.configs, this.config);
       await forEachLimited(range(info.partitions, totalCount), CREATE_CONCURRENCY, async (p) => {
-        if (!this.logManager.getLog(name, p)) await this.logManager.createLog(name, p, info.topicId, logConfig);
+        if (!this.logManager.getLog(name, p)) await this.logManager.createLog(name, p, info.topicId, logConfig, NEW_LEADER_EPOCH);
       });
       info.partitions = totalCount;
       await this.persist();
@@ -202,7 +209,7 @@ export class TopicManager {
   private async materialize(info: TopicInfo): Promise<void> {
     const logConfig = topicLogConfig(info.configs, this.config);
     try {
-      await forEachLimited(range(0, info.partitions), CREATE_CONCURRENCY, (p) => this.logManager.createLog(info.name, p, info.topicId, logConfig));
+      await forEachLimited(range(0, info.partitions), CREATE_CONCURRENCY, (p) => this.logManager.createLog(info.name, p, info.topicId, logConfig, NEW_LEADER_EPOCH));
     } catch (err) {
       // Leave no half-created topic behind (it would be adopted on the next start).
       await forEachLimited(range(0, info.partitions), CREATE_CONCURRENCY, async (p) => {
@@ -241,7 +248,7 @@ export class TopicManager {
       const logConfig = topicLogConfig(info.configs, this.config);
       await forEachLimited(range(0, info.partitions), CREATE_CONCURRENCY, async (p) => {
         const log = this.logManager.getLog(info.name, p);
-        if (!log) await this.logManager.createLog(info.name, p, info.topicId, logConfig);
+        if (!log) await this.logManager.createLog(info.name, p, info.topicId, logConfig, NEW_LEADER_EPOCH);
         else log.updateConfig(logConfig);
       });
     }

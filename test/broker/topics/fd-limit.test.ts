@@ -14,9 +14,8 @@ const FD_LIMIT = 2200;
 
 function runUnderLimit(): Promise<{stdout: string; stderr: string; code: number}> {
   const child = path.join(__dirname, 'fd-limit-child.ts');
-  const tsx = path.resolve(__dirname, '../../../node_modules/.bin/tsx');
   return new Promise((resolve) => {
-    execFile('bash', ['-c', `ulimit -n ${FD_LIMIT} && exec "${tsx}" "${child}"`], {
+    execFile('bash', ['-c', `ulimit -n ${FD_LIMIT} && exec "${process.execPath}" --import tsx "${child}"`], {
       env: {...process.env, PARTITIONS: String(PARTITIONS)}, timeout: 170_000, maxBuffer: 1 << 20,
     }, (err, stdout, stderr) => resolve({stdout, stderr, code: err ? 1 : 0}));
   });

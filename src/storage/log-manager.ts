@@ -35,6 +35,7 @@ export interface LogManagerOptions {
 
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 const LOAD_CONCURRENCY = 8;
+const DELETE_CONCURRENCY = 16;
 
 export class LogManager {
   private readonly logsByKey = new Map<string, PartitionLog>();
@@ -159,16 +160,35 @@ export class LogManager {
   }
 
   /** Kafka renames the directory to `<topic>-<partition>.<uuid>-delete`, then removes it. */
-  async deleteLog(topic: string, partition: number): Promise<void> {
-    const log = this.getLog(topic, partition);
-    if (!log) return;
-    this.logsByKey.delete(key(topic, partition));
-    this.cleanerOffsets.delete(key(topic, partition));
-    await log.close();
-    const renamed = path.join(this.dataDir, deleteDirName(topic, partition, randomUUID().replace(/-/g, '')));
-    await this.fs.rename(log.dir, renamed);
-    await this.fs.rmrf(renamed);
-    await this.checkpoint();
+  deleteLog(topic: string, partition: number): Promise<void> {
+    return this.deleteLogs([{topic, partition}]);
+  }
+
+  /**
+   * deleteLog for several partitions (a topic's), a few at a time; the broker checkpoints are
+   * rewritten once at the end instead of once per partition. Every log is attempted; the first
+   * error is thrown after the checkpoint.
+   */
+  async deleteLogs(targets: Array<{topic: string; partition: number}>): Promise<void> {
+    const logs: PartitionLog[] = [];
+    for (const {topic, partition} of targets) {
+      const log = this.getLog(topic, partition);
+      if (!log) continue;
+      this.logsByKey.delete(key(topic, partition));
+      this.cleanerOffsets.delete(key(topic, partition));
+      logs.push(log);
+    }
+    if (logs.length === 0) return;
+    try {
+      await forEachLimited(logs, DELETE_CONCURRENCY, async (log) => {
+        await log.close();
+        const renamed = path.join(this.dataDir, deleteDirName(log.topic, log.partition, randomUUID().replace(/-/g, '')));
+        await this.fs.rename(log.dir, renamed);
+        await this.fs.rmrf(renamed);
+      });
+    } finally {
+      await this.checkpoint();
+    }
   }
 
   /** retention.ms / retention.bytes / log start offset, for every log with cleanup.policy delete. */

@@ -1,6 +1,7 @@
 import {mkdir, readFile, readdir, rm, writeFile} from 'node:fs/promises';
 import * as path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {FaultyFileSystem} from '../../src/storage/fs.js';
 import {LogManager} from '../../src/storage/log-manager.js';
 import {ZERO_TOPIC_ID} from '../../src/storage/partition-log.js';
 import {sizedBatch, tempDir} from './helpers.js';
@@ -62,5 +63,19 @@ describe('LogManager', () => {
   it('reports a malformed checkpoint clearly instead of crashing', async () => {
     await writeFile(path.join(dir, 'recovery-point-offset-checkpoint'), 'garbage\n');
     await expect(LogManager.open({dataDir: dir})).rejects.toThrow(/malformed checkpoint file .*recovery-point-offset-checkpoint/);
+  });
+  it('deletes many logs at once with one rewrite of the broker checkpoints', async () => {
+    const fs = new FaultyFileSystem();
+    const m = await LogManager.open({dataDir: dir, fs});
+    await Promise.all(Array.from({length: 60}, (_, p) => m.createLog('gone', p, TOPIC_ID)));
+    await m.createLog('kept', 0, TOPIC_ID);
+    const before = fs.syncedFiles.length;
+    await m.deleteLogs(Array.from({length: 60}, (_, partition) => ({topic: 'gone', partition})));
+    const synced = fs.syncedFiles.slice(before).map((f) => path.basename(f));
+    expect(synced.filter((f) => f === 'recovery-point-offset-checkpoint')).toHaveLength(1);
+    expect((await readdir(dir)).filter((f) => f.startsWith('gone-'))).toEqual([]);
+    expect(m.logs().map((l) => `${l.topic}-${l.partition}`)).toEqual(['kept-0']);
+    expect(await readFile(path.join(dir, 'recovery-point-offset-checkpoint'), 'utf8')).toBe('0\n1\nkept 0 0\n');
+    await m.close();
   });
 });

@@ -132,9 +132,10 @@ export class TopicManager {
       this.byId.delete(info.topicId);
       // Logs first: a crash midway leaves the topic listed with some partitions recreated
       // empty on restart, never a deleted topic brought back with its data.
-      for (let p = 0; p < info.partitions; p++) {
-        if (this.logManager.getLog(name, p)) await this.logManager.deleteLog(name, p);
-        this.appends.notify(name, p);
+      try {
+        await this.logManager.deleteLogs(range(0, info.partitions).map((partition) => ({topic: name, partition})));
+      } finally {
+        for (let p = 0; p < info.partitions; p++) this.appends.notify(name, p);
       }
       await this.persist();
     });
@@ -212,9 +213,7 @@ export class TopicManager {
       await forEachLimited(range(0, info.partitions), CREATE_CONCURRENCY, (p) => this.logManager.createLog(info.name, p, info.topicId, logConfig, NEW_LEADER_EPOCH));
     } catch (err) {
       // Leave no half-created topic behind (it would be adopted on the next start).
-      await forEachLimited(range(0, info.partitions), CREATE_CONCURRENCY, async (p) => {
-        if (this.logManager.getLog(info.name, p)) await this.logManager.deleteLog(info.name, p).catch(() => undefined);
-      });
+      await this.logManager.deleteLogs(range(0, info.partitions).map((partition) => ({topic: info.name, partition}))).catch(() => undefined);
       throw err;
     }
     this.topics.set(info.name, info);

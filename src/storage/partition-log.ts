@@ -12,6 +12,7 @@ import {OffsetOutOfRangeError, RecordBatchTooLargeError, StorageError} from './e
 import {DELETED_SUFFIX, PARTITION_METADATA} from './filenames.js';
 import type {FileSystem} from './fs.js';
 import {GroupCommit} from './group-commit.js';
+import {DelayedSegmentRemoval} from './segment-removal.js';
 import {LeaderEpochCache} from './leader-epoch-cache.js';
 import {type LogConfig, NEVER_MS, resolveLogConfig} from './log-config.js';
 import {Mutex} from './mutex.js';
@@ -63,7 +64,7 @@ export class PartitionLog {
   private readonly groupCommit = new GroupCommit(() => this.flushRound(), (cause) => this.rollBackUnflushed(cause));
   private unflushedMessages = 0;
   private flushTimer: NodeJS.Timeout | undefined;
-  private readonly pendingDeletes = new Map<LogSegment, {timer: NodeJS.Timeout | undefined; deleteFiles: boolean}>();
+  private readonly removal = new DelayedSegmentRemoval();
   private offline: StorageError | undefined;
   private closed = false;
 
@@ -327,10 +328,7 @@ export class PartitionLog {
       this.closed = true;
       if (this.flushTimer) clearTimeout(this.flushTimer);
       for (const s of this.segments) await s.close().catch(() => {});
-      for (const [segment, {timer}] of this.pendingDeletes) {
-        if (timer) clearTimeout(timer);
-        await this.removeDeletedSegment(segment);
-      }
+      await this.removal.removeAll();
     });
   }
 
@@ -371,7 +369,7 @@ export class PartitionLog {
       this.dirty.delete(segment);
       this.rolled.delete(segment);
       await segment.renameFiles('', DELETED_SUFFIX);
-      this.scheduleRemoval(segment);
+      this.removal.schedule(segment, this.config.fileDeleteDelayMs);
     }
     if (count > 0 && this.segments[0].baseOffset > this._logStartOffset) await this.setLogStartOffset(this.segments[0].baseOffset);
     return count;
@@ -387,27 +385,7 @@ export class PartitionLog {
     this.segments[i] = fresh;
     this.dirty.delete(old);
     this.rolled.delete(old);
-    this.scheduleRemoval(old, false);
-  }
-
-  /**
-   * Deleted files are renamed `.deleted` at once and removed after file.delete.delay.ms; until
-   * then the old handles stay open so reads in flight finish.
-   */
-  private scheduleRemoval(segment: LogSegment, deleteFiles = true): void {
-    const delay = this.config.fileDeleteDelayMs;
-    const timer = delay > 0 ? setTimeout(() => void this.removeDeletedSegment(segment), Math.min(delay, 2 ** 31 - 1)) : undefined;
-    timer?.unref();
-    this.pendingDeletes.set(segment, {timer, deleteFiles});
-    if (!timer) void this.removeDeletedSegment(segment);
-  }
-
-  private async removeDeletedSegment(segment: LogSegment): Promise<void> {
-    const pending = this.pendingDeletes.get(segment);
-    if (!pending) return;
-    this.pendingDeletes.delete(segment);
-    await segment.close().catch(() => {});
-    if (pending.deleteFiles) await segment.deleteFiles(DELETED_SUFFIX).catch(() => {});
+    this.removal.schedule(old, this.config.fileDeleteDelayMs, false);
   }
 
   private waitForFlush(endOffset: bigint): Promise<void> {

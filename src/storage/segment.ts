@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import {decodeBatch} from '../records/batch.js';
 import {type ScannedBatch, scanBatches} from './batch-scanner.js';
+import {ReadPositions} from './read-positions.js';
 import {segmentFileName} from './filenames.js';
 import type {FileSystem} from './fs.js';
 import {handlePoolOf, type PooledHandle} from './handle-pool.js';
@@ -50,6 +51,7 @@ export class LogSegment {
   private inflight = 0;
   private idleWaiters: Array<() => void> = [];
   private preallocated = false;
+  private readonly nextReads = new ReadPositions();
 
   private constructor(
     private readonly fs: FileSystem,
@@ -279,23 +281,33 @@ export class LogSegment {
   }
 
   private async readTracked(startOffset: bigint, maxBytes: number, opts: {minOneBatch: boolean; maxOffset?: bigint}): Promise<Buffer | undefined> {
-    const first = await this.translateOffset(startOffset);
-    if (!first) return undefined;
-    if (opts.maxOffset !== undefined && first.lastOffset >= opts.maxOffset) return Buffer.alloc(0);
-    const available = this.committedSize - first.position;
-    if (first.size > maxBytes) return opts.minOneBatch ? this.readBytes(first.position, first.size) : Buffer.alloc(0);
-    const buf = await this.readBytes(first.position, Math.min(maxBytes, available));
+    // A sequential reader continues where the previous read ended: no index lookup needed.
+    let position = this.nextReads.get(startOffset);
+    if (position === undefined || position >= this.committedSize) {
+      const first = await this.translateOffset(startOffset);
+      if (!first) return undefined;
+      position = first.position;
+    }
+    // At least the 12-byte length prefix, so an oversized first batch is recognised.
+    let buf = await this.readBytes(position, Math.min(Math.max(maxBytes, 12), this.committedSize - position));
+    if (buf.length >= 12 && buf.readInt32BE(8) + 12 > buf.length) {
+      // The first batch alone is larger than maxBytes: whole, or nothing (KIP-74).
+      if (!opts.minOneBatch) return Buffer.alloc(0);
+      buf = await this.readBytes(position, buf.readInt32BE(8) + 12);
+    }
     let end = 0;
+    let nextOffset: bigint | undefined;
     while (buf.length - end >= 12) {
       const size = buf.readInt32BE(end + 8) + 12;
-      if (end + size > buf.length || size < 12) break;
-      if (opts.maxOffset !== undefined && buf.length - end >= 27) {
-        const magic = buf.readInt8(end + 16);
-        const last = buf.readBigInt64BE(end) + (magic === 2 ? BigInt(buf.readInt32BE(end + 23)) : 0n);
-        if (last >= opts.maxOffset) break;
-      }
+      // 26 bytes: the smallest legacy message; a v2 batch has at least 61.
+      if (end + size > buf.length || size < 26) break;
+      const magic = buf.readInt8(end + 16);
+      const last = buf.readBigInt64BE(end) + (magic === 2 ? BigInt(buf.readInt32BE(end + 23)) : 0n);
+      if (opts.maxOffset !== undefined && last >= opts.maxOffset) break;
       end += size;
+      nextOffset = last + 1n;
     }
+    if (nextOffset !== undefined) this.nextReads.set(nextOffset, position + end);
     return buf.subarray(0, end);
   }
 
@@ -385,6 +397,7 @@ export class LogSegment {
     await idx.offset.reset(prealloc);
     await idx.time.reset(prealloc);
     const fileSize = truncate ? await this.log.size() : this.committedSize;
+    this.nextReads.clear();
     const r = await scanAndIndex(this.log, this.baseOffset, fileSize, this.options.indexIntervalBytes, idx, !this.active);
     this.maxTimestamp = r.maxTimestamp;
     this.offsetOfMaxTimestamp = r.offsetOfMaxTimestamp;
@@ -406,6 +419,7 @@ export class LogSegment {
     await idx.offset.truncateTo(offset, prealloc);
     await idx.time.truncateTo(offset, prealloc);
     await this.log.truncate(first.position);
+    this.nextReads.clear();
     this.committedSize = first.position;
     const lastTime = idx.time.lastEntry;
     this.maxTimestamp = lastTime?.timestamp;

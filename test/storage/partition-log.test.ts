@@ -134,6 +134,33 @@ describe('PartitionLog', () => {
     await manager.close();
   });
 
+  it('continues a sequential reader where its last read ended, reading only the batches it returns', async () => {
+    const fs = new FaultyFileSystem();
+    const manager = await LogManager.open({dataDir: dir, now, fs});
+    const log = await manager.createLog('seq', 0, TOPIC_ID);
+    const b = await sizedBatch(4, 240);
+    for (let i = 0; i < 500; i++) await log.append(Buffer.from(b), {leaderEpoch: 0});
+    let offset = 0n;
+    let reads = 0;
+    fs.resetReadCounters();
+    while (offset < log.logEndOffset) {
+      const data = await log.read(offset, 10 * b.length);
+      const batches = [...iterateBatches(data)];
+      expect(batches[0].header.baseOffset).toBe(offset);
+      offset = batches[batches.length - 1].header.baseOffset + BigInt(batches[batches.length - 1].header.lastOffsetDelta) + 1n;
+      reads++;
+    }
+    expect(offset).toBe(2000n);
+    // Every byte once: no index lookups or scans after the first read.
+    expect(fs.totalBytesRead((f) => f.endsWith('.log'))).toBeLessThanOrEqual(log.sizeInBytes + 16 * 1024);
+    expect(reads).toBe(50);
+    // A read that is not sequential still goes through the index and lands on the right batch.
+    await log.deleteRecordsBefore(1000n);
+    const again = await log.read(1000n, b.length);
+    expect([...iterateBatches(again)][0].header.baseOffset).toBe(1000n);
+    await manager.close();
+  });
+
   it('finds offsets by timestamp through the time index, and the max timestamp', async () => {
     const manager = await LogManager.open({dataDir: dir, now});
     const log = await manager.createLog('t', 0, TOPIC_ID, {indexIntervalBytes: 100, segmentBytes: 2000});

@@ -50,6 +50,17 @@ export abstract class IndexFile {
   protected abstract isValidNext(i: number): boolean;
 
   /** Read the entries from the file; throws CorruptIndexError on garbage. */
+  /** Load `index`'s file, closing it again when the content is invalid (CorruptIndexError). */
+  protected static async loaded<T extends IndexFile>(index: T): Promise<T> {
+    try {
+      await index.load();
+    } catch (err) {
+      await index.close();
+      throw err;
+    }
+    return index;
+  }
+
   protected async load(): Promise<void> {
     const fileSize = await this.handle.size();
     if (fileSize % this.entrySize !== 0) {

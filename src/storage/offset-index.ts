@@ -27,14 +27,7 @@ export class OffsetIndex extends IndexFile {
 
   /** Open (creating if missing) and load; throws CorruptIndexError when the content is invalid. */
   static async open(fs: FileSystem, file: string, baseOffset: bigint, maxIndexSize: number): Promise<OffsetIndex> {
-    const index = new OffsetIndex(indexHandle(fs, file), baseOffset, maxIndexSize);
-    try {
-      await index.load();
-    } catch (err) {
-      await index.close();
-      throw err;
-    }
-    return index;
+    return IndexFile.loaded(new OffsetIndex(indexHandle(fs, file), baseOffset, maxIndexSize));
   }
 
   /** A new, empty index for an active segment: zeroed and preallocated to `maxIndexSize`, nothing loaded. */

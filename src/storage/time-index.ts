@@ -28,14 +28,7 @@ export class TimeIndex extends IndexFile {
   }
 
   static async open(fs: FileSystem, file: string, baseOffset: bigint, maxIndexSize: number): Promise<TimeIndex> {
-    const index = new TimeIndex(indexHandle(fs, file), baseOffset, maxIndexSize);
-    try {
-      await index.load();
-    } catch (err) {
-      await index.close();
-      throw err;
-    }
-    return index;
+    return IndexFile.loaded(new TimeIndex(indexHandle(fs, file), baseOffset, maxIndexSize));
   }
 
   override get isFull(): boolean {

@@ -99,6 +99,8 @@ export const BROKER_CONFIGS: readonly BrokerConfigDef[] = [
     doc: 'The offsets topic segment bytes should be kept small to facilitate faster log compaction and cache loads.'},
   {name: 'offsets.retention.minutes', type: 'int', defaultValue: '10080', validate: atLeast(1),
     doc: 'For subscribed consumers, committed offsets are deleted this long after the group becomes empty.'},
+  {name: 'offset.metadata.max.bytes', type: 'int', defaultValue: '4096', validate: atLeast(0),
+    doc: 'The maximum size for a metadata entry associated with an offset commit.'},
   {name: 'offsets.retention.check.interval.ms', type: 'long', defaultValue: '600000', validate: atLeast(1),
     doc: 'Frequency at which to check for stale offsets.'},
   {name: 'group.initial.rebalance.delay.ms', type: 'int', defaultValue: '3000', staticValue: '0',

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {ErrorCode} from '../../../src/protocol/error-codes.js';
-import type {GroupCoordinator} from '../../../src/broker/groups/coordinator.js';
+import {groupCoordinatorConfig, type GroupCoordinator} from '../../../src/broker/groups/coordinator.js';
+import {resolveBrokerConfig} from '../../../src/broker/config/index.js';
 import {decodeGroupMetadataValue, decodeOffsetCommitValue, decodeOffsetsKey} from '../../../src/broker/groups/records.js';
 import type {ManualScheduler} from '../../../src/broker/groups/scheduler.js';
 import type {JoinGroupResult} from '../../../src/broker/groups/types.js';
@@ -200,5 +201,13 @@ describe('persistence in __consumer_offsets', () => {
     expect(reloaded.listGroups().groups.map((g) => g.groupId).sort()).toEqual(['g', 'simple']);
     // The reloaded member still has to heartbeat within its session.
     expect(reloaded.heartbeat('g', member.memberId, null, 1)).toBe(0);
+  });
+});
+
+describe('offset.metadata.max.bytes', () => {
+  it('is a broker config the coordinator takes its limit from', () => {
+    expect(groupCoordinatorConfig(resolveBrokerConfig({})).offsetMetadataMaxBytes).toBe(4096);
+    expect(groupCoordinatorConfig(resolveBrokerConfig({'offset.metadata.max.bytes': '10'})).offsetMetadataMaxBytes).toBe(10);
+    expect(() => resolveBrokerConfig({'offset.metadata.max.bytes': '-1'})).toThrow(/offset.metadata.max.bytes/);
   });
 });

@@ -14,6 +14,22 @@ export interface Verdict {
   passed: Passed;
 }
 
+/** The fields every check result has, in `check os` and `check cluster` alike. */
+export interface CheckVerdict extends Verdict {
+  /** Stable name of the check, e.g. `vm.swappiness` or `replication-factor`. */
+  check: string;
+  /** What there is now (or `unknown`). */
+  current: string;
+  /** What Kafka needs, in words a person can compare. */
+  required: string;
+  /** Why this matters; for an unknown result, why the value could not be read. */
+  reason: string;
+  /** A command (or a shell comment when no single command applies) that fixes a failure. */
+  fix: string;
+  /** Where the rule and its threshold come from. */
+  source: string;
+}
+
 export interface VerdictSummary {
   passed: number;
   failed: number;
@@ -48,4 +64,16 @@ export function passedText(passed: Passed, colour: boolean): string {
   const text = passed === true ? 'yes' : passed === false ? 'no' : 'unknown';
   if (!colour) return text;
   return passed === true ? chalk.green(text) : passed === false ? chalk.red(text) : chalk.yellow(text);
+}
+
+/** The --explain block of one result: verdict, values, why, fix (when failing) and source. */
+export function explainBlock(title: string, c: CheckVerdict, colour: boolean): string {
+  return [
+    `${colour ? chalk.bold(title) : title}: ${passedText(c.passed, colour)} (${c.severity})`,
+    `  current:  ${c.current}`,
+    `  required: ${c.required}`,
+    `  why:      ${c.reason}`,
+    ...(c.passed === true ? [] : [`  fix:      ${c.fix}`]),
+    `  source:   ${c.source}`,
+  ].join('\n');
 }

@@ -3,8 +3,7 @@
  * default they list what did not pass (on a cluster of hundreds of topics the passes would bury
  * the findings); `all` lists every result. JSON and YAML always carry every result.
  */
-import chalk from 'chalk';
-import {passedText, summaryLine} from '../checks/verdicts.js';
+import {explainBlock, passedText, summaryLine} from '../checks/verdicts.js';
 import {formatTable, useColour} from '../../output/render.js';
 import type {ClusterCheckReport} from './index.js';
 import type {ClusterCheckResult} from './types.js';
@@ -52,13 +51,6 @@ export function clusterCheckTable(report: ClusterCheckReport, options: ClusterTa
 /** The table followed by each shown result's reason, fix and source. */
 export function clusterCheckExplain(report: ClusterCheckReport, options: ClusterTableOptions): string {
   const colour = useColour();
-  const blocks = shown(report, options).map((c) => [
-    `${colour ? chalk.bold(`${subjectText(c)}: ${c.check}`) : `${subjectText(c)}: ${c.check}`}: ${passedText(c.passed, colour)} (${c.severity})`,
-    `  current:  ${c.current}`,
-    `  required: ${c.required}`,
-    `  why:      ${c.reason}`,
-    ...(c.passed === true ? [] : [`  fix:      ${c.fix}`]),
-    `  source:   ${c.source}`,
-  ].join('\n'));
+  const blocks = shown(report, options).map((c) => explainBlock(`${subjectText(c)}: ${c.check}`, c, colour));
   return [clusterCheckTable(report, options), '', ...blocks.flatMap((b) => [b, ''])].join('\n').trimEnd();
 }

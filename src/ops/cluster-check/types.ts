@@ -3,7 +3,7 @@
  * and the findings the pure lints derive from them. The verdict vocabulary (severity, passed,
  * exit code) is the one `kstream check os` uses, so both checks gate a deployment the same way.
  */
-import type {Passed, Severity} from '../checks/verdicts.js';
+import type {CheckVerdict, Passed, Severity} from '../checks/verdicts.js';
 
 export type {Passed, Severity};
 
@@ -54,20 +54,8 @@ export interface ClusterFacts {
 export type SubjectType = 'topic' | 'broker' | 'cluster';
 
 /** One verdict of one lint about one subject (a topic, a broker or the whole cluster). */
-export interface ClusterCheckResult {
-  /** Stable name of the lint, e.g. `replication-factor`. */
-  check: string;
+export interface ClusterCheckResult extends CheckVerdict {
   subjectType: SubjectType;
   /** Topic name, broker id, or the cluster id (`cluster` when unknown). */
   subject: string;
-  current: string;
-  required: string;
-  severity: Severity;
-  passed: Passed;
-  /** Why this matters; for an unknown result, why the facts could not be read. */
-  reason: string;
-  /** A command (or a shell comment when no single command applies) that fixes a failure. */
-  fix: string;
-  /** Where the rule and its threshold come from. */
-  source: string;
 }

@@ -1,6 +1,5 @@
 /** The people-facing renderings of an OsCheckReport: the table, and the --explain view. */
-import chalk from 'chalk';
-import {passedText, summaryLine} from '../checks/verdicts.js';
+import {explainBlock, passedText, summaryLine} from '../checks/verdicts.js';
 import {formatTable, useColour} from '../../output/render.js';
 import type {OsCheckReport} from './index.js';
 
@@ -27,13 +26,6 @@ export function osCheckTable(report: OsCheckReport): string {
 /** The table followed by each check's reason, fix and source. */
 export function osCheckExplain(report: OsCheckReport): string {
   const colour = useColour();
-  const blocks = report.checks.map((c) => [
-    `${colour ? chalk.bold(c.check) : c.check}: ${passedText(c.passed, colour)} (${c.severity})`,
-    `  current:  ${c.current}`,
-    `  required: ${c.required}`,
-    `  why:      ${c.reason}`,
-    ...(c.passed === true ? [] : [`  fix:      ${c.fix}`]),
-    `  source:   ${c.source}`,
-  ].join('\n'));
+  const blocks = report.checks.map((c) => explainBlock(c.check, c, colour));
   return [osCheckTable(report), '', ...blocks.flatMap((b) => [b, ''])].join('\n').trimEnd();
 }

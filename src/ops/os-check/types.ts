@@ -5,7 +5,7 @@
  */
 
 export type {Passed, Severity} from '../checks/verdicts.js';
-import type {Passed, Severity} from '../checks/verdicts.js';
+import type {CheckVerdict} from '../checks/verdicts.js';
 
 /** One value read from the host: either the value, or why it could not be read. */
 export type Reading<T> = {ok: true; value: T; path: string} | {ok: false; reason: string; path: string};
@@ -18,21 +18,7 @@ export type Remedy =
   | {kind: 'sysfs'; path: string; value: string}
   | {kind: 'manual'; note: string};
 
-export interface CheckResult {
-  /** Stable name of the check, e.g. `vm.swappiness`. */
-  check: string;
-  /** What the host has now (or `unknown`). */
-  current: string;
-  /** What Kafka needs, in words a person can compare. */
-  required: string;
-  severity: Severity;
-  passed: Passed;
-  /** Why this matters, and for unknown results why the value could not be read. */
-  reason: string;
-  /** One shell command (or a shell comment when no command applies) that fixes a failure. */
-  fix: string;
-  /** Where the threshold comes from. */
-  source: string;
+export interface CheckResult extends CheckVerdict {
   remedy?: Remedy;
 }
 

@@ -1,14 +1,14 @@
 /**
  * Per-partition storage settings, Kafka's topic configs in camelCase (the broker's config table
- * maps `segment.bytes` etc. onto these). Defaults are Kafka's, except the flush policy.
+ * maps `segment.bytes` etc. onto these). Defaults are Kafka's, the flush policy included.
  *
- * Flush policy (kstream's choice): flush.messages=1, i.e. every append is fsynced before it is
- * acknowledged, with group commit: appends that arrive while an fsync runs share the next one, so
- * a busy partition pays one fsync per round, not per request. Writes reach the file descriptor
- * before the append resolves anyway, so even flush.messages=MAX would survive kill -9 of the
- * process; fsync additionally survives power loss and kernel crashes, at the cost of append
- * latency bounded by the disk's fsync time. Kafka's own default (never fsync, rely on replication)
- * does not fit a single-node broker.
+ * Flush policy: by default (flush.messages and flush.ms "never", as in Kafka) an append is
+ * acknowledged once its bytes are written to the segment file, i.e. in the page cache: that
+ * survives kill -9 or a crash of the broker process, but not a power cut or kernel crash. Segments
+ * are fsynced when they roll, on clean shutdown, and by the broker's periodic flush before each
+ * recovery-point checkpoint. flush.messages=1 fsyncs every append before acknowledging it, with
+ * group commit: appends that arrive while an fsync runs share the next one, so a busy partition
+ * pays one fsync per round, not per request.
  */
 export interface LogConfig {
   segmentBytes: number;
@@ -43,7 +43,7 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   deleteRetentionMs: 24 * 60 * 60 * 1000,
   minCompactionLagMs: 0,
   minCleanableDirtyRatio: 0.5,
-  flushMessages: 1,
+  flushMessages: NEVER_MS,
   flushMs: NEVER_MS,
   messageTimestampType: 'CreateTime' as const,
   maxMessageBytes: 1048588,

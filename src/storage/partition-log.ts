@@ -63,6 +63,8 @@ export class PartitionLog {
   private readonly rolled = new Set<LogSegment>();
   private readonly groupCommit = new GroupCommit(() => this.flushRound(), (cause) => this.rollBackUnflushed(cause));
   private unflushedMessages = 0;
+  /** End of the appends acknowledged without waiting for an fsync (flush.messages above 1). */
+  private acknowledgedEnd = 0n;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly removal = new DelayedSegmentRemoval();
   private offline: StorageError | undefined;
@@ -216,7 +218,10 @@ export class PartitionLog {
       this._logEndOffset = next;
       this.unflushedMessages += records;
       const durable = this.unflushedMessages >= this.config.flushMessages ? this.waitForFlush(next) : undefined;
-      if (!durable) this.scheduleFlushTimer();
+      if (!durable) {
+        this.acknowledgedEnd = next;
+        this.scheduleFlushTimer();
+      }
       const result: AppendResult = {baseOffset, lastOffset: next - 1n, logAppendTime: appendTime, logStartOffset: this._logStartOffset};
       return {result, durable};
     });
@@ -297,6 +302,11 @@ export class PartitionLog {
     await this.waitForFlush(this._logEndOffset);
   }
 
+  /** Whether appends since the last fsync are only in the page cache. */
+  get hasUnflushed(): boolean {
+    return this._recoveryPoint < this._logEndOffset;
+  }
+
   /** Offset of the end of `epoch` (OffsetForLeaderEpoch). */
   endOffsetForEpoch(epoch: number): {leaderEpoch: number; endOffset: bigint} {
     return this.epochCache.endOffsetFor(epoch, this._logEndOffset);
@@ -353,6 +363,9 @@ export class PartitionLog {
     this.rolled.add(active);
     this.dirty.add(active);
     this.segments.push(await LogSegment.create(this.fs, this.dir, this._logEndOffset, segmentOptionsOf(this.config), this.now()));
+    // As Kafka does on roll: flush the closed segment in the background, so the recovery point
+    // moves on and a crash never rescans more than the active segment.
+    this.waitForFlush(this._logEndOffset).catch(() => {});
   }
 
   private async setLogStartOffset(offset: bigint): Promise<void> {
@@ -417,19 +430,28 @@ export class PartitionLog {
   }
 
   /**
-   * An fsync failed: what was written since the last good fsync may or may not be on disk, so it
-   * is cut off (no waiter was acknowledged) and every waiter fails. If even that fails, the log
-   * goes offline until reopened (recovery then repairs it).
+   * An fsync failed: what was written since the last good fsync may or may not be on disk. If
+   * nothing after the recovery point was acknowledged yet, it is cut off and every waiter fails.
+   * Otherwise (appends acknowledged without an fsync, flush.messages above 1) cutting it off would
+   * lose acknowledged data, so the partition goes offline instead, as Kafka takes a log dir
+   * offline; recovery on the next start keeps what reached the disk. If the cut fails too, the
+   * log also goes offline.
    */
   private async rollBackUnflushed(cause: unknown): Promise<void> {
     await this.lock.run(async () => {
       const failed = this.groupCommit.takeAll();
-      const error = this.ioError('fsync', cause, ` (appends after offset ${this._recoveryPoint} were not acknowledged and are rolled back)`);
-      try {
-        await this.truncateTo(this._recoveryPoint);
-        for (const s of this.segments) if (s.baseOffset >= this.segments[this.segmentIndexFor(this._recoveryPoint)].baseOffset) await s.flush(true);
-      } catch (err) {
-        this.offline = this.ioError('roll back', err, '; the partition is offline until the broker restarts');
+      let error: StorageError;
+      if (this.acknowledgedEnd > this._recoveryPoint) {
+        error = this.ioError('fsync', cause, '; the partition is offline until the broker restarts');
+        this.offline = error;
+      } else {
+        error = this.ioError('fsync', cause, ` (appends after offset ${this._recoveryPoint} were not acknowledged and are rolled back)`);
+        try {
+          await this.truncateTo(this._recoveryPoint);
+          for (const s of this.segments) if (s.baseOffset >= this.segments[this.segmentIndexFor(this._recoveryPoint)].baseOffset) await s.flush(true);
+        } catch (err) {
+          this.offline = this.ioError('roll back', err, '; the partition is offline until the broker restarts');
+        }
       }
       this.unflushedMessages = 0;
       for (const w of failed) w.reject(error);

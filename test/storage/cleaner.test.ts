@@ -16,6 +16,15 @@ interface Seen {
   value: string | null;
 }
 
+/**
+ * Run the cleaner once everything is fsynced: it only cleans fsynced segments, and the fsync
+ * each roll starts runs in the background.
+ */
+async function cleanFlushed(manager: LogManager) {
+  for (const log of manager.logs()) await log.flush();
+  return manager.runCleaner();
+}
+
 /** Every record from the log start to the end, across segments. */
 async function readAll(log: PartitionLog): Promise<Seen[]> {
   const out: Seen[] = [];
@@ -70,7 +79,7 @@ describe('log cleaner (compaction)', () => {
     expect(log.segments.map((s) => s.baseOffset)).toEqual([0n, 2n, 4n, 5n, 6n, 8n, 9n]);
     expect((await readAll(log)).length).toBe(10);
 
-    await manager.runCleaner();
+    await cleanFlushed(manager);
     expect((await readAll(log)).map((r) => [r.offset, r.key, r.value])).toEqual([
       [5n, 'c', null],
       [6n, 'd', 'd1'],
@@ -90,7 +99,7 @@ describe('log cleaner (compaction)', () => {
     // Later the recent tombstone for c has aged past delete.retention.ms and goes too.
     clock += 2 * HOUR;
     await log.append(await batch([{key: 'e', value: 'e1', timestamp: clock}]), {leaderEpoch: 0});
-    await manager.runCleaner();
+    await cleanFlushed(manager);
     expect((await readAll(log)).map((r) => r.key)).toEqual(['d', 'a', 'z', 'e']);
     expect(await readFile(path.join(dir, 'cleaner-offset-checkpoint'), 'utf8')).toBe('0\n1\nc 0 10\n');
 
@@ -109,20 +118,20 @@ describe('log cleaner (compaction)', () => {
       cleanupPolicy: ['compact'], segmentBytes: oneBatchSegment, minCompactionLagMs: HOUR, minCleanableDirtyRatio: 0.5, fileDeleteDelayMs: 0,
     });
     for (let i = 0; i < 6; i++) await log.append(await batch(record(i)), {leaderEpoch: 0});
-    await manager.runCleaner();
+    await cleanFlushed(manager);
     expect((await readAll(log)).length).toBe(6); // every segment is younger than the lag
 
     clock += 2 * HOUR;
-    await manager.runCleaner();
+    await cleanFlushed(manager);
     expect((await readAll(log)).map((r) => r.value)).toEqual(['v4', 'v5']);
 
     for (let i = 6; i < 8; i++) await log.append(await batch(record(i)), {leaderEpoch: 0});
     // Cleanable now: up to segment 5 (segment 6 is too young); dirty = segment 5, clean = segment 4: ratio 0.5.
     log.updateConfig({minCleanableDirtyRatio: 0.6});
-    await manager.runCleaner();
+    await cleanFlushed(manager);
     expect((await readAll(log)).map((r) => r.value)).toEqual(['v4', 'v5', 'v6', 'v7']);
     log.updateConfig({minCleanableDirtyRatio: 0.5});
-    await manager.runCleaner();
+    await cleanFlushed(manager);
     expect((await readAll(log)).map((r) => r.value)).toEqual(['v5', 'v6', 'v7']);
     await manager.close();
   });

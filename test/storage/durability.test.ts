@@ -13,9 +13,9 @@ describe('durability', () => {
   beforeEach(async () => ({dir, cleanup} = await tempDir()));
   afterEach(async () => cleanup());
 
-  it('fsyncs before acknowledging and shares one fsync among concurrent appends', async () => {
+  it('with flush.messages=1 fsyncs before acknowledging and shares one fsync among concurrent appends', async () => {
     const fs = new FaultyFileSystem();
-    const manager = await LogManager.open({dataDir: dir, fs});
+    const manager = await LogManager.open({dataDir: dir, fs, defaultConfig: {flushMessages: 1}});
     const log = await manager.createLog('t', 0, TOPIC_ID);
     const b = await sizedBatch(1, 50);
     const logSyncs = () => fs.syncedFiles.filter((f) => f.endsWith('.log')).length;
@@ -45,6 +45,56 @@ describe('durability', () => {
     await manager.close();
   });
 
+  it('by default (Kafka\'s flush policy) acknowledges once written, without an fsync, and the data survives a crash', async () => {
+    const fs = new FaultyFileSystem();
+    const manager = await LogManager.open({dataDir: dir, fs});
+    const log = await manager.createLog('t', 0, TOPIC_ID);
+    const b = await sizedBatch(1, 50);
+    const logSyncs = () => fs.syncedFiles.filter((f) => f.endsWith('.log')).length;
+    for (let i = 0; i < 5; i++) await log.append(Buffer.from(b), {leaderEpoch: 0});
+    expect(logSyncs()).toBe(0);
+    expect(log.recoveryPoint).toBe(0n);
+    expect(log.hasUnflushed).toBe(true);
+    // No close: like kill -9, the bytes are only in the page cache. A fresh open recovers them all.
+    const reopened = await LogManager.open({dataDir: dir});
+    expect(reopened.hadUncleanShutdown).toBe(true);
+    const data = await reopened.getLog('t', 0)!.read(0n, 1 << 20);
+    expect([...iterateBatches(data)].map((e) => e.header.baseOffset)).toEqual([0n, 1n, 2n, 3n, 4n]);
+    await reopened.close();
+    await manager.close();
+  });
+
+  it('fsyncs a segment in the background when it rolls, moving the recovery point', async () => {
+    const fs = new FaultyFileSystem();
+    const b = await sizedBatch(1, 50);
+    const manager = await LogManager.open({dataDir: dir, fs, defaultConfig: {segmentBytes: b.length}});
+    const log = await manager.createLog('t', 0, TOPIC_ID);
+    await log.append(Buffer.from(b), {leaderEpoch: 0});
+    expect(log.recoveryPoint).toBe(0n);
+    await log.append(Buffer.from(b), {leaderEpoch: 0}); // rolls: segment 0 is closed
+    await log.exclusive(async () => {});
+    await vi.waitFor(() => expect(log.recoveryPoint).toBe(1n)); // up to the new segment, as Kafka
+    expect(fs.syncedFiles.some((f) => f.endsWith('00000000000000000000.log'))).toBe(true);
+    await manager.close();
+  });
+
+  it('takes the partition offline, keeping the data, when an fsync fails after appends were acknowledged without one', async () => {
+    const fs = new FaultyFileSystem();
+    const manager = await LogManager.open({dataDir: dir, fs});
+    const log = await manager.createLog('t', 0, TOPIC_ID);
+    const b = await sizedBatch(1, 50);
+    await log.append(Buffer.from(b), {leaderEpoch: 0});
+    await log.append(Buffer.from(b), {leaderEpoch: 0});
+    fs.failNextSync({match: (f) => f.endsWith('.log')});
+    await expect(log.flush()).rejects.toThrow(/fsync.*offline/);
+    expect(log.isOffline).toBe(true);
+    await expect(log.append(Buffer.from(b), {leaderEpoch: 0})).rejects.toThrow(/offline/);
+    await manager.close();
+    const reopened = await LogManager.open({dataDir: dir});
+    expect(reopened.getLog('t', 0)!.logEndOffset).toBe(2n); // both acknowledged appends are kept
+    await reopened.close();
+  });
+
   it('with flush.messages above 1 acknowledges without waiting and fsyncs once the count is reached', async () => {
     const fs = new FaultyFileSystem();
     const manager = await LogManager.open({dataDir: dir, fs, defaultConfig: {flushMessages: 3}});
@@ -63,7 +113,7 @@ describe('durability', () => {
 
   it('a failed fsync rejects the append, rolls back the unacknowledged data and keeps the log usable', async () => {
     const fs = new FaultyFileSystem();
-    const manager = await LogManager.open({dataDir: dir, fs});
+    const manager = await LogManager.open({dataDir: dir, fs, defaultConfig: {flushMessages: 1}});
     const log = await manager.createLog('t', 0, TOPIC_ID);
     const b = await sizedBatch(1, 50);
     await log.append(Buffer.from(b), {leaderEpoch: 0});
@@ -101,7 +151,7 @@ describe('durability', () => {
 
   it('goes offline when the roll back cannot be made durable either, and the next open recovers', async () => {
     const fs = new FaultyFileSystem();
-    const manager = await LogManager.open({dataDir: dir, fs});
+    const manager = await LogManager.open({dataDir: dir, fs, defaultConfig: {flushMessages: 1}});
     const log = await manager.createLog('t', 0, TOPIC_ID);
     const b = await sizedBatch(1, 50);
     await log.append(Buffer.from(b), {leaderEpoch: 0});

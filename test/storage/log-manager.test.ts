@@ -21,6 +21,7 @@ describe('LogManager', () => {
     await m.createLog('c', 0, 'AAAAAAAAAAAAAAAAAAAAAQ');
     expect(await m.createLog('a-b', 0, TOPIC_ID)).toBe(a0);
     await a0.append(await sizedBatch(2, 10), {leaderEpoch: 0});
+    await a0.flush(); // the recovery point covers only fsynced data
     await m.checkpoint();
     const rp = await readFile(path.join(dir, 'recovery-point-offset-checkpoint'), 'utf8');
     expect(rp.split('\n').slice(0, 2)).toEqual(['0', '3']);

@@ -1,8 +1,8 @@
 /**
  * Kafka's topic-level configs (TopicConfig / LogConfig): name, type, Kafka default, validation,
  * the broker configs that supply the default (highest precedence first), and the storage
- * LogConfig field each drives. Defaults are Kafka's; kstream's own choices (the flush policy)
- * come from storage's DEFAULT_LOG_CONFIG and show up as broker-level settings.
+ * LogConfig field each drives. Defaults are Kafka's; a storage default in DEFAULT_LOG_CONFIG that
+ * differed from Kafka's would show up as a broker-level setting.
  */
 import {atLeast, between, ConfigDef, listOf, oneOf, throttledReplicas} from './types.js';
 

@@ -121,13 +121,11 @@ describe('describe entries', () => {
     expect(entries.length).toBeGreaterThan(25);
   });
 
-  it('shows the storage flush policy as a broker setting when it differs from Kafka', () => {
+  it('reports Kafka\'s flush policy as the default, and a broker-level flush.messages as its source', () => {
     const flush = describeTopicConfigs({}, resolveBrokerConfig({})).find((e) => e.name === 'flush.messages')!;
-    if (DEFAULT_LOG_CONFIG.flushMessages < Number.MAX_SAFE_INTEGER) {
-      expect(flush).toMatchObject({value: String(DEFAULT_LOG_CONFIG.flushMessages), configSource: ConfigSource.STATIC_BROKER_CONFIG});
-    } else {
-      expect(flush.configSource).toBe(ConfigSource.DEFAULT_CONFIG);
-    }
+    expect(flush).toMatchObject({value: '9223372036854775807', configSource: ConfigSource.DEFAULT_CONFIG});
+    const set = describeTopicConfigs({}, resolveBrokerConfig({'log.flush.interval.messages': '1'})).find((e) => e.name === 'flush.messages')!;
+    expect(set).toMatchObject({value: '1', configSource: ConfigSource.STATIC_BROKER_CONFIG});
   });
 
   it('describes broker configs read-only with sensitive values hidden', () => {

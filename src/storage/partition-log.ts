@@ -60,7 +60,6 @@ export class PartitionLog {
   private _recoveryPoint: bigint;
   private readonly lock = new Mutex();
   private readonly dirty = new Set<LogSegment>();
-  private readonly rolled = new Set<LogSegment>();
   private readonly groupCommit = new GroupCommit(() => this.flushRound(), (cause) => this.rollBackUnflushed(cause));
   private unflushedMessages = 0;
   /** End of the appends acknowledged without waiting for an fsync (flush.messages above 1). */
@@ -360,7 +359,6 @@ export class PartitionLog {
     });
     if (!roll) return;
     await active.onBecomeInactive();
-    this.rolled.add(active);
     this.dirty.add(active);
     this.segments.push(await LogSegment.create(this.fs, this.dir, this._logEndOffset, segmentOptionsOf(this.config), this.now()));
     // As Kafka does on roll: flush the closed segment in the background, so the recovery point
@@ -380,7 +378,6 @@ export class PartitionLog {
       const segment = this.segments.shift()!;
       count++;
       this.dirty.delete(segment);
-      this.rolled.delete(segment);
       await segment.renameFiles('', DELETED_SUFFIX);
       this.removal.schedule(segment, this.config.fileDeleteDelayMs);
     }
@@ -397,7 +394,6 @@ export class PartitionLog {
     if (i < 0 || i === this.segments.length - 1) throw new Error(`segment ${old.baseOffset} of ${this.topicPartition} is not a closed segment`);
     this.segments[i] = fresh;
     this.dirty.delete(old);
-    this.rolled.delete(old);
     this.removal.schedule(old, this.config.fileDeleteDelayMs, false);
   }
 
@@ -420,10 +416,10 @@ export class PartitionLog {
     const target = this._logEndOffset;
     const messages = this.unflushedMessages;
     const segments = [...this.dirty];
-    const rolled = new Set(this.rolled);
     this.dirty.clear();
-    this.rolled.clear();
-    for (const s of segments) await s.flush(rolled.has(s));
+    // Indexes too, as Kafka's LogSegment.flush: recovery trusts the index entries below the
+    // recovery point.
+    for (const s of segments) await s.flush(true);
     if (target > this._recoveryPoint) this._recoveryPoint = target;
     this.unflushedMessages = Math.max(0, this.unflushedMessages - messages);
     return target;
@@ -464,7 +460,6 @@ export class PartitionLog {
     while (this.segments.length > 1 && this.activeSegment.baseOffset >= offset) {
       const dropped = this.segments.pop()!;
       this.dirty.delete(dropped);
-      this.rolled.delete(dropped);
       await dropped.close();
       await dropped.deleteFiles('');
     }

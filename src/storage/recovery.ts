@@ -1,8 +1,9 @@
 /**
  * Loading a partition directory (Kafka's LogLoader): finish or discard interrupted operations
  * (.swap files are completed, .cleaned and .deleted files removed), open the segments, and after
- * an unclean shutdown recover only the segments from the one holding the recovery point onward:
- * validate every batch, truncate a torn tail, rebuild indexes, drop segments after a corruption.
+ * an unclean shutdown recover only the batches from the recovery point onward (the segment holding
+ * it from that batch, the later ones whole): validate every batch, truncate a torn tail, rebuild
+ * the indexes of what was scanned, drop segments after a corruption.
  * After a clean shutdown nothing is scanned except the tail of the active segment after its last
  * index entry (to learn the log end offset).
  */
@@ -44,7 +45,9 @@ export async function loadSegments(fs: FileSystem, dir: string, options: LoadOpt
       let first = 0;
       while (first + 1 < segments.length && segments[first + 1].baseOffset <= rp) first++;
       for (let i = first; i < segments.length; i++) {
-        const result = await segments[i].recover(i === segments.length - 1);
+        const last = i === segments.length - 1;
+        // Only the segment holding the recovery point can start part-way: what precedes it is fsynced.
+        const result = i === first && rp > segments[i].baseOffset ? await segments[i].recoverFrom(rp, last) : await segments[i].recover(last);
         recoveredSegments++;
         truncatedBytes += result.truncatedBytes;
         if (result.truncatedBytes > 0 && i + 1 < segments.length) {

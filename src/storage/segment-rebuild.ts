@@ -22,7 +22,19 @@ export interface RebuildResult {
   stopReason?: string;
 }
 
-/** Scan [0, fileSize) into the (empty) indexes; `final` adds the closed segment's last time entry. */
+/** Where a scan of part of a segment starts, and what the bytes before it contributed. */
+export interface ScanStart {
+  position: number;
+  nextOffset: bigint;
+  maxTimestamp: bigint;
+  offsetOfMaxTimestamp: bigint;
+  bytesSinceLastIndexEntry: number;
+}
+
+/**
+ * Scan [start, fileSize) into the indexes (empty, or holding the entries before `start`); `final`
+ * adds the closed segment's last time entry. Without `start` the whole segment is scanned.
+ */
 export async function scanAndIndex(
   log: FileHandle,
   baseOffset: bigint,
@@ -30,19 +42,21 @@ export async function scanAndIndex(
   indexIntervalBytes: number,
   idx: {offset: OffsetIndex; time: TimeIndex},
   final: boolean,
+  start?: ScanStart,
 ): Promise<RebuildResult> {
-  let maxTimestamp = -1n;
-  let offsetOfMaxTimestamp = baseOffset;
+  let maxTimestamp = start?.maxTimestamp ?? -1n;
+  let offsetOfMaxTimestamp = start?.offsetOfMaxTimestamp ?? baseOffset;
   let firstBatchTimestamp: bigint | undefined;
-  let bytesSince = 0;
-  let next = baseOffset;
+  let bytesSince = start?.bytesSinceLastIndexEntry ?? 0;
+  let next = start?.nextOffset ?? baseOffset;
+  const from = start?.position ?? 0;
   // Entries are collected during the (synchronous) visit and written afterwards.
   const entries: Array<{offset: bigint; position: number; timestamp: bigint; timestampOffset: bigint}> = [];
-  const result = await scanBatches(log, 0, fileSize, (b, buf, at) => {
+  const result = await scanBatches(log, from, fileSize, (b, buf, at) => {
     if (b.header.magic === 2 && !isBatchCrcValid(buf, at)) return true;
-    if (b.header.baseOffset < next && b.position > 0) return true;
+    if (b.header.baseOffset < next && (b.position > 0 || from > 0)) return true;
     if (b.lastOffset < baseOffset || b.lastOffset - baseOffset > 2147483647n) return true;
-    firstBatchTimestamp ??= b.header.maxTimestamp;
+    if (from === 0) firstBatchTimestamp ??= b.header.maxTimestamp;
     if (b.header.maxTimestamp > maxTimestamp) [maxTimestamp, offsetOfMaxTimestamp] = [b.header.maxTimestamp, b.lastOffset];
     if (bytesSince > indexIntervalBytes) {
       entries.push({offset: b.lastOffset, position: b.position, timestamp: maxTimestamp, timestampOffset: offsetOfMaxTimestamp});

@@ -13,7 +13,7 @@ import type {FileSystem} from './fs.js';
 import {handlePoolOf, type PooledHandle} from './handle-pool.js';
 import {CorruptIndexError} from './index-file.js';
 import {OffsetIndex} from './offset-index.js';
-import {scanAndIndex} from './segment-rebuild.js';
+import {type ScanStart, scanAndIndex} from './segment-rebuild.js';
 import {TimeIndex} from './time-index.js';
 
 export interface SegmentOptions {
@@ -390,6 +390,74 @@ export class LogSegment {
     }));
     this.indexes = idx;
     return this.rebuild(idx, true);
+  }
+
+  /**
+   * Recovery of the segment that holds the recovery point: the batches before it and their index
+   * entries were fsynced, so only the batches from the recovery point on are checked and indexed,
+   * as recover() checks a whole segment (Kafka rescans the whole segment; a crash then costs
+   * the unflushed bytes, not the segment's size). Falls back to recover() when the indexes cannot
+   * be read or the batches do not line up with the recovery point.
+   */
+  async recoverFrom(recoveryPoint: bigint, asActive = false): Promise<{truncatedBytes: number; nextOffset: bigint; stopReason?: string}> {
+    if (recoveryPoint <= this.baseOffset) return this.recover(asActive);
+    this.active = asActive;
+    const idx = await this.openIndexes(false).catch((err: unknown) => {
+      if (err instanceof CorruptIndexError) return undefined;
+      throw err;
+    });
+    if (!idx) return this.recover(asActive);
+    const fileSize = await this.log.size();
+    const start = await this.scanStartAt(idx, recoveryPoint, fileSize);
+    if (!start) {
+      await Promise.all([idx.offset.close(), idx.time.close()]);
+      return this.recover(asActive);
+    }
+    this.indexes = idx;
+    const prealloc = this.active ? this.options.maxIndexSize : undefined;
+    await idx.offset.truncateTo(recoveryPoint, prealloc);
+    await idx.time.truncateTo(recoveryPoint, prealloc);
+    if (prealloc !== undefined) await Promise.all([idx.offset.preallocate(prealloc), idx.time.preallocate(prealloc)]);
+    this.nextReads.clear();
+    const r = await scanAndIndex(this.log, this.baseOffset, fileSize, this.options.indexIntervalBytes, idx, !this.active, start);
+    this.maxTimestamp = r.maxTimestamp;
+    this.offsetOfMaxTimestamp = r.offsetOfMaxTimestamp;
+    this.rollingBasedTimestamp = undefined; // read from the first batch when a roll check needs it
+    this.bytesSinceLastIndexEntry = r.bytesSinceLastIndexEntry;
+    const truncatedBytes = fileSize - r.validEnd;
+    if (truncatedBytes > 0) await this.log.truncate(r.validEnd);
+    this.committedSize = r.validEnd;
+    return {truncatedBytes, nextOffset: r.nextOffset, stopReason: r.stopReason};
+  }
+
+  /**
+   * The position of the first batch at or after `offset`, found from the offset index entry
+   * below it and a header scan, with what the batches before it contribute; undefined when no
+   * batch boundary falls on `offset`.
+   */
+  private async scanStartAt(idx: Indexes, offset: bigint, fileSize: number): Promise<ScanStart | undefined> {
+    const entry = idx.offset.lookup(offset - 1n);
+    if (entry.position > fileSize) return undefined;
+    const lastTime = idx.time.lastEntry;
+    let maxTimestamp = -1n;
+    let offsetOfMaxTimestamp = this.baseOffset;
+    if (lastTime && lastTime.offset < offset) [maxTimestamp, offsetOfMaxTimestamp] = [lastTime.timestamp, lastTime.offset];
+    let position = entry.position;
+    let next = entry.position === 0 ? this.baseOffset : undefined;
+    let aligned = true;
+    await scanBatches(this.log, entry.position, fileSize, (b) => {
+      if (b.lastOffset >= offset) {
+        aligned = b.header.baseOffset >= offset;
+        return true;
+      }
+      if (b.header.maxTimestamp > maxTimestamp) [maxTimestamp, offsetOfMaxTimestamp] = [b.header.maxTimestamp, b.lastOffset];
+      position = b.position + b.size;
+      next = b.lastOffset + 1n;
+    }, {chunkSize: 64});
+    // The batches before `offset` must end exactly there (its batch boundary).
+    if (!aligned || next !== offset) return undefined;
+    const lastEntry = idx.offset.lookup(offset - 1n);
+    return {position, nextOffset: offset, maxTimestamp, offsetOfMaxTimestamp, bytesSinceLastIndexEntry: position - lastEntry.position};
   }
 
   private async rebuild(idx: Indexes, truncate: boolean): Promise<{truncatedBytes: number; nextOffset: bigint; stopReason?: string}> {

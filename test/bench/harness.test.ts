@@ -1,16 +1,22 @@
 import {describe, expect, it} from 'vitest';
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
+import {mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises';
+import {createServer} from 'node:net';
+import {once} from 'node:events';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fmtMs, pctOf, quantile} from './lib/stats.js';
 import {Report} from './lib/report.js';
 import {summarizeProfiles} from './lib/cpu-profile.js';
 import {writeRecordFile} from './lib/data.js';
-import {nextOffset} from './lib/fetch-loop.js';
+import {fetchOffsetPosition, fetchRequest, nextOffset, rawFetch} from './lib/fetch-loop.js';
+import {RecordingProxy, checkResponses, parseRequestStream, replay} from './lib/replay.js';
+import {connect, createTopic, endOffsetSum} from './lib/admin.js';
 import {fileToSocketLimit, socketToFileLimit} from './lib/limits.js';
 import {runWithCpu} from './lib/proc.js';
 import {encodeBatch} from '../../src/records/batch.js';
-import {setBaseOffset} from '../../src/records/batch-header.js';
+import {CompressionType, setBaseOffset} from '../../src/records/batch-header.js';
+import {ApiKey, encodeRequest, encodeResponse} from '../../src/protocol/api.js';
+import {startBroker} from '../../src/broker/broker.js';
 
 async function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-test-'));
@@ -122,4 +128,126 @@ describe('cpu profile summary', () => {
     expect(text).toMatch(/Inclusive[^\n]*\n\s+100\.0%  dist\/src\/broker\/dispatch\.js:handle:1/);
     expect(text).toContain('75.0%  dist/src/storage');
   }));
+});
+
+/** A client's request stream as librdkafka sends it: ApiVersions, Metadata, then Produce v7 requests (one batch of `perBatch` records each). */
+async function produceStream(topic: string, requests: Array<{acks: number; partition?: number; producerId?: bigint}>, perBatch = 50): Promise<{stream: Buffer; records: number}> {
+  const frames = [
+    encodeRequest(ApiKey.ApiVersions, 3, 1, 'rdkafka', {clientSoftwareName: 'librdkafka', clientSoftwareVersion: '2.0.2'}),
+    encodeRequest(ApiKey.Metadata, 4, 2, 'rdkafka', {topics: [{name: topic}], allowAutoTopicCreation: false}),
+  ];
+  let records = 0;
+  for (const [i, r] of requests.entries()) {
+    const batch = await encodeBatch({records: Array.from({length: perBatch}, (_, j) => ({value: `record ${i}-${j}`})), compression: i % 2 ? CompressionType.Lz4 : CompressionType.None, producerId: r.producerId});
+    frames.push(encodeRequest(ApiKey.Produce, 7, 3 + i, 'rdkafka', {transactionalId: null, acks: r.acks, timeoutMs: 30_000,
+      topicData: [{name: topic, partitionData: [{index: r.partition ?? 0, records: batch}]}]}));
+    records += perBatch;
+  }
+  return {stream: Buffer.concat(frames), records};
+}
+
+const produceResponse = (correlationId: number, errorCode: number) => encodeResponse(ApiKey.Produce, 7, correlationId, {
+  responses: [{name: 't', partitionResponses: [{index: 0, errorCode, baseOffset: 0n, logAppendTimeMs: -1n, logStartOffset: 0n}]}], throttleTimeMs: 0,
+});
+
+describe('replayed request streams', () => {
+  it('counts requests, records and the responses a replay must wait for (none for acks=0)', async () => {
+    const {stream} = await produceStream('t', [{acks: 1}, {acks: -1}, {acks: 0}, {acks: 1, producerId: 7n}]);
+    const s = parseRequestStream(stream);
+    expect(s.apis).toEqual({ApiVersions: 1, Metadata: 1, Produce: 4});
+    expect(s.expectedResponses).toBe(5);
+    expect(s.requests.map((r) => r.correlationId)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(s.produce).toMatchObject({requests: 4, batches: 4, records: 200});
+    expect([...s.produce.acks].sort()).toEqual([-1, 0, 1]);
+    expect([...s.produce.producerIds]).toEqual([-1n, 7n]);
+    expect(s.produce.byPartition.get('t-0')).toBe(200);
+    expect(() => parseRequestStream(stream.subarray(0, stream.length - 3))).toThrow(/does not fit/);
+  });
+
+  it('fails a replay on a partition error, a wrong correlation id, a missing or an extra response', async () => {
+    const {stream} = await produceStream('t', [{acks: 1}]);
+    const s = parseRequestStream(stream);
+    const apiVersions = encodeResponse(ApiKey.ApiVersions, 3, 1, {errorCode: 0, apiKeys: [], throttleTimeMs: 0});
+    const metadata = encodeResponse(ApiKey.Metadata, 4, 2, {throttleTimeMs: 0, brokers: [], clusterId: null, controllerId: 1, topics: []});
+    expect(checkResponses(s, Buffer.concat([apiVersions, metadata, produceResponse(3, 0)]))).toBeUndefined();
+    expect(checkResponses(s, Buffer.concat([apiVersions, metadata, produceResponse(3, 6)]))).toMatch(/Produce v7 \(correlation id 3\): t-0 error 6/);
+    expect(checkResponses(s, Buffer.concat([apiVersions, metadata, produceResponse(4, 0)]))).toMatch(/correlation id 4, expected Produce/);
+    expect(checkResponses(s, Buffer.concat([apiVersions, metadata]))).toMatch(/1 of 3 responses missing/);
+    expect(checkResponses(s, Buffer.concat([apiVersions, metadata, produceResponse(3, 0), produceResponse(3, 0)]))).toMatch(/bytes after the 3 expected/);
+  });
+
+  it('records what a client sends through the proxy while passing the answers back', () => withDir(async (dir) => {
+    const echo = createServer((socket) => socket.pipe(socket));
+    echo.listen(0, '127.0.0.1');
+    await once(echo, 'listening');
+    const proxy = await RecordingProxy.start();
+    try {
+      proxy.target = `127.0.0.1:${(echo.address() as {port: number}).port}`;
+      proxy.recordTo(join(dir, 'rec'));
+      const {connect: netConnect} = await import('node:net');
+      const sent = Buffer.concat(Array.from({length: 200}, (_, i) => Buffer.alloc(10_000, i)));
+      const client = netConnect({host: '127.0.0.1', port: proxy.port});
+      const received: Buffer[] = [];
+      let have = 0;
+      const all = new Promise<void>((resolve) => client.on('data', (c: Buffer) => { received.push(c); have += c.length; if (have === sent.length) resolve(); }));
+      client.write(sent);
+      await all;
+      client.destroy();
+      await proxy.closeConnections();
+      expect(Buffer.concat(received).equals(sent)).toBe(true);
+      expect(proxy.connections).toEqual([{path: join(dir, 'rec-0.bin'), bytes: sent.length}]);
+      expect((await readFile(join(dir, 'rec-0.bin'))).equals(sent)).toBe(true);
+    } finally {
+      await proxy.close();
+      echo.close();
+    }
+  }));
+});
+
+describe('replay and raw Fetch against a broker', () => {
+  it('replays a stream on one connection, checks every answer, and reads the partition on several raw connections', () => withDir(async (dir) => {
+    const broker = await startBroker({dataDir: join(dir, 'data'), port: 0, log: () => undefined});
+    const address = `127.0.0.1:${broker.port}`;
+    const admin = await connect(address);
+    try {
+      await createTopic(admin, 'replayed', 1);
+      const {stream, records} = await produceStream('replayed', Array.from({length: 30}, (_, i) => ({acks: i % 3 === 0 ? -1 : 1})), 400);
+      const file = join(dir, 'stream.bin');
+      await writeFile(file, stream);
+      const s = parseRequestStream(stream);
+      const r = await replay(address, file, s.expectedResponses, join(dir, 'responses.bin'));
+      expect(r.ms).toBeGreaterThan(0);
+      expect(checkResponses(s, r.responses)).toBeUndefined();
+      expect(await endOffsetSum(admin, [{name: 'replayed', partitions: 1}])).toBe(BigInt(records));
+
+      // A partition the topic does not have: the broker's error code fails the check.
+      const bad = await produceStream('replayed', [{acks: 1}, {acks: 1, partition: 5}]);
+      await writeFile(file, bad.stream);
+      const sb = parseRequestStream(bad.stream);
+      const rb = await replay(address, file, sb.expectedResponses, join(dir, 'responses.bin'));
+      expect(checkResponses(sb, rb.responses)).toMatch(/replayed-5 error 3/);
+      expect(await endOffsetSum(admin, [{name: 'replayed', partitions: 1}])).toBe(BigInt(records + 50));
+
+      const end = BigInt(records + 50);
+      const logDir = join(dir, 'data', 'replayed-0');
+      let logBytes = 0;
+      for (const f of (await readdir(logDir)).filter((n) => n.endsWith('.log'))) logBytes += (await stat(join(logDir, f))).size;
+      const fetched = await rawFetch(address, 'replayed', end, 3);
+      expect(fetched.perConnection).toEqual([logBytes, logBytes, logBytes]);
+      expect(fetched.bytes).toBe(3 * logBytes);
+      expect(fetched.requests).toBeGreaterThanOrEqual(3);
+      await expect(rawFetch(address, 'no-such-topic', 1n, 1)).rejects.toThrow(/Fetch partition error 3/);
+    } finally {
+      admin.close();
+      await broker.stop();
+    }
+  }));
+
+  it('patches the fetch offset where fetchRequest() puts it', () => {
+    const pos = fetchOffsetPosition('some-topic');
+    const patched = fetchRequest('some-topic', 0n, 1);
+    patched.writeInt32BE(9, 8);
+    patched.writeBigInt64BE(123_456_789n, pos);
+    expect(patched.equals(fetchRequest('some-topic', 123_456_789n, 9))).toBe(true);
+  });
 });

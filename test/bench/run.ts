@@ -66,7 +66,7 @@ async function main(): Promise<number> {
   process.stdout.write(`\n${header}\n\n${report.text()}\n\n${notes}\n`);
   if (values.markdown) await writeFile(values.markdown, `${header}\n\n${report.markdown()}\n\n${notes}\n`);
   if (ctx.settings.profileDir) {
-    // One summary per broker phase (throughput writes produce/ and fetch/), else one for the dir.
+    // One summary per broker phase (throughput writes produce/, replay/ and fetch/), else one for the dir.
     const dir = ctx.settings.profileDir;
     const phases = (await readdir(dir, {withFileTypes: true})).filter((e) => e.isDirectory()).map((e) => e.name);
     for (const target of phases.length > 0 ? phases.map((p) => join(dir, p)) : [dir]) {

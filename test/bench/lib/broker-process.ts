@@ -17,6 +17,8 @@ export interface BrokerOptions {
   /** Directory for a V8 CPU profile of the broker (`node --cpu-prof`), written when it stops. */
   cpuProfDir?: string;
   startTimeoutMs?: number;
+  /** --advertise HOST:PORT: the address Metadata tells clients to use (e.g. a recording proxy's). */
+  advertise?: string;
 }
 
 export class BrokerProcess {
@@ -43,7 +45,7 @@ export class BrokerProcess {
     const extra = (process.env.BENCH_BROKER_SET ?? '').split(/\s+/).filter(Boolean);
     const sets = [...Object.entries(options.set ?? {}).map(([k, v]) => `${k}=${v}`), ...extra].flatMap((kv) => ['--set', kv]);
     const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'run.js'), 'broker', 'start',
-      '--data-dir', options.dataDir, '--listen', '127.0.0.1:0', ...sets], {cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe']});
+      '--data-dir', options.dataDir, '--listen', '127.0.0.1:0', ...(options.advertise ? ['--advertise', options.advertise] : []), ...sets], {cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe']});
     // Keep draining the pipes so a chatty broker never blocks on a full pipe.
     child.stdout!.resume();
     child.stderr!.resume();

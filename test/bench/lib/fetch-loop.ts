@@ -6,9 +6,11 @@
  */
 import {connect as netConnect, type Socket} from 'node:net';
 import {once} from 'node:events';
+import {join} from 'node:path';
 import {ApiKey, decodeResponse, encodeRequest} from '../../../src/protocol/api.js';
 import {splitHostPort} from '../../../src/client/protocol-client.js';
 import {median} from './stats.js';
+import {runOk} from './proc.js';
 
 const PARTITION_MAX_BYTES = 1 << 20;
 // Fetch v12 still names topics (v13+ uses topic ids), which keeps this loop independent of Metadata.
@@ -24,6 +26,15 @@ export function nextOffset(records: Buffer, fallback: bigint): bigint {
     pos += size;
   }
   return next;
+}
+
+/** A Fetch v12 request for partition 0 of `topic` from `offset`, size prefix included. */
+export function fetchRequest(topic: string, offset: bigint, correlationId: number): Buffer {
+  return encodeRequest(ApiKey.Fetch, FETCH_VERSION, correlationId, 'bench-fetch', {
+    replicaId: -1, maxWaitMs: 500, minBytes: 1, maxBytes: 50 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+    topics: [{topic, partitions: [{partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: PARTITION_MAX_BYTES}]}],
+    forgottenTopicsData: [], rackId: '',
+  });
 }
 
 /** One request on `socket`; resolves with the whole response frame (size prefix removed) and its timings. */
@@ -70,11 +81,7 @@ export async function fetchLoop(address: string, topic: string, endOffset: bigin
   const last: number[] = [];
   try {
     while (offset < endOffset) {
-      const request = encodeRequest(ApiKey.Fetch, FETCH_VERSION, first.length + 1, 'bench-fetch', {
-        replicaId: -1, maxWaitMs: 500, minBytes: 1, maxBytes: 50 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
-        topics: [{topic, partitions: [{partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: PARTITION_MAX_BYTES}]}],
-        forgottenTopicsData: [], rackId: '',
-      });
+      const request = fetchRequest(topic, offset, first.length + 1);
       const {frame, firstByteMs, lastByteMs} = await roundTrip(socket, request);
       first.push(firstByteMs);
       last.push(lastByteMs);
@@ -93,4 +100,42 @@ export async function fetchLoop(address: string, topic: string, endOffset: bigin
   // Decoding is inside the loop, so report throughput from the time on the wire only.
   const wireMs = last.reduce((a, b) => a + b, 0);
   return {ms: wireMs, bytes, requests: last.length, firstByteMs: median(first), lastByteMs: median(last)};
+}
+
+/** Where fetchRequest() puts the fetch offset: found by encoding two offsets and comparing. */
+export function fetchOffsetPosition(topic: string): number {
+  const a = fetchRequest(topic, 0n, 1);
+  const b = fetchRequest(topic, 0x0102030405060708n, 1);
+  if (a.length !== b.length) throw new Error('the fetch offset changed the request length');
+  const pos = b.indexOf(Buffer.from('0102030405060708', 'hex'));
+  if (pos < 0 || !a.subarray(pos, pos + 8).equals(Buffer.alloc(8)) || b.indexOf(Buffer.from('0102030405060708', 'hex'), pos + 1) >= 0) {
+    throw new Error('cannot locate the fetch offset in the request');
+  }
+  return pos;
+}
+
+export interface RawFetchResult {
+  /** Wall time from the first connect until every connection has read to the end. */
+  ms: number;
+  /** Bytes of complete batches received, all connections together, and per connection. */
+  bytes: number;
+  perConnection: number[];
+  requests: number;
+  /** CPU seconds of the fetching process over `ms`. */
+  cpuSeconds: number;
+}
+
+/**
+ * `connections` raw sockets at once (gen/fetch.mjs, one Node process like drain.mjs), each reading
+ * partition 0 of `topic` from offset 0 to `endOffset` with the same sequential Fetch requests as
+ * fetchLoop(), discarding the records.
+ */
+export async function rawFetch(address: string, topic: string, endOffset: bigint, connections: number): Promise<RawFetchResult> {
+  const {host, port} = splitHostPort(address);
+  const template = fetchRequest(topic, 0n, 1).toString('hex');
+  const r = await runOk(process.execPath, [join(import.meta.dirname, '..', 'gen', 'fetch.mjs'), host, String(port), String(connections),
+    String(endOffset), template, String(fetchOffsetPosition(topic))]);
+  const m = /bytes (\d+) ms ([\d.]+) cpu ([\d.]+) requests (\d+) per-connection ([\d,]+)/.exec(r.stdout);
+  if (!m) throw new Error(`fetch.mjs printed no result: ${r.stdout.slice(0, 200)}`);
+  return {bytes: Number(m[1]), ms: Number(m[2]), cpuSeconds: Number(m[3]), requests: Number(m[4]), perConnection: m[5]!.split(',').map(Number)};
 }

@@ -1,15 +1,19 @@
 /**
  * Produce throughput (kcat -P from a pre-generated file) and fetch throughput (several kcat -C -e
- * at once, from the page cache), each next to the Node limit for the same bytes.
+ * at once, from the page cache), each next to the Node limit for the same bytes. Because kcat's own
+ * CPU time can set those figures on 2 cores, both also run with the same Node generator on the
+ * broker side and on the limit side: kcat's recorded Produce requests replayed (gen/replay.mjs vs
+ * send-file.mjs), and Fetch requests on raw sockets (gen/fetch.mjs vs drain.mjs).
  */
 import {join} from 'node:path';
-import {mkdir, readdir, stat} from 'node:fs/promises';
+import {mkdir, readdir, readFile, rm, stat} from 'node:fs/promises';
 import {BrokerProcess} from '../lib/broker-process.js';
 import {connect, createTopic, endOffsetSum} from '../lib/admin.js';
-import {fetchLoop} from '../lib/fetch-loop.js';
+import {fetchLoop, rawFetch} from '../lib/fetch-loop.js';
 import {writeRecordFile, type RecordFile} from '../lib/data.js';
 import {fileToSocketLimit, socketToFileLimit} from '../lib/limits.js';
 import {runWithCpu} from '../lib/proc.js';
+import {RecordingProxy, checkResponses, parseRequestStream, replay, type RequestStream} from '../lib/replay.js';
 import {fmtNumber, mbPerSec, pctOf} from '../lib/stats.js';
 import type {BenchContext} from '../lib/context.js';
 
@@ -28,6 +32,12 @@ const CASES: ProduceCase[] = [
   {acks: '1', codec: 'none'}, {acks: 'all', codec: 'none'}, {acks: '1', codec: 'lz4'}, {acks: '1', codec: 'zstd'},
 ];
 
+/** The kcat producer of every produce row, recorded or not. */
+const kcatProduceArgs = (address: string, topic: string, file: RecordFile, c: ProduceCase): string[] => ['-P', '-b', address, '-t', topic, '-p', '0', '-l', file.path,
+  '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000', '-X', 'batch.size=1048576',
+  '-X', 'queue.buffering.max.messages=2000000', '-X', 'queue.buffering.max.kbytes=2097151',
+  '-X', `acks=${c.acks === 'all' ? '-1' : '1'}`, '-X', `compression.codec=${c.codec}`];
+
 /** Highest MB/s of two limit runs, one before and one after the broker cases, so a load spike from elsewhere does not lower the bar. */
 async function produceLimit(file: RecordFile, scratch: string): Promise<number> {
   const r = await socketToFileLimit(file.path, scratch);
@@ -42,7 +52,7 @@ export async function throughput(ctx: BenchContext): Promise<void> {
     await writeRecordFile(join(workDir, 'records-100.txt'), 100, settings.produceMB * 1e6),
     await writeRecordFile(join(workDir, 'records-1k.txt'), 1024, settings.produceMB * 1e6),
   ];
-  report.note(`Produce: kcat -P -l FILE -X linger.ms=5 -X batch.num.messages=10000 -X batch.size=1048576, one partition, ${settings.produceMB} MB of payload per case, wall time of the kcat process (start, metadata, all deliveries acknowledged); the end offset is checked afterwards. Limit: send-file.mjs streams the same file over a loopback socket to socket-to-file.mjs, which appends it to a file; both are separate Node processes like kcat and the broker. acks=all and acks=1 take the same path on a single node: with kstream's default flush policy (flush.messages=1, group commit per partition) both wait for an fsync before the answer. Limit runs before and after the broker cases, the higher counts. CPU = user+system CPU time of the broker and of kcat over the wall time (100% = one core of the 2): when the broker is below 100% and kcat is high, the load generator, not the broker, sets the figure.`);
+  report.note(`Produce: kcat -P -l FILE -X linger.ms=5 -X batch.num.messages=10000 -X batch.size=1048576, one partition, ${settings.produceMB} MB of payload per case, wall time of the kcat process (start, metadata, all deliveries acknowledged); the end offset is checked afterwards. Limit: send-file.mjs streams the same file over a loopback socket to socket-to-file.mjs, which appends it to a file; both are separate Node processes like kcat and the broker. acks=all and acks=1 take the same path on a single node: the answer follows the write to the segment file (Kafka's default flush policy, no fsync per request). Limit runs before and after the broker cases, the higher counts. CPU = user+system CPU time of the broker and of kcat over the wall time (100% = one core of the 2): when the broker is below 100% and kcat is high, the load generator, not the broker, sets the figure.`);
   const profile = (phase: string) => settings.profileDir && join(settings.profileDir, phase);
   let broker = await BrokerProcess.start({dataDir, cpuProfDir: profile('produce')});
   const topics: Array<{name: string; file: RecordFile}> = [];
@@ -56,10 +66,7 @@ export async function throughput(ctx: BenchContext): Promise<void> {
           const topic = `produce-${file.recordBytes}-acks${c.acks}-${c.codec}`;
           await createTopic(admin, topic, 1);
           const cpu0 = broker.cpuSeconds();
-          const r = await runWithCpu(KCAT, ['-P', '-b', broker.address, '-t', topic, '-p', '0', '-l', file.path,
-            '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000', '-X', 'batch.size=1048576',
-            '-X', 'queue.buffering.max.messages=2000000', '-X', 'queue.buffering.max.kbytes=2097151',
-            '-X', `acks=${c.acks === 'all' ? '-1' : '1'}`, '-X', `compression.codec=${c.codec}`]);
+          const r = await runWithCpu(KCAT, kcatProduceArgs(broker.address, topic, file, c));
           const end = await endOffsetSum(admin, [{name: topic, partitions: 1}]);
           if (end !== BigInt(file.records)) throw new Error(`${topic}: ${end} records stored, ${file.records} produced (kcat: ${r.stderr.trim().slice(0, 300)})`);
           results.push({c, ms: r.ms, cpu: broker.cpuSeconds() - cpu0, kcatCpu: r.cpuSeconds});
@@ -83,6 +90,7 @@ export async function throughput(ctx: BenchContext): Promise<void> {
   } finally {
     await broker.stop();
   }
+  await replayCases(ctx, files);
   // A fresh broker process on the same data (page cache still warm): the first consumers see a
   // cold process (no open segments, no JIT), and a CPU profile covers fetching alone.
   broker = await BrokerProcess.start({dataDir, cpuProfDir: profile('fetch')});
@@ -91,6 +99,117 @@ export async function throughput(ctx: BenchContext): Promise<void> {
   } finally {
     await broker.stop();
   }
+}
+
+interface Recording {
+  c: ProduceCase;
+  file: RecordFile;
+  topic: string;
+  /** The client-to-broker bytes of kcat's one connection. */
+  path: string;
+  bytes: number;
+  stream: RequestStream;
+}
+
+/**
+ * The produce cases again with the same load generator on both sides: kcat's requests are recorded
+ * once through a proxy, then the recorded bytes are replayed by one Node sender (gen/replay.mjs) to
+ * a fresh broker and by send-file.mjs to socket-to-file.mjs, so the ratio no longer depends on
+ * kcat's own CPU time.
+ */
+async function replayCases(ctx: BenchContext, files: RecordFile[]): Promise<void> {
+  const {report, settings, workDir} = ctx;
+  const recordDir = join(workDir, 'record-data');
+  const replayDir = join(workDir, 'replay-data');
+  const recordings: Recording[] = [];
+  try {
+    const proxy = await RecordingProxy.start();
+    // Metadata advertises the proxy, so kcat reconnects through it rather than straight to the broker.
+    const recorder = await BrokerProcess.start({dataDir: recordDir, advertise: proxy.address});
+    proxy.target = recorder.address;
+    try {
+      const admin = await connect(recorder.address);
+      try {
+        for (const file of files) {
+          for (const c of CASES) {
+            const topic = `produce-${file.recordBytes}-acks${c.acks}-${c.codec}`;
+            await createTopic(admin, topic, 1);
+            proxy.recordTo(join(workDir, `recorded-${topic}`));
+            const first = proxy.connections.length;
+            const r = await runWithCpu(KCAT, kcatProduceArgs(proxy.address, topic, file, c));
+            await proxy.closeConnections();
+            const end = await endOffsetSum(admin, [{name: topic, partitions: 1}]);
+            if (end !== BigInt(file.records)) throw new Error(`recording ${topic}: ${end} records stored, ${file.records} produced (kcat: ${r.stderr.trim().slice(0, 300)})`);
+            const recorded: Recording[] = [];
+            for (const conn of proxy.connections.slice(first)) {
+              const stream = parseRequestStream(await readFile(conn.path));
+              if (stream.produce.requests > 0) recorded.push({c, file, topic, path: conn.path, bytes: conn.bytes, stream});
+              else await rm(conn.path, {force: true});
+            }
+            if (recorded.length !== 1) throw new Error(`recording ${topic}: kcat produced over ${recorded.length} connections, expected 1`);
+            const {produce} = recorded[0]!.stream;
+            // A replay of what the broker stored once must store it once more: no retried batches,
+            // and no producer id (kcat's default enable.idempotence=false) that a fresh broker never issued.
+            if (produce.records !== file.records || produce.byPartition.get(`${topic}-0`) !== file.records) {
+              throw new Error(`recording ${topic}: ${produce.records} records in the Produce requests, ${file.records} in the file (retries?)`);
+            }
+            if ([...produce.producerIds].some((id) => id !== -1n)) throw new Error(`recording ${topic}: batches carry producer ids ${[...produce.producerIds].join(', ')}; the replay needs -1`);
+            recordings.push(recorded[0]!);
+          }
+        }
+      } finally {
+        admin.close();
+      }
+    } finally {
+      await proxy.close();
+      await recorder.stop();
+      await rm(recordDir, {recursive: true, force: true});
+    }
+    const profile = settings.profileDir && join(settings.profileDir, 'replay');
+    const broker = await BrokerProcess.start({dataDir: replayDir, cpuProfDir: profile});
+    try {
+      const admin = await connect(broker.address);
+      try {
+        for (const rec of recordings) await replayOnce(ctx, broker, admin, rec);
+      } finally {
+        admin.close();
+      }
+    } finally {
+      await broker.stop();
+    }
+    const s = recordings[0]!.stream;
+    report.note(`Produce, librdkafka requests replayed: each produce case is run once more with the same kcat command through a recording proxy in the bench (kcat's bytes to the broker saved, the broker's answers passed back; the broker advertises the proxy, so kcat's one connection goes through it), checked like the kcat rows and for producer id -1 in every batch (kcat's default enable.idempotence=false, no retried batches). A fresh broker with the same topics then receives each recorded stream on one connection from gen/replay.mjs, a Node sender that writes the file like send-file.mjs (1 MiB reads, socket backpressure) and counts response frames; time from the first byte sent to the last response, one response per request (${Object.entries(s.apis).map(([k, v]) => `${v} ${k}`).join(', ')} in the first stream). Every response is then decoded (correlation ids in order, no Produce partition error) and the end offset must equal the records in the stream. Limit: send-file.mjs streams the same recorded file to socket-to-file.mjs, before and after the replay, the higher counts. MB/s counts payload bytes as the kcat rows do. CPU broker / sender: the broker's and gen/replay.mjs's CPU time over the replay's wall time.`);
+  } finally {
+    await Promise.all(recordings.map((r) => rm(r.path, {force: true})));
+    await rm(replayDir, {recursive: true, force: true});
+  }
+}
+
+async function replayOnce(ctx: BenchContext, broker: BrokerProcess, admin: Awaited<ReturnType<typeof connect>>, rec: Recording): Promise<void> {
+  const {report, workDir} = ctx;
+  const {c, file, topic, stream} = rec;
+  await createTopic(admin, topic, 1);
+  const limitOf = async () => {
+    const r = await socketToFileLimit(rec.path, join(workDir, 'limit-sink.bin'));
+    if (r.bytes !== rec.bytes) throw new Error(`limit for ${topic}: ${r.bytes} of ${rec.bytes} bytes arrived`);
+    return mbPerSec(file.bytes, r.ms);
+  };
+  const before = await limitOf();
+  const cpu0 = broker.cpuSeconds();
+  const r = await replay(broker.address, rec.path, stream.expectedResponses, join(workDir, 'replay-responses.bin'));
+  const cpu = broker.cpuSeconds() - cpu0;
+  const problem = checkResponses(stream, r.responses);
+  if (problem) throw new Error(`replay ${topic}: ${problem}; broker log: ${broker.recentLog(3).join(' | ')}`);
+  const end = await endOffsetSum(admin, [{name: topic, partitions: 1}]);
+  if (end !== BigInt(stream.produce.records)) throw new Error(`replay ${topic}: ${end} records stored, ${stream.produce.records} in the replayed requests`);
+  const limit = Math.max(before, await limitOf());
+  const mb = mbPerSec(file.bytes, r.ms);
+  report.add({
+    group: 'produce', name: `${file.recordBytes} B, acks=${c.acks}, ${c.codec}, librdkafka requests replayed`,
+    result: `${fmtNumber(file.records / (r.ms / 1000))} rec/s, ${fmtNumber(mb, 1)} MB/s, CPU broker ${cpuPct(cpu, r.ms)} sender ${cpuPct(r.cpuSeconds, r.ms)}`,
+    limit: `${fmtNumber(limit / file.recordBytes * 1e6)} rec/s, ${fmtNumber(limit, 1)} MB/s`,
+    ofLimit: pctOf(mb, limit), target: TARGET, met: mb >= 0.7 * limit,
+  });
 }
 
 async function segmentFiles(dataDir: string, topic: string): Promise<{files: string[]; bytes: number}> {
@@ -117,8 +236,21 @@ async function fetchCases(ctx: BenchContext, broker: BrokerProcess, dataDir: str
         result: `${fmtNumber(mb, 1)} MB/s; per Fetch: first byte ${r.firstByteMs.toFixed(2)} ms, last ${r.lastByteMs.toFixed(2)} ms (medians)`,
         limit: `${fmtNumber(limit, 1)} MB/s`, ofLimit: pctOf(mb, limit)});
     }
+    {
+      const cpu0 = broker.cpuSeconds();
+      const r = await rawFetch(broker.address, name, BigInt(file.records), n);
+      const cpu = broker.cpuSeconds() - cpu0;
+      if (r.perConnection.some((b) => b !== bytes)) throw new Error(`raw Fetch of ${name}: connections received ${r.perConnection.join(', ')} bytes of batches, the log has ${bytes}`);
+      const limitRun = await fileToSocketLimit(files, n);
+      const mb = mbPerSec(r.bytes, r.ms);
+      const limit = mbPerSec(limitRun.bytes, limitRun.ms);
+      report.add({group: 'fetch', name: `${file.recordBytes} B, ${n} connections at once, sequential 1 MiB Fetch requests`,
+        result: `${fmtNumber((file.records * n) / (r.ms / 1000))} rec/s, ${fmtNumber(mb, 1)} MB/s, CPU broker ${cpuPct(cpu, r.ms)} fetchers ${cpuPct(r.cpuSeconds, r.ms)}`,
+        limit: `${fmtNumber(limit, 1)} MB/s`, ofLimit: pctOf(mb, limit), target: TARGET, met: mb >= 0.7 * limit});
+    }
   }
   report.note('Fetch round trips: one connection over the project\'s codec sends Fetch v12 requests one at a time (1 MiB per partition, librdkafka\'s default) through the whole topic on a raw socket, timing each response to its first and last byte (decoding not timed): the broker\'s time per Fetch without kcat\'s record handling; limit: file-to-socket.mjs to one connection.');
+  report.note(`Fetch, ${n} connections at once: the same sequential Fetch v12 requests (1 MiB per partition, the next sent when the previous response ended) on ${n} raw sockets at once from one Node process (gen/fetch.mjs), each reading the whole topic and discarding it like drain.mjs does: the only work per response is walking its batch headers for the next offset (no copy, no decoding). Each connection must receive exactly the topic's .log bytes in complete batches; MB/s counts those over the wall time from the first connect until all reached the end. Limit: the ${n}-consumer limit above (file-to-socket.mjs to ${n} connections of drain.mjs), measured again right after. CPU fetchers: gen/fetch.mjs's CPU time over the same time.`);
 }
 
 async function fetchOnce(ctx: BenchContext, broker: BrokerProcess, name: string, file: RecordFile, files: string[], bytes: number, when: string): Promise<void> {

@@ -72,7 +72,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     const meta = await loadOrCreateMeta(dataDir, config.nodeId, explicitId === undefined ? undefined : Number(explicitId));
     const logManager = await LogManager.open({dataDir, defaultConfig: config.logDefaults});
     cleanup.unshift(() => logManager.close());
-    const topics = await TopicManager.open({dataDir, logs: logManager, config});
+    const topics = await TopicManager.open({dataDir, logs: logManager, config, log});
+    cleanup.unshift(() => topics.close());
     const groups = new GroupCoordinator({
       log: new TopicOffsetsLog(topics, () => config),
       config: () => groupCoordinatorConfig(config),
@@ -123,6 +124,9 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
           // Long polls end at once; requests in flight (appends) finish before the logs close.
           closing.abort();
           await server.close();
+          // Partitions still queued for creation are created on the next start; requests waiting
+          // for one are released.
+          await topics.close();
           await dispatcher.idle();
           await groups.shutdown();
           await maintenance.stop();

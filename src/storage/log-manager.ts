@@ -38,7 +38,8 @@ const LOAD_CONCURRENCY = 8;
 const DELETE_CONCURRENCY = 16;
 
 export class LogManager {
-  private readonly logsByKey = new Map<string, PartitionLog>();
+  /** Logs by topic, then by partition index: a lookup builds no key string (Metadata and ListOffsets look up every partition). */
+  private readonly logsByTopic = new Map<string, Array<PartitionLog | undefined>>();
   private readonly cleanerOffsets = new Map<string, bigint>();
   private closed = false;
   /** Checkpoint files share one `.tmp` name each, so their writes must not interleave. */
@@ -87,10 +88,10 @@ export class LogManager {
           hadCleanShutdown,
           onLogStartOffsetChange: () => manager.writeLogStartOffsets(),
         });
-        manager.logsByKey.set(key(d.topic, d.partition), log);
+        manager.setLog(log);
       });
     } catch (err) {
-      await Promise.all([...manager.logsByKey.values()].map((l) => l.close().catch(() => {})));
+      await Promise.all(manager.logs().map((l) => l.close().catch(() => {})));
       throw err instanceof StorageError ? err : new StorageError(`cannot load logs from ${options.dataDir}: ${(err as Error).message}`, ErrorCode.KAFKA_STORAGE_ERROR, err);
     }
     // From here on a crash is unclean again (Kafka deletes the marker once the logs are loaded).
@@ -100,11 +101,21 @@ export class LogManager {
   }
 
   logs(): PartitionLog[] {
-    return [...this.logsByKey.values()];
+    const out: PartitionLog[] = [];
+    for (const partitions of this.logsByTopic.values()) for (const log of partitions) if (log) out.push(log);
+    return out;
   }
 
   getLog(topic: string, partition: number): PartitionLog | undefined {
-    return this.logsByKey.get(key(topic, partition));
+    return this.logsByTopic.get(topic)?.[partition];
+  }
+
+  private setLog(log: PartitionLog): void {
+    let partitions = this.logsByTopic.get(log.topic);
+    if (!partitions) this.logsByTopic.set(log.topic, (partitions = []));
+    // Filled up to the index, so the array stays a dense one (a far-off index would make it a dictionary).
+    while (partitions.length < log.partition) partitions.push(undefined);
+    partitions[log.partition] = log;
   }
 
   /**
@@ -128,7 +139,7 @@ export class LogManager {
       onLogStartOffsetChange: () => this.writeLogStartOffsets(),
     };
     const log = fresh ? await this.createFreshLog(opts, options.leaderEpoch) : await this.openLeftoverLog(opts, options.leaderEpoch);
-    this.logsByKey.set(key(topic, partition), log);
+    this.setLog(log);
     return log;
   }
 
@@ -171,13 +182,16 @@ export class LogManager {
    */
   async deleteLogs(targets: Array<{topic: string; partition: number}>): Promise<void> {
     const logs: PartitionLog[] = [];
+    const touched = new Set<string>();
     for (const {topic, partition} of targets) {
       const log = this.getLog(topic, partition);
       if (!log) continue;
-      this.logsByKey.delete(key(topic, partition));
+      this.logsByTopic.get(topic)![partition] = undefined;
+      touched.add(topic);
       this.cleanerOffsets.delete(key(topic, partition));
       logs.push(log);
     }
+    for (const topic of touched) if (this.logsByTopic.get(topic)!.every((l) => l === undefined)) this.logsByTopic.delete(topic);
     if (logs.length === 0) return;
     try {
       await forEachLimited(logs, DELETE_CONCURRENCY, async (log) => {

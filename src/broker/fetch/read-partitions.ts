@@ -39,7 +39,8 @@ export async function readPartitions(topics: TopicManager, targets: FetchTarget[
   for (const target of targets) {
     const topic = options.byTopicId ? topics.getById(target.topicKey) : topics.get(target.topicKey);
     const unknown = options.byTopicId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-    const log = topic && topics.getLog(topic.name, target.partition);
+    // A partition whose log is being created reads as the empty log it will be.
+    const log = topic && topics.readView(topic.name, target.partition);
     if (!topic || !log) {
       results.push(failed(target, topic, topic ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : unknown));
       continue;

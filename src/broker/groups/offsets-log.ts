@@ -91,6 +91,8 @@ export class TopicOffsetsLog implements OffsetsLog {
           'compression.type': 'producer',
           'segment.bytes': String(config.offsetsTopicSegmentBytes),
         },
+        // Appends wait for their partition's log; the others are created in the background.
+        background: true,
       });
     } catch (err) {
       if (!(err instanceof TopicError && err.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS)) throw err;

@@ -9,7 +9,7 @@
 import {ApiKey} from '../../protocol/api.js';
 import {ErrorCode} from '../../protocol/error-codes.js';
 import {defineHandler, HandlerContext} from '../handler.js';
-import {checkLeaderEpoch, leaderEpochOf} from '../partition-state.js';
+import {checkLeaderEpoch, leaderEpochOf, type PartitionView} from '../partition-state.js';
 
 const LATEST = -1n;
 const EARLIEST = -2n;
@@ -36,25 +36,35 @@ export const handler = defineHandler({
   apiKey: ApiKey.ListOffsets,
   minVersion: 0,
   maxVersion: 10,
-  handle: async (request: ListOffsetsRequest, ctx) => ({
-    throttleTimeMs: 0,
-    topics: await Promise.all(request.topics.map(async (topic) => ({
-      name: topic.name,
-      partitions: await Promise.all(topic.partitions.map((p) => listOffset(topic.name, p, ctx))),
-    }))),
-  }),
+  handle: async (request: ListOffsetsRequest, ctx) => {
+    // Latest and earliest are answered from memory: no promise per partition, only the lookups
+    // that read an index (by timestamp, max timestamp) are awaited, all together.
+    let lookups: Promise<void>[] | undefined;
+    const topics = request.topics.map((topic) => {
+      const partitions = new Array<PartitionAnswer>(topic.partitions.length);
+      for (let i = 0; i < topic.partitions.length; i++) {
+        const result = listOffset(topic.name, topic.partitions[i]!, ctx);
+        if (result instanceof Promise) (lookups ??= []).push(result.then((answered) => { partitions[i] = answered; }));
+        else partitions[i] = result;
+      }
+      return {name: topic.name, partitions};
+    });
+    if (lookups) await Promise.all(lookups);
+    return {throttleTimeMs: 0, topics};
+  },
 });
 
-async function listOffset(topic: string, p: ListOffsetsRequest['topics'][number]['partitions'][number], ctx: HandlerContext): Promise<PartitionAnswer> {
+function listOffset(topic: string, p: ListOffsetsRequest['topics'][number]['partitions'][number], ctx: HandlerContext): PartitionAnswer | Promise<PartitionAnswer> {
   const version = ctx.header.apiVersion;
-  const log = ctx.broker.topics.getLog(topic, p.partitionIndex);
+  // A partition whose log is still being created is answered as the empty log it will be.
+  const log = ctx.broker.topics.readView(topic, p.partitionIndex);
   if (!log) return answer(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   const epochError = checkLeaderEpoch(p.currentLeaderEpoch, log);
   if (epochError !== ErrorCode.NONE) return answer(p.partitionIndex, epochError);
   const epoch = leaderEpochOf(log);
   // No transactions yet, so read_committed's last stable offset equals the high watermark.
   const latest = log.highWatermark;
-  if (version === 0) return oldStyle(p.partitionIndex, p.timestamp, p.maxNumOffsets, ctx, topic);
+  if (version === 0) return oldStyle(p.partitionIndex, p.timestamp, p.maxNumOffsets, log);
   switch (p.timestamp) {
     case LATEST:
       return answer(p.partitionIndex, ErrorCode.NONE, -1n, latest, epoch);
@@ -65,33 +75,32 @@ async function listOffset(topic: string, p: ListOffsetsRequest['topics'][number]
     case LATEST_TIERED:
       if (version < 9) break;
       return answer(p.partitionIndex, ErrorCode.NONE, -1n, -1n, -1);
-    case MAX_TIMESTAMP: {
+    case MAX_TIMESTAMP:
       if (version < 7) break;
-      const max = await log.maxTimestamp();
-      return max ? answer(p.partitionIndex, ErrorCode.NONE, max.timestamp, max.offset, epoch)
-        : answer(p.partitionIndex, ErrorCode.NONE, -1n, -1n, -1);
-    }
+      return log.maxTimestamp().then((max) => (max ? answer(p.partitionIndex, ErrorCode.NONE, max.timestamp, max.offset, epoch)
+        : answer(p.partitionIndex, ErrorCode.NONE, -1n, -1n, -1)));
   }
   if (p.timestamp < 0n) {
     return answer(p.partitionIndex, ErrorCode.UNSUPPORTED_VERSION);
   }
-  const found = await log.offsetForTimestamp(p.timestamp);
-  if (!found || found.offset >= latest) return answer(p.partitionIndex, ErrorCode.NONE, -1n, -1n, -1);
-  return answer(p.partitionIndex, ErrorCode.NONE, found.timestamp, found.offset, epoch);
+  return log.offsetForTimestamp(p.timestamp).then((found) => (!found || found.offset >= latest
+    ? answer(p.partitionIndex, ErrorCode.NONE, -1n, -1n, -1)
+    : answer(p.partitionIndex, ErrorCode.NONE, found.timestamp, found.offset, epoch)));
 }
 
 /** v0: a list of offsets; kstream gives the one offset later versions would give. */
-async function oldStyle(partition: number, timestamp: bigint, maxNumOffsets: number, ctx: HandlerContext, topic: string): Promise<PartitionAnswer> {
-  const log = ctx.broker.topics.getLog(topic, partition)!;
-  if (maxNumOffsets <= 0) return {...answer(partition, ErrorCode.NONE), oldStyleOffsets: []};
-  let offset: bigint | undefined;
-  if (timestamp === LATEST) offset = log.highWatermark;
-  else if (timestamp === EARLIEST) offset = log.logStartOffset;
-  else if (timestamp >= 0n) offset = (await log.offsetForTimestamp(timestamp))?.offset;
-  else return answer(partition, ErrorCode.INVALID_REQUEST);
-  return {...answer(partition, ErrorCode.NONE), oldStyleOffsets: offset === undefined ? [] : [offset]};
+function oldStyle(partition: number, timestamp: bigint, maxNumOffsets: number, log: PartitionView): PartitionAnswer | Promise<PartitionAnswer> {
+  if (maxNumOffsets <= 0) return answer(partition, ErrorCode.NONE);
+  const offsets = (offset: bigint | undefined): PartitionAnswer => ({...answer(partition, ErrorCode.NONE), oldStyleOffsets: offset === undefined ? [] : [offset]});
+  if (timestamp === LATEST) return offsets(log.highWatermark);
+  if (timestamp === EARLIEST) return offsets(log.logStartOffset);
+  if (timestamp >= 0n) return log.offsetForTimestamp(timestamp).then((found) => offsets(found?.offset));
+  return answer(partition, ErrorCode.INVALID_REQUEST);
 }
 
+/** No old-style offsets (v1+ answers, and v0 with max_num_offsets 0); shared, the encoder only reads it. */
+const NO_OFFSETS: bigint[] = [];
+
 function answer(partitionIndex: number, errorCode: number, timestamp = -1n, offset = -1n, leaderEpoch = -1): PartitionAnswer {
-  return {partitionIndex, errorCode, oldStyleOffsets: [], timestamp, offset, leaderEpoch};
+  return {partitionIndex, errorCode, oldStyleOffsets: NO_OFFSETS, timestamp, offset, leaderEpoch};
 }

@@ -77,18 +77,23 @@ async function lookupTopic(requested: MetadataRequestTopic, allowAuto: boolean, 
 
 function describeTopic(info: TopicInfo, request: MetadataRequest, ctx: HandlerContext) {
   const {nodeId, topics} = ctx.broker;
-  const partitions = [];
+  // One replica list for every partition of the response (the encoder only reads them).
+  const thisNode = [nodeId];
+  const none: number[] = [];
+  const partitions = new Array(info.partitions);
   for (let p = 0; p < info.partitions; p++) {
-    const log = topics.getLog(info.name, p);
-    partitions.push({
+    // A partition whose log is being created is led by this node already (epoch 0); one whose
+    // log could not be created is offline.
+    const log = topics.readView(info.name, p);
+    partitions[p] = {
       errorCode: log ? ErrorCode.NONE : ErrorCode.LEADER_NOT_AVAILABLE,
       partitionIndex: p,
       leaderId: log ? nodeId : -1,
       leaderEpoch: log ? leaderEpochOf(log) : -1,
-      replicaNodes: [nodeId],
-      isrNodes: log ? [nodeId] : [],
-      offlineReplicas: log ? [] : [nodeId],
-    });
+      replicaNodes: thisNode,
+      isrNodes: log ? thisNode : none,
+      offlineReplicas: log ? none : thisNode,
+    };
   }
   return {
     errorCode: ErrorCode.NONE,

@@ -58,7 +58,8 @@ async function createOne(topic: CreateTopicsRequestCreatableTopic, validateOnly:
   const sizes = topic.assignments.length > 0
     ? fromAssignments(topic, ctx.broker.nodeId)
     : {numPartitions: topic.numPartitions, replicationFactor: topic.replicationFactor};
-  const info = await ctx.broker.topics.createTopic(topic.name, {...sizes, configs, validateOnly});
+  // Answered once the topic is durable; the partition directories follow in the background (as in Kafka).
+  const info = await ctx.broker.topics.createTopic(topic.name, {...sizes, configs, validateOnly, background: true});
   const described = describeTopicConfigs(info.configs, ctx.broker.config).map((c) => ({
     name: c.name, value: c.value, readOnly: c.readOnly, configSource: c.configSource, isSensitive: c.isSensitive,
   }));

@@ -13,6 +13,9 @@ const HIGH_WATERMARK = -1n;
 
 async function deleteOne(topic: string, p: DeleteRecordsRequestDeleteRecordsPartition, ctx: HandlerContext) {
   const result = (errorCode: number, lowWatermark = -1n) => ({partitionIndex: p.partitionIndex, lowWatermark, errorCode});
+  // A write: wait for the partition's log if it is still being created.
+  const creating = ctx.broker.topics.whenCreated(topic, p.partitionIndex);
+  if (creating) await creating;
   const log = ctx.broker.topics.getLog(topic, p.partitionIndex);
   if (!log) return result(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (!log.config.cleanupPolicy.includes('delete')) return result(ErrorCode.POLICY_VIOLATION);

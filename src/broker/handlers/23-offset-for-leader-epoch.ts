@@ -30,7 +30,8 @@ export const handler = defineHandler({
 
 function endOfEpoch(topic: string, p: OffsetForLeaderEpochRequest['topics'][number]['partitions'][number], ctx: HandlerContext) {
   const answer = (errorCode: number, leaderEpoch = -1, endOffset = -1n) => ({errorCode, partition: p.partition, leaderEpoch, endOffset});
-  const log = ctx.broker.topics.getLog(topic, p.partition);
+  // A partition whose log is being created: epoch 0 from offset 0, ending at 0.
+  const log = ctx.broker.topics.readView(topic, p.partition);
   if (!log) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   const fenced = checkLeaderEpoch(p.currentLeaderEpoch, log);
   if (fenced !== ErrorCode.NONE) return answer(fenced);

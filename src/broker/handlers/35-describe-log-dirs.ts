@@ -44,7 +44,8 @@ export const handler = defineHandler<DescribeLogDirsRequest>({
     for (const [name, partitions] of wanted(request, ctx)) {
       const described = [];
       for (const partitionIndex of partitions) {
-        const log = ctx.broker.topics.getLog(name, partitionIndex);
+        // A partition whose directory is still being made is listed empty, as it is going to be.
+        const log = ctx.broker.topics.readView(name, partitionIndex);
         if (!log) continue;
         described.push({partitionIndex, partitionSize: BigInt(log.sizeInBytes), offsetLag: 0n, isFutureKey: false});
       }

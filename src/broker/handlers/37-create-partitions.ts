@@ -42,7 +42,7 @@ async function growOne(topic: CreatePartitionsRequestCreatePartitionsTopic, vali
     throw new ApiException(ErrorCode.INVALID_PARTITIONS, `Topic already has ${info.partitions} partition(s).`);
   }
   checkAssignments(topic, topic.count - info.partitions, ctx.broker.nodeId);
-  await ctx.broker.topics.createPartitions(topic.name, topic.count, validateOnly);
+  await ctx.broker.topics.createPartitions(topic.name, topic.count, {validateOnly, background: true});
 }
 
 export const handler = defineHandler<CreatePartitionsRequest>({

@@ -3,6 +3,7 @@
  * ApiVersions response from this list.
  */
 import type {Handler} from '../handler.js';
+import {produceAfterLogsReady} from '../topics/logs-ready.js';
 import {handler as produce} from './00-produce.js';
 import {handler as fetch} from './01-fetch.js';
 import {handler as listOffsets} from './02-list-offsets.js';
@@ -31,7 +32,7 @@ import {handler as deleteGroups} from './42-delete-groups.js';
 import {handler as offsetDelete} from './47-offset-delete.js';
 
 export const HANDLERS: readonly Handler[] = [
-  produce,
+  produceAfterLogsReady(produce),
   fetch,
   listOffsets,
   metadata,

@@ -3,15 +3,24 @@
  * `__kstream_topics.json` (see topic-store.ts) with Kafka's partition.metadata in every partition
  * directory. A data dir written by real Kafka (no kstream file) is adopted from its
  * `<topic>-<partition>` directories. Mutations are serialized so the file and the logs agree.
+ *
+ * A topic (or added partitions) is durable once the file is written; the partition directories
+ * are then created in the background (partition-creator.ts), as Kafka's brokers create them when
+ * they apply the controller's metadata. Until its log exists a partition is an empty log at offset
+ * 0 with leader epoch 0 (nothing can be appended before the log exists): reads are answered from
+ * that (`readView`), and writes wait for the log (`whenCreated`). Start-up creates the directories
+ * of listed partitions that are missing (a crash after the file was written).
  */
+import type {LogConfig} from '../../storage/log-config.js';
 import type {LogManager} from '../../storage/log-manager.js';
 import type {PartitionLog} from '../../storage/partition-log.js';
 import type {BrokerConfig} from '../config/index.js';
 import {topicLogConfig, validateTopicConfigs} from '../config/index.js';
 import {ErrorCode} from '../../protocol/error-codes.js';
-import {forEachLimited} from '../../storage/limiter.js';
+import {NEW_LEADER_EPOCH, NEW_PARTITION, type PartitionView} from '../partition-state.js';
 import {AppendNotifier} from './append-notifier.js';
-import {randomTopicId} from './topic-id.js';
+import {PartitionCreator} from './partition-creator.js';
+import {randomTopicId, ZERO_UUID} from './topic-id.js';
 import {isInternalTopic, topicNameError, unifyCollisionChars} from './topic-name.js';
 import {readTopicStore, StoredTopic, writeTopicStore} from './topic-store.js';
 
@@ -31,6 +40,17 @@ export interface CreateTopicOptions {
   replicationFactor: number;
   configs: Record<string, string>;
   validateOnly?: boolean;
+  /**
+   * Resolve once the topic is durable, leaving its partition directories to the background
+   * (what CreateTopics does). By default the call also waits for them.
+   */
+  background?: boolean;
+}
+
+export interface CreatePartitionsOptions {
+  validateOnly?: boolean;
+  /** As for CreateTopicOptions.background. */
+  background?: boolean;
 }
 
 /** A topic operation refused with a Kafka error code and Kafka's message. */
@@ -44,8 +64,9 @@ export class TopicError extends Error {
 /** Brokers in this cluster: kstream is a single node. */
 const AVAILABLE_BROKERS = 1;
 /**
- * Partitions created at once: each waits mostly on fsyncs, which the disk batches when several
- * are in flight; more would only queue on the storage's shared file-operation limiter.
+ * Partitions created at once in the background: each waits mostly on file creation and fsyncs,
+ * which the disk overlaps when several are in flight; more would only queue on the storage's
+ * shared file-operation limiter and delay other requests' file operations.
  */
 const CREATE_CONCURRENCY = 16;
 
@@ -54,7 +75,7 @@ const CREATE_CONCURRENCY = 16;
  * epoch is recorded as the partition is created, as Kafka does on leader election, so the first
  * Produce does not have to write leader-epoch-checkpoint.
  */
-const NEW_LEADER_EPOCH = {leaderEpoch: 0};
+const CREATE_WITH_EPOCH = {leaderEpoch: NEW_LEADER_EPOCH};
 
 const range = (from: number, to: number): number[] => Array.from({length: Math.max(0, to - from)}, (_, i) => from + i);
 
@@ -64,15 +85,22 @@ export class TopicManager {
   private queue: Promise<unknown> = Promise.resolve();
   /** Fetch long polls wait on this; appends, deletions and truncations notify it. */
   readonly appends = new AppendNotifier();
+  private readonly creator: PartitionCreator;
+  /** Each topic's log config, computed once per (overrides, broker config) rather than per partition. */
+  private readonly logConfigs = new WeakMap<TopicInfo, {configs: Record<string, string>; broker: BrokerConfig; config: LogConfig}>();
 
   private constructor(
     private readonly dataDir: string,
     private readonly logManager: LogManager,
     private config: BrokerConfig,
-  ) {}
+    log: (line: string) => void,
+  ) {
+    this.creator = new PartitionCreator((topic, partition) => this.createLog(topic, partition), CREATE_CONCURRENCY,
+      (topic, partition, err) => log(`creating partition ${topic}-${partition} failed: ${(err as Error).message}`));
+  }
 
-  static async open(options: {dataDir: string; logs: LogManager; config: BrokerConfig}): Promise<TopicManager> {
-    const manager = new TopicManager(options.dataDir, options.logs, options.config);
+  static async open(options: {dataDir: string; logs: LogManager; config: BrokerConfig; log?: (line: string) => void}): Promise<TopicManager> {
+    const manager = new TopicManager(options.dataDir, options.logs, options.config, options.log ?? (() => undefined));
     await manager.load();
     return manager;
   }
@@ -91,9 +119,45 @@ export class TopicManager {
     return info && copyInfo(info);
   }
 
+  /** The partition's log; undefined for an unknown partition and while its log is being created. */
   getLog(name: string, partition: number): PartitionLog | undefined {
     if (!this.topics.has(name)) return undefined;
     return this.logManager.getLog(name, partition);
+  }
+
+  /**
+   * For requests that only read: the partition's log, NEW_PARTITION while its log is being
+   * created, undefined for an unknown partition or one whose log could not be created.
+   */
+  readView(name: string, partition: number): PartitionView | undefined {
+    if (!this.topics.has(name)) return undefined;
+    return this.logManager.getLog(name, partition) ?? (this.creator.isPending(name, partition) ? NEW_PARTITION : undefined);
+  }
+
+  /**
+   * For requests that write: undefined when the partition's log exists or the partition is
+   * unknown; otherwise a promise that resolves once its creation has ended (moved to the front
+   * of the queue; retried if an earlier attempt failed). getLog then has the log unless creation
+   * failed again.
+   */
+  whenCreated(name: string, partition: number): Promise<void> | undefined {
+    if (this.logManager.getLog(name, partition)) return undefined;
+    const info = this.topics.get(name);
+    if (!info || partition < 0 || partition >= info.partitions) return undefined;
+    const waiting = this.creator.whenCreated(name, partition);
+    if (waiting) return waiting;
+    this.creator.schedule(name, [partition], {urgent: true});
+    return this.creator.whenCreated(name, partition);
+  }
+
+  /** Resolves once the partitions of `name` (of every topic when omitted) scheduled so far have been created (or failed). */
+  logsCreated(name?: string): Promise<void> {
+    return this.creator.settled(name);
+  }
+
+  /** Stop creating partitions (the queued ones are created on the next start) and wait for those under way. */
+  close(): Promise<void> {
+    return this.creator.close();
   }
 
   /** The broker config changed (dynamic broker configs): later topics and logs use it. */
@@ -103,11 +167,20 @@ export class TopicManager {
   }
 
   createTopic(name: string, options: CreateTopicOptions): Promise<TopicInfo> {
-    return this.serialize(async () => {
+    const created = this.serialize(async () => {
       const info = this.checkNewTopic(name, options);
       if (options.validateOnly) return copyInfo(info);
-      await this.materialize(info);
+      // Durable first: once the file lists the topic, start-up creates any directory missing.
+      await this.persist([...this.topics.values(), info]);
+      this.topics.set(info.name, info);
+      this.byId.set(info.topicId, info);
+      this.creator.schedule(info.name, range(0, info.partitions));
       return copyInfo(info);
+    });
+    if (options.background || options.validateOnly) return created;
+    return created.then(async (info) => {
+      await this.checkCreated(name, 0, info.partitions);
+      return info;
     });
   }
 
@@ -117,7 +190,7 @@ export class TopicManager {
     if (existing) return existing;
     if (!this.config.autoCreateTopicsEnable || topicNameError(name) !== null || isInternalTopic(name)) return undefined;
     try {
-      return await this.createTopic(name, {numPartitions: -1, replicationFactor: -1, configs: {}});
+      return await this.createTopic(name, {numPartitions: -1, replicationFactor: -1, configs: {}, background: true});
     } catch (err) {
       // Another request created it meanwhile.
       if (err instanceof TopicError && err.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS) return this.get(name);
@@ -133,6 +206,7 @@ export class TopicManager {
       // Logs first: a crash midway leaves the topic listed with some partitions recreated
       // empty on restart, never a deleted topic brought back with its data.
       try {
+        await this.creator.cancel(name);
         await this.logManager.deleteLogs(range(0, info.partitions).map((partition) => ({topic: name, partition})));
       } finally {
         for (let p = 0; p < info.partitions; p++) this.appends.notify(name, p);
@@ -141,8 +215,9 @@ export class TopicManager {
     });
   }
 
-  createPartitions(name: string, totalCount: number, validateOnly = false): Promise<void> {
-    return this.serialize(async () => {
+  createPartitions(name: string, totalCount: number, options: CreatePartitionsOptions = {}): Promise<void> {
+    let before = 0;
+    const grown = this.serialize(async () => {
       const info = this.requireTopic(name);
       if (totalCount < info.partitions) {
         throw new TopicError(ErrorCode.INVALID_PARTITIONS,
@@ -151,14 +226,14 @@ export class TopicManager {
       if (totalCount === info.partitions) {
         throw new TopicError(ErrorCode.INVALID_PARTITIONS, `Topic already has ${info.partitions} partitions.`);
       }
-      if (validateOnly) return;
-      const logConfig = topicLogConfig(info.configs, this.config);
-      await forEachLimited(range(info.partitions, totalCount), CREATE_CONCURRENCY, async (p) => {
-        if (!this.logManager.getLog(name, p)) await this.logManager.createLog(name, p, info.topicId, logConfig, NEW_LEADER_EPOCH);
-      });
+      if (options.validateOnly) return;
+      before = info.partitions;
+      await this.persist([...this.topics.values()].map((t) => (t === info ? {...t, partitions: totalCount} : t)));
       info.partitions = totalCount;
-      await this.persist();
+      this.creator.schedule(name, range(before, totalCount));
     });
+    if (options.background || options.validateOnly) return grown;
+    return grown.then(() => this.checkCreated(name, before, totalCount));
   }
 
   /** Replace the topic's config overrides and apply them to its live logs. */
@@ -172,13 +247,50 @@ export class TopicManager {
     });
   }
 
-  /** Append validated batches and wake fetches waiting on the partition. */
-  async append(name: string, partition: number, batches: Buffer, leaderEpoch = 0): Promise<Awaited<ReturnType<PartitionLog['append']>>> {
+  /** Append validated batches and wake fetches waiting on the partition (waiting for its log if it is being created). */
+  async append(name: string, partition: number, batches: Buffer, leaderEpoch = NEW_LEADER_EPOCH): Promise<Awaited<ReturnType<PartitionLog['append']>>> {
+    const creating = this.whenCreated(name, partition);
+    if (creating) await creating;
     const log = this.getLog(name, partition);
-    if (!log) throw new TopicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.');
+    if (!log) {
+      if (this.topics.has(name) && partition >= 0 && partition < this.topics.get(name)!.partitions) {
+        throw new TopicError(ErrorCode.KAFKA_STORAGE_ERROR, `The log of ${name}-${partition} could not be created.`);
+      }
+      throw new TopicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.');
+    }
     const result = await log.append(batches, {leaderEpoch});
     this.appends.notify(name, partition);
     return result;
+  }
+
+  /** Create one partition's log with the topic's current config (a job of the creator). */
+  private async createLog(name: string, partition: number): Promise<void> {
+    const info = this.topics.get(name);
+    if (!info || partition >= info.partitions || this.logManager.getLog(name, partition)) return;
+    const config = this.logConfigOf(info);
+    const log = await this.logManager.createLog(name, partition, info.topicId, config, CREATE_WITH_EPOCH);
+    // A config change while the log was being made did not reach it (applyConfig saw no log yet).
+    const current = this.logConfigOf(info);
+    if (current !== config) log.updateConfig(current);
+  }
+
+  private logConfigOf(info: TopicInfo): LogConfig {
+    const cached = this.logConfigs.get(info);
+    if (cached && cached.configs === info.configs && cached.broker === this.config) return cached.config;
+    const config = topicLogConfig(info.configs, this.config);
+    this.logConfigs.set(info, {configs: info.configs, broker: this.config, config});
+    return config;
+  }
+
+  /** Wait for partitions [from, to) of `name`; a KAFKA_STORAGE_ERROR if some could not be created. */
+  private async checkCreated(name: string, from: number, to: number): Promise<void> {
+    await this.logsCreated(name);
+    if (!this.topics.has(name)) return;
+    const missing = range(from, to).filter((p) => !this.logManager.getLog(name, p));
+    if (missing.length > 0) {
+      throw new TopicError(ErrorCode.KAFKA_STORAGE_ERROR,
+        `Topic '${name}' was created but the logs of ${missing.length} of its partitions (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}) could not be created; see the broker log.`);
+    }
   }
 
   private checkNewTopic(name: string, options: CreateTopicOptions): TopicInfo {
@@ -207,20 +319,6 @@ export class TopicManager {
     return {name, topicId: randomTopicId(), partitions, configs: {...options.configs}, internal: isInternalTopic(name)};
   }
 
-  private async materialize(info: TopicInfo): Promise<void> {
-    const logConfig = topicLogConfig(info.configs, this.config);
-    try {
-      await forEachLimited(range(0, info.partitions), CREATE_CONCURRENCY, (p) => this.logManager.createLog(info.name, p, info.topicId, logConfig, NEW_LEADER_EPOCH));
-    } catch (err) {
-      // Leave no half-created topic behind (it would be adopted on the next start).
-      await this.logManager.deleteLogs(range(0, info.partitions).map((partition) => ({topic: info.name, partition}))).catch(() => undefined);
-      throw err;
-    }
-    this.topics.set(info.name, info);
-    this.byId.set(info.topicId, info);
-    await this.persist();
-  }
-
   private requireTopic(name: string): TopicInfo {
     const info = this.topics.get(name);
     if (!info) throw new TopicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.');
@@ -228,28 +326,34 @@ export class TopicManager {
   }
 
   private applyConfig(info: TopicInfo): void {
-    const logConfig = topicLogConfig(info.configs, this.config);
+    const logConfig = this.logConfigOf(info);
     for (let p = 0; p < info.partitions; p++) this.logManager.getLog(info.name, p)?.updateConfig(logConfig);
   }
 
   private async load(): Promise<void> {
     const stored = await readTopicStore(this.dataDir);
-    // Partition dirs the file does not list (a Kafka data dir, or a crash between creating a
-    // topic's logs and writing the file) are adopted rather than left invisible.
+    // Partition dirs the file does not list (a Kafka data dir) are adopted rather than left invisible.
     const known = new Set((stored ?? []).map((t) => t.name));
     const discovered = this.discover().filter((t) => !known.has(t.name));
+    const listed = new Set(known);
     const entries = [...(stored ?? []), ...discovered];
     for (const entry of entries) {
       const info: TopicInfo = {...entry, configs: {...entry.configs}, internal: isInternalTopic(entry.name)};
       this.topics.set(info.name, info);
       this.byId.set(info.topicId, info);
-      // Recreate partitions whose directory went missing, so every listed partition has a log.
-      const logConfig = topicLogConfig(info.configs, this.config);
-      await forEachLimited(range(0, info.partitions), CREATE_CONCURRENCY, async (p) => {
+      const logConfig = this.logConfigOf(info);
+      const missing: number[] = [];
+      for (let p = 0; p < info.partitions; p++) {
         const log = this.logManager.getLog(info.name, p);
-        if (!log) await this.logManager.createLog(info.name, p, info.topicId, logConfig, NEW_LEADER_EPOCH);
-        else log.updateConfig(logConfig);
-      });
+        if (!log) missing.push(p);
+        else {
+          log.updateConfig(logConfig);
+          if (listed.has(info.name)) await completeInterruptedCreation(log, info.topicId);
+        }
+      }
+      // Listed partitions without a directory (a crash after the file was written, before the
+      // directories were) are created again, in the background like new ones.
+      this.creator.schedule(info.name, missing);
     }
     // First start on this data dir (fresh, or adopted from Kafka) or adopted dirs: write the file.
     if (stored === null || discovered.length > 0) await this.persist();
@@ -265,14 +369,15 @@ export class TopicManager {
         found.set(log.topic, entry);
       }
       entry.partitions = Math.max(entry.partitions, log.partition + 1);
-      if (!entry.topicId && log.topicId && log.topicId !== 'AAAAAAAAAAAAAAAAAAAAAA') entry.topicId = log.topicId;
+      if (!entry.topicId && log.topicId && log.topicId !== ZERO_UUID) entry.topicId = log.topicId;
     }
     for (const entry of found.values()) if (!entry.topicId) entry.topicId = randomTopicId();
     return [...found.values()];
   }
 
-  private async persist(): Promise<void> {
-    const entries: StoredTopic[] = [...this.topics.values()].map((t) => ({
+  /** Write the topic file with `topics` (default: the current ones). */
+  private async persist(topics: Iterable<TopicInfo> = this.topics.values()): Promise<void> {
+    const entries: StoredTopic[] = [...topics].map((t) => ({
       name: t.name, topicId: t.topicId, partitions: t.partitions, configs: t.configs,
     }));
     await writeTopicStore(this.dataDir, entries);
@@ -283,6 +388,16 @@ export class TopicManager {
     this.queue = result.catch(() => undefined);
     return result;
   }
+}
+
+/**
+ * A partition directory of a listed topic whose creation a crash interrupted (after the topic
+ * file was written) may lack partition.metadata or leader-epoch-checkpoint: write what is missing,
+ * as the creation would have.
+ */
+async function completeInterruptedCreation(log: PartitionLog, topicId: string): Promise<void> {
+  if (log.topicId === ZERO_UUID) await log.assignTopicId(topicId);
+  if (log.leaderEpoch < 0 && log.logEndOffset === 0n) await log.epochCache.assign(NEW_LEADER_EPOCH, 0n);
 }
 
 function checkConfigs(configs: Record<string, string>): void {

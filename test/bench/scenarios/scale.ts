@@ -4,7 +4,11 @@
  * request per broker), then BENCH_CONNECTIONS idle connections, then BENCH_GROUPS consumer groups
  * (join, sync, commit, fetch offsets) at once. A probe connection sends ApiVersions every 10 ms
  * throughout, so a request that blocks the broker's event loop shows up as probe latency too.
+ * CreateTopics is answered once the topic is durable and the broker makes the partition
+ * directories in the background; the scenario waits for them (watching the data dir) before
+ * Metadata, so the later rows measure created partitions, and reports how long they took.
  */
+import {existsSync} from 'node:fs';
 import {join} from 'node:path';
 import {BrokerProcess} from '../lib/broker-process.js';
 import {connect, createTopic, listOffsets, timed} from '../lib/admin.js';
@@ -17,6 +21,20 @@ import {groupRound} from './groups.js';
 
 const PER_TOPIC = 1000;
 const TARGET = '< 100 ms';
+/** How long to wait for the broker to make every partition directory before going on without. */
+const DIRECTORIES_TIMEOUT_MS = 600_000;
+
+/** Resolves with the time until every `<topic>-<partition>/partition.metadata` exists (the broker writes it last), or null on timeout. */
+async function directoriesMade(dataDir: string, topics: Array<{name: string; partitions: number}>): Promise<number | null> {
+  const start = performance.now();
+  let missing = topics.flatMap((t) => Array.from({length: t.partitions}, (_, p) => join(dataDir, `${t.name}-${p}`, 'partition.metadata')));
+  for (;;) {
+    missing = missing.filter((file) => !existsSync(file));
+    if (missing.length === 0) return performance.now() - start;
+    if (performance.now() - start > DIRECTORIES_TIMEOUT_MS) return null;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 /** ApiVersions every 10 ms on its own connection; stop() returns the latencies seen and when each was sent. */
 function probe(client: ProtocolClient): {stop: () => Promise<Array<{at: number; ms: number}>>} {
@@ -35,7 +53,8 @@ function probe(client: ProtocolClient): {stop: () => Promise<Array<{at: number; 
 
 export async function scale(ctx: BenchContext): Promise<void> {
   const {report, settings, workDir} = ctx;
-  const broker = await BrokerProcess.start({dataDir: join(workDir, 'scale-data'), cpuProfDir: settings.profileDir, set: {'group.initial.rebalance.delay.ms': 0}});
+  const dataDir = join(workDir, 'scale-data');
+  const broker = await BrokerProcess.start({dataDir, cpuProfDir: settings.profileDir, set: {'group.initial.rebalance.delay.ms': 0}});
   const admin = await connect(broker.address);
   const probeClient = await connect(broker.address, 'probe');
   const watch = probe(probeClient);
@@ -71,6 +90,10 @@ export async function scale(ctx: BenchContext): Promise<void> {
     }
     report.add({group: 'scale', name: `CreateTopics ${topics.length} x ${fmtNumber(PER_TOPIC)} partitions, per topic`,
       result: `median ${fmtMs(quantile(creates, 0.5))}, slowest ${fmtMs(Math.max(...creates))}`, target: TARGET, met: Math.max(...creates) < 100});
+    step('partition directories');
+    const made = await directoriesMade(dataDir, topics);
+    report.add({group: 'scale', name: `  all ${fmtNumber(total)} partition directories made (in the background), after the last answer`,
+      result: made === null ? `not within ${DIRECTORIES_TIMEOUT_MS / 1000} s` : `${fmtNumber(made / 1000, 1)} s`});
     step('metadata');
     const metadata = [];
     for (let i = 0; i < 3; i++) metadata.push((await timed(() => admin.request(ApiKey.Metadata, {topics: null, allowAutoTopicCreation: false}))).ms);

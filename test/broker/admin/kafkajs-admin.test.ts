@@ -42,6 +42,7 @@ describe('kafkajs admin', () => {
     await admin.alterConfigs({validateOnly: false,
       resources: [{type: ConfigResourceTypes.TOPIC, name: 'orders', configEntries: [{name: 'segment.bytes', value: '1048576'}]}]});
     expect(broker.topics.get('orders')!.configs).toEqual({'segment.bytes': '1048576'});
+    await broker.topics.logsCreated('orders');
     expect(broker.topics.getLog('orders', 2)!.config.segmentBytes).toBe(1048576);
     const broker1 = await admin.describeConfigs({includeSynonyms: true,
       resources: [{type: ConfigResourceTypes.BROKER, name: '1', configNames: ['num.partitions', 'offsets.topic.replication.factor']}]});

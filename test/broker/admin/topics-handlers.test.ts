@@ -91,6 +91,8 @@ describe('CreatePartitions', () => {
       const res = await client.send(37, v, {topics: [{name, count: before + 2, assignments: null}], timeoutMs: 5000, validateOnly: false});
       expect(res.results[0], `v${v}`).toMatchObject({name, errorCode: ErrorCode.NONE});
       expect(broker.topics.get(name)!.partitions).toBe(before + 2);
+      // Answered once durable; the new partitions' directories follow in the background.
+      await broker.topics.logsCreated(name);
       expect(broker.topics.getLog(name, before + 1)).toBeDefined();
     }
     const res = await client.send(37, 3, {timeoutMs: 5000, validateOnly: false, topics: [

@@ -61,7 +61,7 @@ describe('TopicManager', () => {
     tb = await startTestBroker();
     await create('grow', 3);
     await expect(tb.broker.topics.createPartitions('grow', 2)).rejects.toThrow('Topic currently has 3 partitions, which is higher than the requested 2.');
-    await tb.broker.topics.createPartitions('grow', 5, true);
+    await tb.broker.topics.createPartitions('grow', 5, {validateOnly: true});
     expect(tb.broker.topics.get('grow')!.partitions).toBe(3);
     await tb.broker.topics.createPartitions('grow', 5);
     expect(tb.broker.topics.get('grow')!.partitions).toBe(5);
@@ -117,7 +117,7 @@ describe('TopicManager adoption', () => {
     const listed = await create('listed');
     const info = await create('orphan', 2);
     await tb.broker.stop();
-    // As if the broker died between creating orphan's logs and writing __kstream_topics.json.
+    // As if orphan's directories came from elsewhere (Kafka, or a kstream older than the topic file written first).
     const file = path.join(tb.dataDir, '__kstream_topics.json');
     const stored = JSON.parse(readFileSync(file, 'utf8'));
     stored.topics = stored.topics.filter((t: {name: string}) => t.name !== 'orphan');

@@ -1,0 +1,54 @@
+/**
+ * Requests that write to partitions wait for the logs of those still being created (see
+ * TopicManager.whenCreated): one await for the whole request, none at all when no partition is
+ * being created.
+ */
+import type {Handler} from '../handler.js';
+import type {TopicManager} from './topic-manager.js';
+
+/** Resolves once every named partition that is being created has its log; undefined if none is. */
+export function logsReady(topics: TopicManager, named: Iterable<{topic: string; partitions: Iterable<number>}>): Promise<void> | undefined {
+  let waits: Promise<void>[] | undefined;
+  for (const {topic, partitions} of named) {
+    for (const partition of partitions) {
+      const wait = topics.whenCreated(topic, partition);
+      if (wait) (waits ??= []).push(wait);
+    }
+  }
+  return waits && Promise.all(waits).then(() => undefined);
+}
+
+/** What a Produce request says about the partitions it writes to and how long it may take. */
+interface ProduceLike {
+  timeoutMs: number;
+  topicData: {name: string; partitionData: {index: number}[]}[];
+}
+
+/**
+ * Produce, run once the logs it appends to exist, waiting at most the request's timeout (the
+ * time the client gave the broker to answer). Produce looks its logs up before appending, so it
+ * waits here rather than in TopicManager.append; a partition still without a log after the
+ * timeout is answered by Produce as one it cannot write to (a retriable error), as Kafka answers
+ * a partition whose log it has not created yet.
+ */
+export function produceAfterLogsReady<Req extends ProduceLike, Res>(produce: Handler<Req, Res>): Handler<Req, Res> {
+  return {
+    ...produce,
+    async handle(request, ctx) {
+      const ready = logsReady(ctx.broker.topics,
+        request.topicData.map((t) => ({topic: t.name, partitions: t.partitionData.map((p) => p.index)})));
+      if (ready) await waitAtMost(ready, request.timeoutMs);
+      return produce.handle(request, ctx);
+    },
+  };
+}
+
+function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
+  if (!(ms > 0)) return Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -2,9 +2,8 @@
  * Man pages generated from the command definitions (summary, description, flags, arguments,
  * examples), so they can never drift from --help. `npm run man` writes them to man/.
  */
-import {readFileSync} from 'node:fs';
-import path from 'node:path';
-import {Command, Config, settings} from '@oclif/core';
+import {Command} from '@oclif/core';
+import {loadSourceConfig} from './source-config.js';
 
 type CommandMeta = Command.Loadable;
 
@@ -101,14 +100,11 @@ export function renderIndexPage(cmds: CommandMeta[], bin: string, version: strin
 
 /** Every page, by file name, for the CLI rooted at `root`. */
 export async function generateManPages(root: string): Promise<Map<string, string>> {
-  // Load the TypeScript sources (./commands) the way bin/dev.js does (a development-time helper:
-  // tsx is a dev dependency).
+  // Load the TypeScript sources (./commands) the way bin/dev.js does, never the manifest of dist/
+  // (a development-time helper: tsx is a dev dependency).
   const {register} = await import('tsx/esm/api');
   register();
-  const pjson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-  pjson.oclif.commands = './commands';
-  settings.enableAutoTranspile = false;
-  const config = await Config.load({root, pjson});
+  const config = await loadSourceConfig(root);
   const cmds = config.commands.filter((c) => !c.hidden);
   const pages = new Map<string, string>();
   pages.set('kstream.1', renderIndexPage(cmds, config.bin, config.version));

@@ -4,7 +4,6 @@
  */
 import {mkdir, readFile, rename, writeFile} from 'node:fs/promises';
 import path from 'node:path';
-import {parse, stringify} from 'yaml';
 import {KstreamError, UsageError} from '../output/errors.js';
 import {configDir} from './paths.js';
 
@@ -39,6 +38,8 @@ export async function loadProfiles(file = profilesPath()): Promise<ProfileFile> 
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {profiles: {}};
     throw err;
   }
+  // yaml is imported only when there is a file to parse: every cluster command loads the profiles.
+  const {parse} = await import('yaml');
   let doc: unknown;
   try {
     doc = parse(text);
@@ -55,6 +56,7 @@ export async function loadProfiles(file = profilesPath()): Promise<ProfileFile> 
 export async function saveProfiles(data: ProfileFile, file = profilesPath()): Promise<void> {
   await mkdir(path.dirname(file), {recursive: true});
   const tmp = `${file}.${process.pid}.tmp`;
+  const {stringify} = await import('yaml');
   await writeFile(tmp, stringify(data), {mode: 0o600});
   await rename(tmp, file);
 }

@@ -2,9 +2,14 @@
  * Rendering of command results. Every command builds a plain typed view object; this module
  * prints it as a table for people or as JSON/YAML for scripts (the JSON is the stable contract).
  */
-import Table from 'cli-table3';
+import {createRequire} from 'node:module';
 import chalk from 'chalk';
-import {stringify as toYaml} from 'yaml';
+
+// yaml is loaded when a view is first rendered as YAML, cli-table3 for a table that is not plain
+// ASCII: importing yaml costs ~25 ms of every command's start-up otherwise. (Both are CommonJS
+// packages, so they can be required synchronously.)
+const require = createRequire(import.meta.url);
+const yaml = (): typeof import('yaml') => require('yaml');
 
 export type OutputFormat = 'table' | 'json' | 'yaml';
 export const OUTPUT_FORMATS: OutputFormat[] = ['table', 'json', 'yaml'];
@@ -22,7 +27,7 @@ export function toJson(view: unknown, pretty = true): string {
 }
 
 export function toYamlText(view: unknown): string {
-  return toYaml(JSON.parse(toJson(view, false)));
+  return yaml().stringify(JSON.parse(toJson(view, false)));
 }
 
 /** Render a view in the chosen format; `table` is used for the table format only. */
@@ -44,7 +49,36 @@ export function useColour(stream: NodeJS.WriteStream = process.stdout): boolean 
  * is easy to grep and cut; headers bold when colour is on.
  */
 export function formatTable(headers: string[], rows: Array<Array<string | number | bigint | null | undefined>>): string {
+  const cells = rows.map((row) => row.map((cell) => (cell === null || cell === undefined ? '-' : String(cell))));
   const colour = useColour();
+  return isPlainTable(headers, cells) ? plainTable(headers, cells, colour) : cliTable(headers, cells, colour);
+}
+
+// Printable ASCII: one column per character, so the width of a text is its length.
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+function isPlainTable(headers: string[], cells: string[][]): boolean {
+  return headers.every((h) => PRINTABLE_ASCII.test(h)) && cells.every((row) => row.length === headers.length && row.every((c) => PRINTABLE_ASCII.test(c)));
+}
+
+/**
+ * The table as cli-table3 draws it with the options below, for the common case of printable ASCII
+ * cells in full rows: each column as wide as its widest text (at least 1), cells left-aligned and
+ * padded with spaces, two spaces between columns, trailing spaces cut. The same text without
+ * loading cli-table3 and its general layout (10-25 ms of a command's start);
+ * test/output/render.test.ts compares the two.
+ */
+export function plainTable(headers: string[], cells: string[][], colour: boolean): string {
+  const widths = headers.map((h) => Math.max(1, h.length)); // cli-table3: at least one column
+  for (const row of cells) for (let i = 0; i < row.length; i++) if (row[i].length > widths[i]) widths[i] = row[i].length;
+  const line = (texts: string[], bold: boolean): string =>
+    texts.map((t, i) => (bold ? chalk.bold(t) : t) + ' '.repeat(widths[i] - t.length)).join('  ').trimEnd();
+  return [line(headers, colour), ...cells.map((row) => line(row, false))].join('\n');
+}
+
+/** Any table, through cli-table3 (loaded on first use; its string-width handles wide characters). */
+export function cliTable(headers: string[], cells: string[][], colour: boolean): string {
+  const Table = require('cli-table3') as typeof import('cli-table3');
   const table = new Table({
     head: headers.map((h) => (colour ? chalk.bold(h) : h)),
     chars: {
@@ -55,6 +89,6 @@ export function formatTable(headers: string[], rows: Array<Array<string | number
     },
     style: {head: [], border: [], 'padding-left': 0, 'padding-right': 0},
   });
-  for (const row of rows) table.push(row.map((cell) => (cell === null || cell === undefined ? '-' : String(cell))));
+  for (const row of cells) table.push(row);
   return table.toString().split('\n').map((line) => line.trimEnd()).join('\n');
 }

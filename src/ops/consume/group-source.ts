@@ -176,10 +176,13 @@ export class GroupSource implements RecordSource {
       const end = BigInt(b?.high ?? '0');
       const c = committedOf.get(partition) ?? -1n;
       const start = c >= 0n ? c : fromBeginning ? BigInt(b?.low ?? '0') : end;
-      const known = this.progress.get(partition);
-      this.progress.set(partition, {position: known && known.position > start ? known.position : start, end: known && known.end > end ? known.end : end});
+      // kafkajs may hand out (and we may write) a batch before this runs: count what was handled.
+      const known = this.progress.get(partition)?.position ?? -1n;
+      const handled = this.toCommit.get(partition) ?? -1n;
+      const position = [start, known, handled].reduce((a, b) => (b > a ? b : a));
+      const knownEnd = this.progress.get(partition)?.end ?? -1n;
+      this.progress.set(partition, {position, end: knownEnd > end ? knownEnd : end});
       // A newly assigned partition starts at its committed offset; one we kept keeps its place.
-      const position = this.progress.get(partition)!.position;
       const handedOut = this.delivered.get(partition) ?? -1n;
       this.delivered.set(partition, handedOut > position ? handedOut : position);
     }

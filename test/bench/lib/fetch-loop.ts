@@ -38,7 +38,7 @@ export function fetchRequest(topic: string, offset: bigint, correlationId: numbe
 }
 
 /** One request on `socket`; resolves with the whole response frame (size prefix removed) and its timings. */
-function roundTrip(socket: Socket, request: Buffer): Promise<{frame: Buffer; firstByteMs: number; lastByteMs: number}> {
+export function roundTrip(socket: Socket, request: Buffer): Promise<{frame: Buffer; firstByteMs: number; lastByteMs: number}> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     let firstByteMs = -1;

@@ -3,7 +3,7 @@
  * Writes are positional and unbuffered: once write() resolves the bytes are in the OS page cache
  * and survive kill -9 of the process; sync() is what makes them survive a machine crash.
  */
-import {constants, writeSync} from 'node:fs';
+import {constants, ftruncateSync, writeSync} from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import {Limiter} from './limiter.js';
@@ -27,6 +27,12 @@ export interface FileHandle {
   read(buffer: Buffer, offset: number, length: number, position: number): Promise<number>;
   /** Write all of `data` at `position`. */
   write(data: Buffer, position: number): Promise<void>;
+  /**
+   * Append `data` at `position` (the end of the file) synchronously if this handle can (small
+   * writes of a real file); returns false, having written nothing, when the caller must use
+   * write() instead. A failed write cuts the file back to `position` before throwing.
+   */
+  writeNow?(data: Buffer, position: number): boolean;
   sync(): Promise<void>;
   truncate(length: number): Promise<void>;
   size(): Promise<number>;
@@ -70,18 +76,27 @@ class NodeFileHandle implements FileHandle {
   }
 
   async write(data: Buffer, position: number): Promise<void> {
-    if (data.length <= SYNC_WRITE_MAX_BYTES) {
-      // Into the page cache in microseconds, cheaper than the thread pool's round trip: a Produce
-      // to 5,000 partitions appended in ~100-190 ms this way against ~250-340 ms through the pool.
-      let written = 0;
-      while (written < data.length) written += writeSync(this.fh.fd, data, written, data.length - written, position + written);
-      return;
-    }
+    if (this.writeNow(data, position)) return;
     let written = 0;
     while (written < data.length) {
       const {bytesWritten} = await this.fh.write(data, written, data.length - written, position + written);
       written += bytesWritten;
     }
+  }
+
+  writeNow(data: Buffer, position: number): boolean {
+    if (data.length > SYNC_WRITE_MAX_BYTES) return false;
+    // Into the page cache in microseconds, cheaper than the thread pool's round trip: a Produce
+    // to 5,000 partitions appended in ~100-190 ms this way against ~250-340 ms through the pool.
+    let written = 0;
+    try {
+      while (written < data.length) written += writeSync(this.fh.fd, data, written, data.length - written, position + written);
+    } catch (err) {
+      // An append: leave no partial batch behind (the next append writes at the same position).
+      if (written > 0) ftruncateSync(this.fh.fd, position);
+      throw err;
+    }
+    return true;
   }
 
   sync(): Promise<void> {

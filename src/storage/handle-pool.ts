@@ -162,6 +162,18 @@ export class PooledHandle implements FileHandle {
     return this.use((fh) => fh.write(data, position));
   }
 
+  /** A synchronous write while the descriptor is open and idle; false (nothing written) otherwise. */
+  writeNow(data: Buffer, position: number): boolean {
+    if (this.closed || this.closing || !this.fh?.writeNow) return false;
+    this.users++;
+    try {
+      return this.fh.writeNow(data, position);
+    } finally {
+      this.users--;
+      if (!this.pinned) this.pool.touch(this);
+    }
+  }
+
   sync(): Promise<void> {
     return this.use((fh) => fh.sync());
   }

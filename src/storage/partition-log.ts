@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import {OFFSET_MAX_TIMESTAMP, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch} from '../records/batch-header.js';
 import {type EpochEntry, writePartitionMetadata} from './checkpoints.js';
 import {ErrorCode} from '../protocol/error-codes.js';
-import {parseAppendBatches} from './append-input.js';
+import {type ParsedBatch, parseAppendBatches} from './append-input.js';
 import {OffsetOutOfRangeError, RecordBatchTooLargeError, StorageError} from './errors.js';
 import {DELETED_SUFFIX, PARTITION_METADATA} from './filenames.js';
 import type {FileSystem} from './fs.js';
@@ -17,7 +17,7 @@ import {LeaderEpochCache} from './leader-epoch-cache.js';
 import {type LogConfig, NEVER_MS, resolveLogConfig} from './log-config.js';
 import {Mutex} from './mutex.js';
 import {loadSegments} from './recovery.js';
-import {type AppendedBatch, LogSegment, type SegmentOptions} from './segment.js';
+import {type AppendedBatch, LogSegment, type RollCheck, type SegmentOptions} from './segment.js';
 
 export const ZERO_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
@@ -181,51 +181,91 @@ export class PartitionLog {
    * says so. A failed write or fsync rejects and leaves the log as it was before this append.
    */
   async append(batches: Buffer, options: {leaderEpoch: number}): Promise<AppendResult> {
+    const parsed = this.parseForAppend(batches);
+    const {result, durable} = await this.lock.run(async () => {
+      this.checkReadable();
+      const a = this.assignOffsets(batches, parsed, options.leaderEpoch);
+      try {
+        // The epoch is recorded before the data (as Kafka does when it becomes leader): a failed
+        // checkpoint write then fails the append with nothing written, never after it.
+        if (options.leaderEpoch > this.epochCache.latestEpoch) await this.epochCache.assign(options.leaderEpoch, a.result.baseOffset);
+        const rolling = this.maybeRoll(batches.length, a.maxTimestamp, a.result.lastOffset);
+        if (rolling) await rolling;
+        await this.activeSegment.append(batches, a.appended);
+      } catch (err) {
+        throw this.ioError('append to', err);
+      }
+      return {result: a.result, durable: this.appended(a.result.lastOffset + 1n, a.records)};
+    });
+    if (durable) await durable;
+    return result;
+  }
+
+  /**
+   * append() done without yielding, or undefined (nothing done) when it would have to wait: the log
+   * is busy or not writable, the leader epoch is new, the segment must roll, an index entry is due,
+   * the write is too big to make synchronously, or the flush policy wants an fsync before the
+   * answer. A Produce to thousands of partitions then costs no promise per partition.
+   */
+  tryAppendNow(batches: Buffer, options: {leaderEpoch: number}): AppendResult | undefined {
+    if (!this.lock.idle || this.offline || this.closed || options.leaderEpoch > this.epochCache.latestEpoch) return undefined;
+    const parsed = this.parseForAppend(batches);
+    let records = 0;
+    for (const b of parsed) records += b.recordCount;
+    if (this.unflushedMessages + records >= this.config.flushMessages) return undefined;
+    const a = this.assignOffsets(batches, parsed, options.leaderEpoch);
+    const check = {messagesSize: batches.length, maxTimestamp: a.maxTimestamp, maxOffset: a.result.lastOffset, now: this.now(),
+      segmentBytes: this.config.segmentBytes, segmentMs: this.config.segmentMs};
+    if (this.activeSegment.shouldRollNow(check) !== false) return undefined;
+    try {
+      if (!this.activeSegment.appendNow(batches, a.appended)) return undefined;
+    } catch (err) {
+      throw this.ioError('append to', err);
+    }
+    this.appended(a.result.lastOffset + 1n, a.records);
+    return a.result;
+  }
+
+  /** Split an append into its batches, refusing one that could never fit a segment. */
+  private parseForAppend(batches: Buffer): ParsedBatch[] {
     const parsed = parseAppendBatches(batches);
     if (batches.length > this.config.segmentBytes) {
       throw new RecordBatchTooLargeError(`a batch of ${batches.length} bytes exceeds segment.bytes ${this.config.segmentBytes} of ${this.topicPartition}`);
     }
-    const {result, durable} = await this.lock.run(async () => {
-      this.checkReadable();
-      const appendTime = this.config.messageTimestampType === 'LogAppendTime' ? BigInt(this.now()) : -1n;
-      let next = this._logEndOffset;
-      let maxTimestamp = -1n;
-      const appended: AppendedBatch[] = [];
-      let records = 0;
-      for (const b of parsed) {
-        setBaseOffset(batches, b.position, next);
-        setPartitionLeaderEpoch(batches, b.position, options.leaderEpoch);
-        if (appendTime >= 0n) setLogAppendTime(batches, b.position, appendTime);
-        const ts = batches.readBigInt64BE(b.position + OFFSET_MAX_TIMESTAMP);
-        const lastOffset = next + BigInt(b.lastOffsetDelta);
-        appended.push({position: b.position, size: b.size, lastOffset, maxTimestamp: ts});
-        if (ts > maxTimestamp) maxTimestamp = ts;
-        records += b.recordCount;
-        next = lastOffset + 1n;
-      }
-      const baseOffset = this._logEndOffset;
-      try {
-        // The epoch is recorded before the data (as Kafka does when it becomes leader): a failed
-        // checkpoint write then fails the append with nothing written, never after it.
-        if (options.leaderEpoch > this.epochCache.latestEpoch) await this.epochCache.assign(options.leaderEpoch, baseOffset);
-        await this.maybeRoll(batches.length, maxTimestamp, next - 1n);
-        await this.activeSegment.append(batches, appended);
-      } catch (err) {
-        throw this.ioError('append to', err);
-      }
-      this.dirty.add(this.activeSegment);
-      this._logEndOffset = next;
-      this.unflushedMessages += records;
-      const durable = this.unflushedMessages >= this.config.flushMessages ? this.waitForFlush(next) : undefined;
-      if (!durable) {
-        this.acknowledgedEnd = next;
-        this.scheduleFlushTimer();
-      }
-      const result: AppendResult = {baseOffset, lastOffset: next - 1n, logAppendTime: appendTime, logStartOffset: this._logStartOffset};
-      return {result, durable};
-    });
-    if (durable) await durable;
-    return result;
+    return parsed;
+  }
+
+  /** Give the batches their offsets from the log end, the leader epoch and (if configured) LogAppendTime, in place. */
+  private assignOffsets(batches: Buffer, parsed: ParsedBatch[], leaderEpoch: number) {
+    const appendTime = this.config.messageTimestampType === 'LogAppendTime' ? BigInt(this.now()) : -1n;
+    let next = this._logEndOffset;
+    let maxTimestamp = -1n;
+    const appended: AppendedBatch[] = [];
+    let records = 0;
+    for (const b of parsed) {
+      setBaseOffset(batches, b.position, next);
+      setPartitionLeaderEpoch(batches, b.position, leaderEpoch);
+      if (appendTime >= 0n) setLogAppendTime(batches, b.position, appendTime);
+      const ts = batches.readBigInt64BE(b.position + OFFSET_MAX_TIMESTAMP);
+      const lastOffset = next + BigInt(b.lastOffsetDelta);
+      appended.push({position: b.position, size: b.size, lastOffset, maxTimestamp: ts});
+      if (ts > maxTimestamp) maxTimestamp = ts;
+      records += b.recordCount;
+      next = lastOffset + 1n;
+    }
+    const result: AppendResult = {baseOffset: this._logEndOffset, lastOffset: next - 1n, logAppendTime: appendTime, logStartOffset: this._logStartOffset};
+    return {appended, maxTimestamp, records, result};
+  }
+
+  /** The batches are in the file: move the log end; the fsync to wait for if the flush policy asks for one. */
+  private appended(next: bigint, records: number): Promise<void> | undefined {
+    this.dirty.add(this.activeSegment);
+    this._logEndOffset = next;
+    this.unflushedMessages += records;
+    if (this.unflushedMessages >= this.config.flushMessages) return this.waitForFlush(next);
+    this.acknowledgedEnd = next;
+    this.scheduleFlushTimer();
+    return undefined;
   }
 
   /**
@@ -352,12 +392,18 @@ export class PartitionLog {
     return lo;
   }
 
-  private async maybeRoll(messagesSize: number, maxTimestamp: bigint, maxOffset: bigint): Promise<void> {
+  /** Roll first if the append needs it; undefined (nothing to wait for) in the usual case. */
+  private maybeRoll(messagesSize: number, maxTimestamp: bigint, maxOffset: bigint): Promise<void> | undefined {
+    const check = {messagesSize, maxTimestamp, maxOffset, now: this.now(), segmentBytes: this.config.segmentBytes, segmentMs: this.config.segmentMs};
+    // Decided without an await when the segment can say at once: a Produce may touch thousands of
+    // partitions, and every await costs allocations the garbage collector then has to clear.
+    const roll = this.activeSegment.shouldRollNow(check);
+    return roll === false ? undefined : this.roll(check);
+  }
+
+  private async roll(check: RollCheck): Promise<void> {
     const active = this.activeSegment;
-    const roll = await active.shouldRoll({
-      messagesSize, maxTimestamp, maxOffset, now: this.now(), segmentBytes: this.config.segmentBytes, segmentMs: this.config.segmentMs,
-    });
-    if (!roll) return;
+    if (!(await active.shouldRoll(check))) return;
     await active.onBecomeInactive();
     this.dirty.add(active);
     this.segments.push(await LogSegment.create(this.fs, this.dir, this._logEndOffset, segmentOptionsOf(this.config), this.now()));

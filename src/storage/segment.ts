@@ -38,6 +38,16 @@ interface Indexes {
 
 const LOOKUP_SCAN_CHUNK = 16 * 1024;
 
+/** What Kafka's LogSegment.shouldRoll looks at for the next append. */
+export interface RollCheck {
+  messagesSize: number;
+  maxTimestamp: bigint;
+  maxOffset: bigint;
+  now: number;
+  segmentBytes: number;
+  segmentMs: number;
+}
+
 export class LogSegment {
   private indexes: Indexes | undefined;
   private loading: Promise<Indexes> | undefined;
@@ -211,8 +221,28 @@ export class LogSegment {
    * Write `data` (whole batches, offsets assigned) at the end and index it. The bytes reach the
    * file descriptor before this resolves; on a failed write the partial tail is cut off again.
    */
+  /**
+   * append() without yielding, when no index entry is due and the write can be made synchronously;
+   * false (nothing done) otherwise. A failed write leaves no partial tail (writeNow cuts it) and throws.
+   */
+  appendNow(data: Buffer, batches: AppendedBatch[]): boolean {
+    if (!this.indexes) return false;
+    let since = this.bytesSinceLastIndexEntry;
+    for (const b of batches) {
+      if (since > this.options.indexIntervalBytes) return false;
+      since += b.size;
+    }
+    const start = this.committedSize;
+    if (!this.log.writeNow(data, start)) return false;
+    if (this.rollingBasedTimestamp === undefined && batches.length > 0 && start === 0) this.rollingBasedTimestamp = batches[0].maxTimestamp;
+    for (const b of batches) this.observeTimestamp(b.maxTimestamp, b.lastOffset);
+    this.bytesSinceLastIndexEntry = since;
+    this.committedSize = start + data.length;
+    return true;
+  }
+
   async append(data: Buffer, batches: AppendedBatch[]): Promise<void> {
-    const idx = await this.loadIndexes();
+    const idx = this.indexes ?? (await this.loadIndexes());
     const start = this.committedSize;
     try {
       await this.log.write(data, start);
@@ -238,11 +268,22 @@ export class LogSegment {
    * since the first batch's timestamp (or the creation time without one), an index is full, or an
    * offset would not fit the 32-bit relative offsets of the indexes.
    */
-  async shouldRoll(p: {messagesSize: number; maxTimestamp: bigint; maxOffset: bigint; now: number; segmentBytes: number; segmentMs: number}): Promise<boolean> {
+  async shouldRoll(p: RollCheck): Promise<boolean> {
     const idx = await this.loadIndexes();
+    if (this.committedSize > 0 && this.rollingBasedTimestamp === undefined) await this.loadRollingBasedTimestamp();
+    return this.rollDecision(idx, p);
+  }
+
+  /** shouldRoll without waiting, when the indexes and the first batch's timestamp are at hand (the usual case). */
+  shouldRollNow(p: RollCheck): boolean | undefined {
+    const idx = this.indexes;
+    if (!idx || (this.committedSize > 0 && this.rollingBasedTimestamp === undefined)) return undefined;
+    return this.rollDecision(idx, p);
+  }
+
+  private rollDecision(idx: Indexes, p: RollCheck): boolean {
     if (this.committedSize > p.segmentBytes - p.messagesSize) return this.committedSize > 0;
     if (this.committedSize > 0) {
-      if (this.rollingBasedTimestamp === undefined) await this.loadRollingBasedTimestamp();
       const t = this.rollingBasedTimestamp;
       const waited = t !== undefined && t >= 0n ? Number(p.maxTimestamp - t) : p.now - this.created;
       if (waited > p.segmentMs) return true;

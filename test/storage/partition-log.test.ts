@@ -161,6 +161,61 @@ describe('PartitionLog', () => {
     await manager.close();
   });
 
+  it('appends without yielding when it can, with the same offsets and bytes as append()', async () => {
+    const manager = await LogManager.open({dataDir: dir, now});
+    const log = await manager.createLog('now', 0, TOPIC_ID, {indexIntervalBytes: 1024});
+    const b = await sizedBatch(4, 100);
+    const first = log.tryAppendNow(Buffer.from(b), {leaderEpoch: 0}); // epoch 0 is new: needs the checkpoint
+    expect(first).toBeUndefined();
+    expect(log.logEndOffset).toBe(0n);
+    expect((await log.append(Buffer.from(b), {leaderEpoch: 0})).baseOffset).toBe(0n);
+    const results = [];
+    for (let i = 0; i < 20; i++) results.push(log.tryAppendNow(Buffer.from(b), {leaderEpoch: 0}) ?? (await log.append(Buffer.from(b), {leaderEpoch: 0})));
+    expect(results.map((r) => r.baseOffset)).toEqual(Array.from({length: 20}, (_, i) => BigInt(4 + 4 * i)));
+    expect(log.logEndOffset).toBe(84n);
+    // Some went the synchronous way, and every index.interval.bytes an entry made one wait.
+    const quick = await manager.createLog('now', 1, TOPIC_ID, {indexIntervalBytes: 1024});
+    await quick.append(Buffer.from(b), {leaderEpoch: 0});
+    let sync = 0;
+    for (let i = 0; i < 20; i++) {
+      if (quick.tryAppendNow(Buffer.from(b), {leaderEpoch: 0})) sync++;
+      else await quick.append(Buffer.from(b), {leaderEpoch: 0});
+    }
+    expect(sync).toBeGreaterThan(10);
+    expect(sync).toBeLessThan(20);
+    const read = [...iterateBatches(await log.read(0n, 1 << 20))];
+    expect(read.map((e) => e.header.baseOffset)).toEqual(Array.from({length: 21}, (_, i) => BigInt(4 * i)));
+    await manager.close();
+    const reopened = await LogManager.open({dataDir: dir, now});
+    expect(reopened.getLog('now', 0)!.logEndOffset).toBe(84n);
+    await reopened.close();
+  });
+
+  it('leaves an append to append() while the log is busy, a roll is due, the flush policy waits, or the file system cannot write at once', async () => {
+    const b = await sizedBatch(4, 100);
+    const fs = new FaultyFileSystem();
+    const manager = await LogManager.open({dataDir: dir, now});
+    const busy = await manager.createLog('busy', 0, TOPIC_ID);
+    await busy.append(Buffer.from(b), {leaderEpoch: 0});
+    const pending = busy.append(Buffer.from(b), {leaderEpoch: 0});
+    expect(busy.tryAppendNow(Buffer.from(b), {leaderEpoch: 0})).toBeUndefined();
+    await pending;
+    const rolling = await manager.createLog('roll', 0, TOPIC_ID, {segmentBytes: b.length});
+    await rolling.append(Buffer.from(b), {leaderEpoch: 0});
+    expect(rolling.tryAppendNow(Buffer.from(b), {leaderEpoch: 0})).toBeUndefined();
+    expect(rolling.segments).toHaveLength(1);
+    const durable = await manager.createLog('durable', 0, TOPIC_ID, {flushMessages: 1});
+    await durable.append(Buffer.from(b), {leaderEpoch: 0});
+    expect(durable.tryAppendNow(Buffer.from(b), {leaderEpoch: 0})).toBeUndefined();
+    expect(durable.logEndOffset).toBe(4n);
+    await manager.close();
+    const faulty = await LogManager.open({dataDir: dir, now, fs});
+    const viaPool = await faulty.createLog('faulty', 0, TOPIC_ID);
+    await viaPool.append(Buffer.from(b), {leaderEpoch: 0});
+    expect(viaPool.tryAppendNow(Buffer.from(b), {leaderEpoch: 0})).toBeUndefined(); // fault injection needs write()
+    await faulty.close();
+  });
+
   it('finds offsets by timestamp through the time index, and the max timestamp', async () => {
     const manager = await LogManager.open({dataDir: dir, now});
     const log = await manager.createLog('t', 0, TOPIC_ID, {indexIntervalBytes: 100, segmentBytes: 2000});

@@ -19,6 +19,7 @@ import {defineHandler, HandlerContext} from '../handler.js';
 import {leaderEpochOf} from '../partition-state.js';
 import {isInternalTopic} from '../topics/topic-name.js';
 import {topicConfigValue} from '../config/index.js';
+import type {AppendResult} from '../../storage/partition-log.js';
 
 /** The ISR of every partition on this single-node broker: the broker itself. */
 const ISR_SIZE = 1;
@@ -46,12 +47,20 @@ export const handler = defineHandler({
   maxVersion: 11,
   handle: async (request: ProduceRequest, ctx) => {
     const acksValid = request.acks === -1 || request.acks === 0 || request.acks === 1;
-    const responses = await Promise.all(request.topicData.map(async (topic) => ({
+    const responses = request.topicData.map((topic) => ({
       name: topic.name,
-      partitionResponses: await Promise.all(topic.partitionData.map((p) => acksValid
+      partitionResponses: topic.partitionData.map((p) => acksValid
         ? producePartition(topic.name, p.index, p.records, request.acks, ctx)
-        : failure(p.index, ErrorCode.INVALID_REQUIRED_ACKS))),
-    })));
+        : failure(p.index, ErrorCode.INVALID_REQUIRED_ACKS)) as PartitionResult[],
+    }));
+    // Most partitions are appended at once; wait only for those that could not be.
+    const pending: Promise<void>[] = [];
+    for (const t of responses) {
+      t.partitionResponses.forEach((r: PartitionResult | Promise<PartitionResult>, i) => {
+        if (r instanceof Promise) pending.push(r.then((done) => { t.partitionResponses[i] = done; }));
+      });
+    }
+    if (pending.length > 0) await Promise.all(pending);
     if (request.acks === 0) {
       const failed = responses.flatMap((t) => t.partitionResponses.filter((p) => p.errorCode !== ErrorCode.NONE)
         .map((p) => `${t.name}-${p.index}: ${p.errorMessage ?? errorMessage(p.errorCode)}`));
@@ -62,7 +71,8 @@ export const handler = defineHandler({
   },
 });
 
-async function producePartition(topic: string, partition: number, records: Buffer | null, acks: number, ctx: HandlerContext): Promise<PartitionResult> {
+/** The partition's answer: at once when its log could take the batch without waiting, otherwise a promise of it. */
+function producePartition(topic: string, partition: number, records: Buffer | null, acks: number, ctx: HandlerContext): PartitionResult | Promise<PartitionResult> {
   if (isInternalTopic(topic)) {
     return failure(partition, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topic}`);
   }
@@ -92,25 +102,37 @@ async function producePartition(topic: string, partition: number, records: Buffe
         `The size of the current ISR Set(${ctx.broker.nodeId}) is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${topic}-${partition}`);
     }
   }
+  const epoch = leaderEpochOf(log);
   try {
-    const result = await ctx.broker.topics.append(topic, partition, data, leaderEpochOf(log));
-    return {
-      index: partition,
-      errorCode: ErrorCode.NONE,
-      baseOffset: result.baseOffset,
-      logAppendTimeMs: result.logAppendTime,
-      logStartOffset: result.logStartOffset,
-      recordErrors: [],
-      errorMessage: null,
-    };
+    const now = ctx.broker.topics.appendNow(topic, partition, data, epoch);
+    if (now) return appended(partition, now);
   } catch (err) {
-    const code = (err as {errorCode?: number}).errorCode;
-    if (code === undefined) {
-      ctx.broker.log(`append to ${topic}-${partition} failed: ${(err as Error).message}`);
-      return failure(partition, ErrorCode.KAFKA_STORAGE_ERROR, (err as Error).message);
-    }
-    return failure(partition, code, (err as Error).message);
+    return appendFailed(topic, partition, err, ctx);
   }
+  return ctx.broker.topics.append(topic, partition, data, epoch)
+    .then((result) => appended(partition, result), (err: unknown) => appendFailed(topic, partition, err, ctx));
+}
+
+function appended(index: number, result: AppendResult): PartitionResult {
+  return {
+    index,
+    errorCode: ErrorCode.NONE,
+    baseOffset: result.baseOffset,
+    logAppendTimeMs: result.logAppendTime,
+    logStartOffset: result.logStartOffset,
+    recordErrors: [],
+    errorMessage: null,
+  };
+}
+
+/** A storage failure the client can retry; Kafka's own error when the error carries one. */
+function appendFailed(topic: string, partition: number, err: unknown, ctx: HandlerContext): PartitionResult {
+  const code = (err as {errorCode?: number}).errorCode;
+  if (code === undefined) {
+    ctx.broker.log(`append to ${topic}-${partition} failed: ${(err as Error).message}`);
+    return failure(partition, ErrorCode.KAFKA_STORAGE_ERROR, (err as Error).message);
+  }
+  return failure(partition, code, (err as Error).message);
 }
 
 function failure(index: number, errorCode: number, message?: string): PartitionResult {

@@ -13,7 +13,7 @@
  */
 import type {LogConfig} from '../../storage/log-config.js';
 import type {LogManager} from '../../storage/log-manager.js';
-import type {PartitionLog} from '../../storage/partition-log.js';
+import type {AppendResult, PartitionLog} from '../../storage/partition-log.js';
 import type {BrokerConfig} from '../config/index.js';
 import {topicLogConfig, validateTopicConfigs} from '../config/index.js';
 import {ErrorCode} from '../../protocol/error-codes.js';
@@ -247,8 +247,19 @@ export class TopicManager {
     });
   }
 
+  /**
+   * append() without yielding when the partition's log can take the batches at once (see
+   * PartitionLog.tryAppendNow); undefined, with nothing done, when append() is needed.
+   */
+  appendNow(name: string, partition: number, batches: Buffer, leaderEpoch = NEW_LEADER_EPOCH): AppendResult | undefined {
+    if (this.whenCreated(name, partition)) return undefined;
+    const result = this.getLog(name, partition)?.tryAppendNow(batches, {leaderEpoch});
+    if (result) this.appends.notify(name, partition);
+    return result;
+  }
+
   /** Append validated batches and wake fetches waiting on the partition (waiting for its log if it is being created). */
-  async append(name: string, partition: number, batches: Buffer, leaderEpoch = NEW_LEADER_EPOCH): Promise<Awaited<ReturnType<PartitionLog['append']>>> {
+  async append(name: string, partition: number, batches: Buffer, leaderEpoch = NEW_LEADER_EPOCH): Promise<AppendResult> {
     const creating = this.whenCreated(name, partition);
     if (creating) await creating;
     const log = this.getLog(name, partition);

@@ -13,6 +13,7 @@ import {RecordingProxy, checkResponses, parseRequestStream, replay} from './lib/
 import {connect, createTopic, endOffsetSum} from './lib/admin.js';
 import {fileToSocketLimit, socketToFileLimit} from './lib/limits.js';
 import {runWithCpu} from './lib/proc.js';
+import {ProducePipe} from './lib/produce-pipe.js';
 import {encodeBatch} from '../../src/records/batch.js';
 import {CompressionType, setBaseOffset} from '../../src/records/batch-header.js';
 import {ApiKey, encodeRequest, encodeResponse} from '../../src/protocol/api.js';
@@ -250,4 +251,27 @@ describe('replay and raw Fetch against a broker', () => {
     patched.writeBigInt64BE(123_456_789n, pos);
     expect(patched.equals(fetchRequest('some-topic', 123_456_789n, 9))).toBe(true);
   });
+});
+
+describe('produce pipe', () => {
+  it('answers every pipelined Produce by correlation id, each one appending its batch', () => withDir(async (dir) => {
+    const broker = await startBroker({dataDir: join(dir, 'data'), port: 0, log: () => undefined});
+    const address = `127.0.0.1:${broker.port}`;
+    const admin = await connect(address);
+    try {
+      await createTopic(admin, 'piped', 1);
+      const records = await encodeBatch({records: Array.from({length: 10}, (_, i) => ({key: null, value: Buffer.alloc(100, 97 + i)}))});
+      const pipe = await ProducePipe.open(address, 'piped', records);
+      try {
+        await Promise.all(Array.from({length: 500}, () => pipe.produce()));
+      } finally {
+        pipe.close();
+      }
+      expect(pipe.sent).toBe(500);
+      expect(await endOffsetSum(admin, [{name: 'piped', partitions: 1}])).toBe(5000n);
+    } finally {
+      admin.close();
+      await broker.stop();
+    }
+  }));
 });

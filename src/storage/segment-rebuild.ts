@@ -2,7 +2,8 @@
  * The batch-by-batch pass of recovery and index rebuilding (Kafka's LogSegment.recover): checks
  * every batch (whole, magic, CRC32C for v2, offsets increasing and inside the segment's 32-bit
  * relative range) and writes an offset index entry (and a time index entry when the max
- * timestamp grew) every index.interval.bytes, exactly as appends do.
+ * timestamp grew) every index.interval.bytes, exactly as appends do; and where that pass can start
+ * when only the bytes after the recovery point need checking.
  */
 import {isBatchCrcValid} from '../records/batch-header.js';
 import {scanBatches} from './batch-scanner.js';
@@ -74,4 +75,39 @@ export async function scanAndIndex(
     validEnd: result.end, nextOffset: next, maxTimestamp, offsetOfMaxTimestamp, firstBatchTimestamp,
     bytesSinceLastIndexEntry: bytesSince, stopReason: result.stopReason,
   };
+}
+
+/**
+ * Where recovery of a segment can start at `offset` (the recovery point): the first batch there,
+ * found from the offset index entry below it and a header scan, with what the batches before it
+ * contribute; undefined when no batch boundary falls on `offset`.
+ */
+export async function findScanStart(
+  log: FileHandle,
+  idx: {offset: OffsetIndex; time: TimeIndex},
+  baseOffset: bigint,
+  offset: bigint,
+  fileSize: number,
+): Promise<ScanStart | undefined> {
+  const entry = idx.offset.lookup(offset - 1n);
+  if (entry.position > fileSize) return undefined;
+  const lastTime = idx.time.lastEntry;
+  let maxTimestamp = -1n;
+  let offsetOfMaxTimestamp = baseOffset;
+  if (lastTime && lastTime.offset < offset) [maxTimestamp, offsetOfMaxTimestamp] = [lastTime.timestamp, lastTime.offset];
+  let position = entry.position;
+  let next = entry.position === 0 ? baseOffset : undefined;
+  let aligned = true;
+  await scanBatches(log, entry.position, fileSize, (b) => {
+    if (b.lastOffset >= offset) {
+      aligned = b.header.baseOffset >= offset;
+      return true;
+    }
+    if (b.header.maxTimestamp > maxTimestamp) [maxTimestamp, offsetOfMaxTimestamp] = [b.header.maxTimestamp, b.lastOffset];
+    position = b.position + b.size;
+    next = b.lastOffset + 1n;
+  }, {chunkSize: 64});
+  // The batches before `offset` must end exactly there (its batch boundary).
+  if (!aligned || next !== offset) return undefined;
+  return {position, nextOffset: offset, maxTimestamp, offsetOfMaxTimestamp, bytesSinceLastIndexEntry: position - entry.position};
 }

@@ -13,7 +13,7 @@ import type {FileSystem} from './fs.js';
 import {handlePoolOf, type PooledHandle} from './handle-pool.js';
 import {CorruptIndexError} from './index-file.js';
 import {OffsetIndex} from './offset-index.js';
-import {type ScanStart, scanAndIndex} from './segment-rebuild.js';
+import {findScanStart, scanAndIndex} from './segment-rebuild.js';
 import {TimeIndex} from './time-index.js';
 
 export interface SegmentOptions {
@@ -449,7 +449,7 @@ export class LogSegment {
     });
     if (!idx) return this.recover(asActive);
     const fileSize = await this.log.size();
-    const start = await this.scanStartAt(idx, recoveryPoint, fileSize);
+    const start = await findScanStart(this.log, idx, this.baseOffset, recoveryPoint, fileSize);
     if (!start) {
       await Promise.all([idx.offset.close(), idx.time.close()]);
       return this.recover(asActive);
@@ -469,36 +469,6 @@ export class LogSegment {
     if (truncatedBytes > 0) await this.log.truncate(r.validEnd);
     this.committedSize = r.validEnd;
     return {truncatedBytes, nextOffset: r.nextOffset, stopReason: r.stopReason};
-  }
-
-  /**
-   * The position of the first batch at or after `offset`, found from the offset index entry
-   * below it and a header scan, with what the batches before it contribute; undefined when no
-   * batch boundary falls on `offset`.
-   */
-  private async scanStartAt(idx: Indexes, offset: bigint, fileSize: number): Promise<ScanStart | undefined> {
-    const entry = idx.offset.lookup(offset - 1n);
-    if (entry.position > fileSize) return undefined;
-    const lastTime = idx.time.lastEntry;
-    let maxTimestamp = -1n;
-    let offsetOfMaxTimestamp = this.baseOffset;
-    if (lastTime && lastTime.offset < offset) [maxTimestamp, offsetOfMaxTimestamp] = [lastTime.timestamp, lastTime.offset];
-    let position = entry.position;
-    let next = entry.position === 0 ? this.baseOffset : undefined;
-    let aligned = true;
-    await scanBatches(this.log, entry.position, fileSize, (b) => {
-      if (b.lastOffset >= offset) {
-        aligned = b.header.baseOffset >= offset;
-        return true;
-      }
-      if (b.header.maxTimestamp > maxTimestamp) [maxTimestamp, offsetOfMaxTimestamp] = [b.header.maxTimestamp, b.lastOffset];
-      position = b.position + b.size;
-      next = b.lastOffset + 1n;
-    }, {chunkSize: 64});
-    // The batches before `offset` must end exactly there (its batch boundary).
-    if (!aligned || next !== offset) return undefined;
-    const lastEntry = idx.offset.lookup(offset - 1n);
-    return {position, nextOffset: offset, maxTimestamp, offsetOfMaxTimestamp, bytesSinceLastIndexEntry: position - lastEntry.position};
   }
 
   private async rebuild(idx: Indexes, truncate: boolean): Promise<{truncatedBytes: number; nextOffset: bigint; stopReason?: string}> {

@@ -8,6 +8,7 @@ import type {Socket} from 'node:net';
 import {FrameReader, FrameSizeError} from './framing.js';
 import {CloseConnection, RequestDispatcher} from './dispatch.js';
 import type {ConnectionInfo} from './handler.js';
+import {readBuffers} from '../storage/read-buffers.js';
 
 /** In-flight requests per connection before reading pauses (backpressure). */
 const MAX_IN_FLIGHT = 100;
@@ -89,8 +90,13 @@ export class Connection {
   private flush(): void {
     this.socket.cork();
     while (!this.closed && this.slots.length > 0 && this.slots[0]!.done) {
-      const slot = this.slots.shift()!;
-      for (const chunk of slot.response ?? []) this.socket.write(chunk);
+      const chunks = this.slots.shift()!.response ?? [];
+      const pooled = chunks.filter((c) => readBuffers.owns(c));
+      for (let i = 0; i < chunks.length; i++) {
+        // Record sets read into pooled buffers go back once the kernel has copied them.
+        const sent = i === chunks.length - 1 && pooled.length > 0 ? giveBack(pooled) : undefined;
+        this.socket.write(chunks[i]!, sent);
+      }
     }
     this.socket.uncork();
     this.updateFlow();
@@ -102,6 +108,13 @@ export class Connection {
     if (busy && !this.socket.isPaused()) this.socket.pause();
     else if (!busy && this.socket.isPaused()) this.socket.resume();
   }
+}
+
+function giveBack(buffers: Buffer[]): (err?: Error | null) => void {
+  // After a failed write the socket may still hold them: leave them to the garbage collector.
+  return (err) => {
+    if (!err) for (const b of buffers) readBuffers.give(b);
+  };
 }
 
 /** One line, unless DEBUG=kstream* asks for the stack of an unexpected failure. */

@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import {decodeBatch} from '../records/batch.js';
 import {type ScannedBatch, scanBatches} from './batch-scanner.js';
+import {readBuffers} from './read-buffers.js';
 import {ReadPositions} from './read-positions.js';
 import {segmentFileName} from './filenames.js';
 import type {FileSystem} from './fs.js';
@@ -330,11 +331,13 @@ export class LogSegment {
       position = first.position;
     }
     // At least the 12-byte length prefix, so an oversized first batch is recognised.
-    let buf = await this.readBytes(position, Math.min(Math.max(maxBytes, 12), this.committedSize - position));
+    let buf = await this.readPooled(position, Math.min(Math.max(maxBytes, 12), this.committedSize - position));
     if (buf.length >= 12 && buf.readInt32BE(8) + 12 > buf.length) {
       // The first batch alone is larger than maxBytes: whole, or nothing (KIP-74).
+      const size = buf.readInt32BE(8) + 12;
+      readBuffers.give(buf);
       if (!opts.minOneBatch) return Buffer.alloc(0);
-      buf = await this.readBytes(position, buf.readInt32BE(8) + 12);
+      buf = await this.readPooled(position, size);
     }
     let end = 0;
     let nextOffset: bigint | undefined;
@@ -348,7 +351,11 @@ export class LogSegment {
       end += size;
       nextOffset = last + 1n;
     }
-    if (nextOffset !== undefined) this.nextReads.set(nextOffset, position + end);
+    if (nextOffset === undefined) {
+      readBuffers.give(buf);
+      return Buffer.alloc(0);
+    }
+    this.nextReads.set(nextOffset, position + end);
     return buf.subarray(0, end);
   }
 
@@ -356,6 +363,17 @@ export class LogSegment {
     const buf = Buffer.allocUnsafe(length);
     const n = await this.log.read(buf, 0, length, position);
     return buf.subarray(0, n);
+  }
+
+  /** readBytes into a buffer of the read pool (a Fetch's record set, given back once sent). */
+  private async readPooled(position: number, length: number): Promise<Buffer> {
+    const buf = readBuffers.take(length);
+    try {
+      return buf.subarray(0, await this.log.read(buf, 0, length, position));
+    } catch (err) {
+      readBuffers.give(buf);
+      throw err;
+    }
   }
 
   /** First record with timestamp >= `timestamp` at or after `startingOffset` (Kafka's findOffsetByTimestamp). */

@@ -13,7 +13,9 @@ interface Pending {
 }
 
 export class WireClient {
-  private buffer = Buffer.alloc(0);
+  /** Chunks received since the last complete frame. */
+  private parts: Buffer[] = [];
+  private partBytes = 0;
   private readonly pending: Pending[] = [];
   private correlationId = 1;
   readonly closed: Promise<void>;
@@ -66,16 +68,33 @@ export class WireClient {
     this.socket.destroy();
   }
 
+  /** Stop reading from the socket (responses back up in the broker), and start again. */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
   private onData(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    while (this.buffer.length >= 4) {
-      const size = this.buffer.readInt32BE(0);
-      if (this.buffer.length < 4 + size) break;
-      const frame = this.buffer.subarray(4, 4 + size);
-      this.buffer = this.buffer.subarray(4 + size);
+    // Join only once a whole frame is there: large responses arrive in many chunks.
+    this.parts.push(chunk);
+    this.partBytes += chunk.length;
+    if (this.partBytes < 4) return;
+    const head = this.parts[0]!.length >= 4 ? this.parts[0]! : Buffer.concat(this.parts);
+    if (this.partBytes < 4 + head.readInt32BE(0)) return;
+    let buffer = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
+    while (buffer.length >= 4) {
+      const size = buffer.readInt32BE(0);
+      if (buffer.length < 4 + size) break;
+      const frame = buffer.subarray(4, 4 + size);
+      buffer = buffer.subarray(4 + size);
       this.arrivals.push(frame.readInt32BE(0));
       const next = this.pending.shift();
       if (next) next.resolve(frame);
     }
+    this.parts = buffer.length > 0 ? [buffer] : [];
+    this.partBytes = buffer.length;
   }
 }

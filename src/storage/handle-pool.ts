@@ -162,12 +162,17 @@ export class PooledHandle implements FileHandle {
     return this.use((fh) => fh.write(data, position));
   }
 
+  /** Whether writeNow can write right now (the descriptor is open, not closing). */
+  get canWriteNow(): boolean {
+    return !this.closed && !this.closing && this.fh?.writeNow !== undefined;
+  }
+
   /** A synchronous write while the descriptor is open and idle; false (nothing written) otherwise. */
   writeNow(data: Buffer, position: number): boolean {
-    if (this.closed || this.closing || !this.fh?.writeNow) return false;
+    if (!this.canWriteNow) return false;
     this.users++;
     try {
-      return this.fh.writeNow(data, position);
+      return this.fh!.writeNow!(data, position);
     } finally {
       this.users--;
       if (!this.pinned) this.pool.touch(this);

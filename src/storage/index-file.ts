@@ -84,8 +84,29 @@ export abstract class IndexFile {
   }
 
   protected async appendEntry(entry: Buffer): Promise<void> {
-    if (this.count >= this.maxEntries) throw new Error(`index ${this.path} is full (${this.maxEntries} entries)`);
+    this.checkRoom();
     await this.handle.write(entry, this.count * this.entrySize);
+    this.remember(entry);
+  }
+
+  /** Whether appendEntryNow can write without waiting (the descriptor is open). */
+  get canAppendNow(): boolean {
+    return this.handle.canWriteNow;
+  }
+
+  /** appendEntry without waiting; false (nothing done) when the descriptor is not open. */
+  protected appendEntryNow(entry: Buffer): boolean {
+    this.checkRoom();
+    if (!this.handle.writeNow(entry, this.count * this.entrySize)) return false;
+    this.remember(entry);
+    return true;
+  }
+
+  private checkRoom(): void {
+    if (this.count >= this.maxEntries) throw new Error(`index ${this.path} is full (${this.maxEntries} entries)`);
+  }
+
+  private remember(entry: Buffer): void {
     this.ensureCapacity(this.count + 1);
     entry.copy(this.data, this.count * this.entrySize);
     this.count++;

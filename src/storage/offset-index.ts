@@ -59,6 +59,15 @@ export class OffsetIndex extends IndexFile {
   }
 
   async append(offset: bigint, position: number): Promise<void> {
+    await this.appendEntry(this.entryFor(offset, position));
+  }
+
+  /** append() without waiting; false (nothing done) when the file is not open. */
+  appendNow(offset: bigint, position: number): boolean {
+    return this.appendEntryNow(this.entryFor(offset, position));
+  }
+
+  private entryFor(offset: bigint, position: number): Buffer {
     if (this.count > 0) {
       const last = this.lastEntry;
       if (offset <= last.offset || position <= last.position) {
@@ -68,7 +77,7 @@ export class OffsetIndex extends IndexFile {
     const entry = Buffer.alloc(8);
     entry.writeInt32BE(this.relative(offset), 0);
     entry.writeInt32BE(position, 4);
-    await this.appendEntry(entry);
+    return entry;
   }
 
   /** Drop entries for offsets >= `offset`. */

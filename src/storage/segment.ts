@@ -63,6 +63,8 @@ export class LogSegment {
   private idleWaiters: Array<() => void> = [];
   private preallocated = false;
   private readonly nextReads = new ReadPositions();
+  /** The last offset the indexes' 32-bit relative offsets can hold. */
+  private readonly lastIndexableOffset: bigint;
 
   private constructor(
     private readonly fs: FileSystem,
@@ -76,6 +78,7 @@ export class LogSegment {
     readonly created: number,
   ) {
     this.offsetOfMaxTimestamp = baseOffset;
+    this.lastIndexableOffset = baseOffset + 2147483647n;
   }
 
   static async create(fs: FileSystem, dir: string, baseOffset: bigint, options: SegmentOptions, nowMs: number): Promise<LogSegment> {
@@ -227,17 +230,43 @@ export class LogSegment {
    * false (nothing done) otherwise. A failed write leaves no partial tail (writeNow cuts it) and throws.
    */
   appendNow(data: Buffer, batches: AppendedBatch[]): boolean {
-    if (!this.indexes) return false;
+    const idx = this.indexes;
+    if (!idx) return false;
+    // Index entries due are written synchronously too, so their files must be open already.
     let since = this.bytesSinceLastIndexEntry;
     for (const b of batches) {
-      if (since > this.options.indexIntervalBytes) return false;
+      if (since > this.options.indexIntervalBytes && !(idx.offset.canAppendNow && idx.time.canAppendNow)) return false;
       since += b.size;
     }
     const start = this.committedSize;
     if (!this.log.writeNow(data, start)) return false;
     if (this.rollingBasedTimestamp === undefined && batches.length > 0 && start === 0) this.rollingBasedTimestamp = batches[0].maxTimestamp;
-    for (const b of batches) this.observeTimestamp(b.maxTimestamp, b.lastOffset);
-    this.bytesSinceLastIndexEntry = since;
+    for (const b of batches) {
+      this.observeTimestamp(b.maxTimestamp, b.lastOffset);
+      if (this.bytesSinceLastIndexEntry > this.options.indexIntervalBytes) {
+        // Cannot be false: nothing could close the files since the check above.
+        if (!idx.offset.appendNow(b.lastOffset, start + b.position) || !idx.time.maybeAppendNow(this.maxTimestamp!, this.offsetOfMaxTimestamp)) {
+          throw new Error(`the index files of ${this.log.path} closed during an append`);
+        }
+        this.bytesSinceLastIndexEntry = 0;
+      }
+      this.bytesSinceLastIndexEntry += b.size;
+    }
+    this.committedSize = start + data.length;
+    return true;
+  }
+
+  /**
+   * appendNow for one batch (a Produce carries one per partition), without the arrays and objects
+   * of the general form: `data` is that batch, its last offset and max timestamp given.
+   */
+  appendBatchNow(data: Buffer, lastOffset: bigint, maxTimestamp: bigint): boolean {
+    if (!this.indexes || this.bytesSinceLastIndexEntry > this.options.indexIntervalBytes) return false;
+    const start = this.committedSize;
+    if (!this.log.writeNow(data, start)) return false;
+    if (this.rollingBasedTimestamp === undefined && start === 0) this.rollingBasedTimestamp = maxTimestamp;
+    this.observeTimestamp(maxTimestamp, lastOffset);
+    this.bytesSinceLastIndexEntry += data.length;
     this.committedSize = start + data.length;
     return true;
   }
@@ -272,24 +301,29 @@ export class LogSegment {
   async shouldRoll(p: RollCheck): Promise<boolean> {
     const idx = await this.loadIndexes();
     if (this.committedSize > 0 && this.rollingBasedTimestamp === undefined) await this.loadRollingBasedTimestamp();
-    return this.rollDecision(idx, p);
+    return this.rollDecision(idx, p.messagesSize, p.maxTimestamp, p.maxOffset, p.now, p.segmentBytes, p.segmentMs);
   }
 
   /** shouldRoll without waiting, when the indexes and the first batch's timestamp are at hand (the usual case). */
   shouldRollNow(p: RollCheck): boolean | undefined {
-    const idx = this.indexes;
-    if (!idx || (this.committedSize > 0 && this.rollingBasedTimestamp === undefined)) return undefined;
-    return this.rollDecision(idx, p);
+    return this.rollNeededNow(p.messagesSize, p.maxTimestamp, p.maxOffset, p.now, p.segmentBytes, p.segmentMs);
   }
 
-  private rollDecision(idx: Indexes, p: RollCheck): boolean {
-    if (this.committedSize > p.segmentBytes - p.messagesSize) return this.committedSize > 0;
+  /** shouldRollNow with the check's fields as arguments (no object per append). */
+  rollNeededNow(messagesSize: number, maxTimestamp: bigint, maxOffset: bigint, now: number, segmentBytes: number, segmentMs: number): boolean | undefined {
+    const idx = this.indexes;
+    if (!idx || (this.committedSize > 0 && this.rollingBasedTimestamp === undefined)) return undefined;
+    return this.rollDecision(idx, messagesSize, maxTimestamp, maxOffset, now, segmentBytes, segmentMs);
+  }
+
+  private rollDecision(idx: Indexes, messagesSize: number, maxTimestamp: bigint, maxOffset: bigint, now: number, segmentBytes: number, segmentMs: number): boolean {
+    if (this.committedSize > segmentBytes - messagesSize) return this.committedSize > 0;
     if (this.committedSize > 0) {
       const t = this.rollingBasedTimestamp;
-      const waited = t !== undefined && t >= 0n ? Number(p.maxTimestamp - t) : p.now - this.created;
-      if (waited > p.segmentMs) return true;
+      const waited = t !== undefined && t >= 0n ? msBetween(t, maxTimestamp) : now - this.created;
+      if (waited > segmentMs) return true;
     }
-    return idx.offset.isFull || idx.time.isFull || p.maxOffset - this.baseOffset > 2147483647n;
+    return idx.offset.isFull || idx.time.isFull || maxOffset > this.lastIndexableOffset;
   }
 
   private async loadRollingBasedTimestamp(): Promise<void> {
@@ -594,4 +628,12 @@ export class LogSegment {
     });
     return out;
   }
+}
+
+/** later - earlier in ms, in doubles when both are safe integers (real timestamps), else exactly. */
+function msBetween(earlier: bigint, later: bigint): number {
+  const a = Number(earlier);
+  const b = Number(later);
+  if (Number.isSafeInteger(a) && Number.isSafeInteger(b)) return b - a;
+  return Number(later - earlier);
 }

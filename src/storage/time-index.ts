@@ -65,15 +65,27 @@ export class TimeIndex extends IndexFile {
 
   /** Append when the timestamp grew (Kafka's maybeAppend); `final` uses the reserved last slot. */
   async maybeAppend(timestamp: bigint, offset: bigint, final = false): Promise<void> {
+    const entry = this.entryFor(timestamp, offset, final);
+    if (entry) await this.appendEntry(entry);
+  }
+
+  /** maybeAppend() without waiting; false (nothing done) when an entry is due and the file is not open. */
+  maybeAppendNow(timestamp: bigint, offset: bigint): boolean {
+    const entry = this.entryFor(timestamp, offset, false);
+    return !entry || this.appendEntryNow(entry);
+  }
+
+  /** The entry to append, or undefined when the timestamp did not grow. */
+  private entryFor(timestamp: bigint, offset: bigint, final: boolean): Buffer | undefined {
     const last = this.lastEntry;
-    if (last && timestamp <= last.timestamp) return;
-    if (timestamp <= 0n) return;
+    if (last && timestamp <= last.timestamp) return undefined;
+    if (timestamp <= 0n) return undefined;
     if (last && offset < last.offset) throw new Error(`time index entry offset ${offset} is before the last entry's ${last.offset} in ${this.path}`);
     if (!final && this.isFull) throw new Error(`time index ${this.path} is full`);
     const entry = Buffer.alloc(12);
     entry.writeBigInt64BE(timestamp, 0);
     entry.writeInt32BE(this.relative(offset), 8);
-    await this.appendEntry(entry);
+    return entry;
   }
 
   /** Drop entries pointing at offsets >= `offset`. */

@@ -4,6 +4,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {decodeBatch, iterateBatches} from '../../src/records/batch.js';
 import {OffsetOutOfRangeError, RecordBatchTooLargeError} from '../../src/storage/errors.js';
 import {FaultyFileSystem} from '../../src/storage/fs.js';
+import {handlePoolOf} from '../../src/storage/handle-pool.js';
 import {LogManager} from '../../src/storage/log-manager.js';
 import {batch, sizedBatch, tempDir} from './helpers.js';
 
@@ -173,22 +174,46 @@ describe('PartitionLog', () => {
     for (let i = 0; i < 20; i++) results.push(log.tryAppendNow(Buffer.from(b), {leaderEpoch: 0}) ?? (await log.append(Buffer.from(b), {leaderEpoch: 0})));
     expect(results.map((r) => r.baseOffset)).toEqual(Array.from({length: 20}, (_, i) => BigInt(4 + 4 * i)));
     expect(log.logEndOffset).toBe(84n);
-    // Some went the synchronous way, and every index.interval.bytes an entry made one wait.
+    // All go the synchronous way while the index files are open, index entries included: the
+    // same entries, at the same positions, as appends that all waited.
     const quick = await manager.createLog('now', 1, TOPIC_ID, {indexIntervalBytes: 1024});
+    const waited = await manager.createLog('now', 2, TOPIC_ID, {indexIntervalBytes: 1024});
     await quick.append(Buffer.from(b), {leaderEpoch: 0});
+    await waited.append(Buffer.from(b), {leaderEpoch: 0});
     let sync = 0;
     for (let i = 0; i < 20; i++) {
       if (quick.tryAppendNow(Buffer.from(b), {leaderEpoch: 0})) sync++;
       else await quick.append(Buffer.from(b), {leaderEpoch: 0});
+      await waited.append(Buffer.from(b), {leaderEpoch: 0});
     }
-    expect(sync).toBeGreaterThan(10);
-    expect(sync).toBeLessThan(20);
+    expect(sync).toBe(20);
     const read = [...iterateBatches(await log.read(0n, 1 << 20))];
     expect(read.map((e) => e.header.baseOffset)).toEqual(Array.from({length: 21}, (_, i) => BigInt(4 * i)));
     await manager.close();
+    const indexFiles = async (p: number) => Promise.all(['index', 'timeindex'].map((ext) => readFile(path.join(dir, `now-${p}`, `00000000000000000000.${ext}`))));
+    const [quickIndex, quickTimeIndex] = await indexFiles(1);
+    const [waitedIndex, waitedTimeIndex] = await indexFiles(2);
+    expect(quickIndex!.length).toBeGreaterThanOrEqual(8 * 5); // an entry every ~1024 bytes of 21 x ~500
+    expect(quickIndex).toEqual(waitedIndex);
+    expect(quickTimeIndex).toEqual(waitedTimeIndex);
     const reopened = await LogManager.open({dataDir: dir, now});
     expect(reopened.getLog('now', 0)!.logEndOffset).toBe(84n);
+    expect((await reopened.getLog('now', 1)!.read(40n, 1 << 20)).readBigInt64BE(0)).toBe(40n); // located through the index
     await reopened.close();
+  });
+
+  it('waits for index files the descriptor pool closed when an index entry is due', async () => {
+    const manager = await LogManager.open({dataDir: dir, now});
+    const log = await manager.createLog('closed', 0, TOPIC_ID, {indexIntervalBytes: 1});
+    const b = await sizedBatch(4, 100);
+    await log.append(Buffer.from(b), {leaderEpoch: 0});
+    // One descriptor for both index files: one of them is always closed.
+    handlePoolOf(manager.fs).limit = 1;
+    await log.append(Buffer.from(b), {leaderEpoch: 0});
+    expect(log.tryAppendNow(Buffer.from(b), {leaderEpoch: 0})).toBeUndefined();
+    expect(log.logEndOffset).toBe(8n);
+    expect((await log.append(Buffer.from(b), {leaderEpoch: 0})).baseOffset).toBe(8n);
+    await manager.close();
   });
 
   it('leaves an append to append() while the log is busy, a roll is due, the flush policy waits, or the file system cannot write at once', async () => {

@@ -369,9 +369,11 @@ export class LogSegment {
     if (buf.length >= 12 && buf.readInt32BE(8) + 12 > buf.length) {
       // The first batch alone is larger than maxBytes: whole, or nothing (KIP-74).
       const size = buf.readInt32BE(8) + 12;
-      readBuffers.give(buf);
-      if (!opts.minOneBatch) return Buffer.alloc(0);
-      buf = await this.readPooled(position, size);
+      if (!opts.minOneBatch) {
+        readBuffers.give(buf);
+        return Buffer.alloc(0);
+      }
+      buf = await this.readPooled(position, size, buf);
     }
     let end = 0;
     let nextOffset: bigint | undefined;
@@ -399,11 +401,16 @@ export class LogSegment {
     return buf.subarray(0, n);
   }
 
-  /** readBytes into a buffer of the read pool (a Fetch's record set, given back once sent). */
-  private async readPooled(position: number, length: number): Promise<Buffer> {
+  /**
+   * readBytes into a buffer of the read pool (a Fetch's record set, given back once sent).
+   * `start`, the first bytes already read (a pooled buffer too), is copied and given back.
+   */
+  private async readPooled(position: number, length: number, start?: Buffer): Promise<Buffer> {
     const buf = readBuffers.take(length);
+    const have = start ? start.copy(buf) : 0;
+    if (start) readBuffers.give(start);
     try {
-      return buf.subarray(0, await this.log.read(buf, 0, length, position));
+      return buf.subarray(0, have + await this.log.read(buf, have, length - have, position + have));
     } catch (err) {
       readBuffers.give(buf);
       throw err;

@@ -1,0 +1,79 @@
+import {EventEmitter} from 'node:events';
+import type {Socket} from 'node:net';
+import {describe, expect, it} from 'vitest';
+import {Connection} from '../../src/broker/connection.js';
+import type {RequestDispatcher} from '../../src/broker/dispatch.js';
+
+/** A socket that records what is written between each cork() and uncork(). */
+class RecordingSocket extends EventEmitter {
+  readonly flushes: string[][] = [];
+  private corked: string[] | undefined;
+  remoteAddress = '127.0.0.1';
+  remotePort = 1;
+  writableNeedDrain = false;
+  private paused = false;
+  setNoDelay(): void {}
+  cork(): void {
+    this.corked = [];
+  }
+  uncork(): void {
+    if (this.corked && this.corked.length > 0) this.flushes.push(this.corked);
+    this.corked = undefined;
+  }
+  write(chunk: Buffer): boolean {
+    if (!this.corked) throw new Error('write outside cork()');
+    this.corked.push(chunk.toString());
+    return true;
+  }
+  pause(): this { this.paused = true; return this; }
+  resume(): this { this.paused = false; return this; }
+  isPaused(): boolean { return this.paused; }
+  destroy(): void {}
+}
+
+function frame(text: string): Buffer {
+  const body = Buffer.from(text);
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(body.length);
+  return Buffer.concat([size, body]);
+}
+
+/** Answers each request with its own text, after `delay(text)` (a promise) when given. */
+function echo(delay?: (text: string) => Promise<void> | undefined): RequestDispatcher {
+  return {
+    async dispatch(request: Buffer) {
+      const text = request.toString();
+      const wait = delay?.(text);
+      if (wait) await wait;
+      return [Buffer.from(`re:${text}`)];
+    },
+  } as unknown as RequestDispatcher;
+}
+
+const settled = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+
+describe('Connection', () => {
+  it('sends the answers to requests that arrived together in one write', async () => {
+    const socket = new RecordingSocket();
+    new Connection(socket as unknown as Socket, echo(), 1 << 20, () => undefined);
+    socket.emit('data', Buffer.concat(['a', 'b', 'c', 'd', 'e'].map(frame)));
+    await settled();
+    expect(socket.flushes).toEqual([['re:a', 're:b', 're:c', 're:d', 're:e']]);
+  });
+
+  it('keeps request order when a later request finishes first', async () => {
+    const socket = new RecordingSocket();
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    new Connection(socket as unknown as Socket, echo((t) => (t === 'slow' ? slow : undefined)), 1 << 20, () => undefined);
+    socket.emit('data', Buffer.concat(['slow', 'quick'].map(frame)));
+    await settled();
+    expect(socket.flushes).toEqual([]);
+    release();
+    await settled();
+    expect(socket.flushes.flat()).toEqual(['re:slow', 're:quick']);
+    socket.emit('data', frame('next'));
+    await settled();
+    expect(socket.flushes.flat()).toEqual(['re:slow', 're:quick', 're:next']);
+  });
+});

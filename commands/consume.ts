@@ -1,5 +1,6 @@
 import {once} from 'node:events';
-import {Args, Flags} from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import {outputFlag} from '../src/cli/base-command.js';
 import {ClusterCommand} from '../src/cli/cluster-command.js';
 import {UsageError} from '../src/output/errors.js';

@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import {BaseCommand} from '../src/cli/base-command.js';
 import {UsageError} from '../src/output/errors.js';
 import {dumpFiles, jsonSink, textSink, VALUE_DECODERS, type ValueDecoderName} from '../src/ops/dump/index.js';

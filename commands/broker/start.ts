@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import {BaseCommand} from '../../src/cli/base-command.js';
 import {startBroker} from '../../src/broker/broker.js';
 import {brokerOptionsFromFlags} from '../../src/broker/start-options.js';

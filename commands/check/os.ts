@@ -1,5 +1,5 @@
 import os from 'node:os';
-import {Flags} from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import {BaseCommand, outputFlag} from '../../src/cli/base-command.js';
 import {UsageError} from '../../src/output/errors.js';
 import {DEFAULT_CONNECTIONS, defaultBrokerDataDir, runOsCheck} from '../../src/ops/os-check/index.js';

@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import {BaseCommand, outputFlag} from '../../src/cli/base-command.js';
 import {SASL_MECHANISMS} from '../../src/client/connection.js';
 import {createProfile} from '../../src/ops/profiles.js';

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core';
+import * as Args from '@oclif/core/args';
 import {BaseCommand, outputFlag} from '../../src/cli/base-command.js';
 import {useProfile} from '../../src/ops/profiles.js';
 

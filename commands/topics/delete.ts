@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import {outputFlag} from '../../src/cli/base-command.js';
 import {ClusterCommand} from '../../src/cli/cluster-command.js';
 import {confirmOrRefuse} from '../../src/cli/confirm.js';

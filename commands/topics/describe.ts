@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core';
+import * as Args from '@oclif/core/args';
 import {outputFlag} from '../../src/cli/base-command.js';
 import {ClusterCommand} from '../../src/cli/cluster-command.js';
 import {ClusterClient} from '../../src/client/cluster-client.js';

@@ -1,5 +1,5 @@
 /** The connection flags shared by every command that talks to a cluster. */
-import {Flags} from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import {SASL_MECHANISMS} from '../client/connection.js';
 
 export const connectionFlags = {

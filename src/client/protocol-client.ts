@@ -5,7 +5,6 @@
  * ApiVersions and each request uses the highest version both sides support.
  */
 import net from 'node:net';
-import tls from 'node:tls';
 import {apiName, decodeResponse, encodeRequest, supportedVersions} from '../protocol/api.js';
 import {KstreamError} from '../output/errors.js';
 import {ConnectionOptions, tlsSocketOptions} from './connection.js';
@@ -63,6 +62,8 @@ export class ProtocolClient {
   /** Connect, negotiate versions and authenticate; fails within conn.timeoutSeconds. */
   static async connect(conn: ConnectionOptions, address = conn.brokers[0], clientId = 'kstream'): Promise<ProtocolClient> {
     const {host, port} = splitHostPort(address);
+    // node:tls is imported only for a TLS connection: it takes 6-8 ms to load.
+    const tls = conn.tls ? await import('node:tls') : undefined;
     const socket = await new Promise<net.Socket>((resolve, reject) => {
       const timer = setTimeout(() => {
         s.destroy();
@@ -72,7 +73,7 @@ export class ProtocolClient {
         clearTimeout(timer);
         reject(connectError(address, err, Boolean(conn.tls)));
       };
-      const s = conn.tls
+      const s = tls && conn.tls
         ? tls.connect({host, port, servername: net.isIP(host) ? undefined : host, ...tlsSocketOptions(conn.tls)}, () => { clearTimeout(timer); s.off('error', onError); resolve(s); })
         : net.connect({host, port}, () => { clearTimeout(timer); s.off('error', onError); resolve(s); });
       s.once('error', onError);

@@ -3,13 +3,26 @@
  * prints it as a table for people or as JSON/YAML for scripts (the JSON is the stable contract).
  */
 import {createRequire} from 'node:module';
-import chalk from 'chalk';
+import type {ChalkInstance} from 'chalk';
 
 // yaml is loaded when a view is first rendered as YAML, cli-table3 for a table that is not plain
 // ASCII: importing yaml costs ~25 ms of every command's start-up otherwise. (Both are CommonJS
 // packages, so they can be required synchronously.)
 const require = createRequire(import.meta.url);
 const yaml = (): typeof import('yaml') => require('yaml');
+
+// chalk is an ES module (it cannot be required synchronously on every Node 20) and takes ~15 ms
+// to import, so it is imported only when output will be coloured: loadColour(), which
+// BaseCommand.init awaits when stdout gets colour. Rendering stays synchronous; until chalk is
+// loaded, text is left plain.
+let chalk: ChalkInstance | undefined;
+
+/** Imports chalk, for the bold table headers of coloured output. */
+export async function loadColour(): Promise<void> {
+  chalk ??= (await import('chalk')).default;
+}
+
+const bold = (text: string): string => (chalk ? chalk.bold(text) : text);
 
 export type OutputFormat = 'table' | 'json' | 'yaml';
 export const OUTPUT_FORMATS: OutputFormat[] = ['table', 'json', 'yaml'];
@@ -71,8 +84,8 @@ function isPlainTable(headers: string[], cells: string[][]): boolean {
 export function plainTable(headers: string[], cells: string[][], colour: boolean): string {
   const widths = headers.map((h) => Math.max(1, h.length)); // cli-table3: at least one column
   for (const row of cells) for (let i = 0; i < row.length; i++) if (row[i].length > widths[i]) widths[i] = row[i].length;
-  const line = (texts: string[], bold: boolean): string =>
-    texts.map((t, i) => (bold ? chalk.bold(t) : t) + ' '.repeat(widths[i] - t.length)).join('  ').trimEnd();
+  const line = (texts: string[], heading: boolean): string =>
+    texts.map((t, i) => (heading ? bold(t) : t) + ' '.repeat(widths[i] - t.length)).join('  ').trimEnd();
   return [line(headers, colour), ...cells.map((row) => line(row, false))].join('\n');
 }
 
@@ -80,7 +93,7 @@ export function plainTable(headers: string[], cells: string[][], colour: boolean
 export function cliTable(headers: string[], cells: string[][], colour: boolean): string {
   const Table = require('cli-table3') as typeof import('cli-table3');
   const table = new Table({
-    head: headers.map((h) => (colour ? chalk.bold(h) : h)),
+    head: headers.map((h) => (colour ? bold(h) : h)),
     chars: {
       top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
       bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',

@@ -6,7 +6,7 @@
  * start-up path.
  */
 import {execFile} from 'node:child_process';
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
+import {mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
@@ -32,7 +32,7 @@ afterAll(async () => {
   if (dir) await rm(dir, {recursive: true, force: true});
 });
 
-/** The repository-relative paths of the modules that importing `modules` loads. */
+/** The repository-relative paths of the modules that importing `modules` loads, and the node: built-ins. */
 async function modulesLoadedBy(name: string, modules: string[]): Promise<string[]> {
   const log = path.join(dir, `${name}.log`);
   await writeFile(log, '');
@@ -47,23 +47,34 @@ async function modulesLoadedBy(name: string, modules: string[]): Promise<string[
     execFile(process.execPath, ['--input-type=module', '-e', script], {cwd: repo}, (err, _stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve()));
   });
   const prefix = pathToFileURL(repo).href + '/';
-  return (await readFile(log, 'utf8')).split('\n').filter((u) => u.startsWith(prefix)).map((u) => u.slice(prefix.length).split('?')[0]);
+  const urls = (await readFile(log, 'utf8')).split('\n');
+  return [...urls.filter((u) => u.startsWith(prefix)).map((u) => u.slice(prefix.length).split('?')[0]), ...urls.filter((u) => u.startsWith('node:'))];
 }
 
 const heavy = (loaded: string[], what: RegExp): string[] => loaded.filter((m) => what.test(m));
 
 describe('CLI start-up path', () => {
-  it('`kstream topics list` loads neither yaml, cli-table3, kafkajs, Ink, React nor the broker', async () => {
+  it('`kstream topics list` loads neither yaml, cli-table3, chalk, kafkajs, Ink, React, node:tls nor the broker', async () => {
     const loaded = await modulesLoadedBy('topics-list', ['commands/topics/list.ts']);
     expect(loaded).toContain('commands/topics/list.ts'); // the recording works
     expect(loaded).toContain('src/client/cluster-client.ts');
-    expect(heavy(loaded, /^node_modules\/(yaml|cli-table3|kafkajs|ink|react)\//)).toEqual([]);
+    expect(heavy(loaded, /^node_modules\/(yaml|cli-table3|chalk|kafkajs|ink|react)\//)).toEqual([]);
     expect(heavy(loaded, /^src\/(broker|storage)\//)).toEqual([]);
+    expect(loaded).toContain('node:net'); // built-ins are recorded
+    expect(loaded).not.toContain('node:tls'); // imported for --tls only
   }, 60_000);
 
-  it('yaml and cli-table3 are loaded on first use, not by importing the renderer or the profiles', async () => {
+  it('no command module imports the index of @oclif/core (only its subpath modules)', async () => {
+    const commands = (await readdir(path.join(repo, 'commands'), {recursive: true})).filter((f) => f.endsWith('.ts')).map((f) => path.join('commands', f));
+    expect(commands).toContain(path.join('commands', 'topics', 'list.ts'));
+    const loaded = await modulesLoadedBy('all-commands', commands);
+    expect(loaded).toContain('commands/topics/list.ts'); // the recording works
+    expect(loaded).not.toContain('node_modules/@oclif/core/lib/index.js');
+  }, 120_000);
+
+  it('yaml, cli-table3 and chalk are loaded on first use, not by importing the renderer or the profiles', async () => {
     const loaded = await modulesLoadedBy('render', ['src/output/render.ts', 'src/client/profiles.ts']);
     expect(loaded).toContain('src/output/render.ts');
-    expect(heavy(loaded, /^node_modules\/(yaml|cli-table3)\//)).toEqual([]);
+    expect(heavy(loaded, /^node_modules\/(yaml|cli-table3|chalk)\//)).toEqual([]);
   }, 60_000);
 });

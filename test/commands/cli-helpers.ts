@@ -27,13 +27,13 @@ export function runCli(args: string[], env: Record<string, string> = {}, input?:
 }
 
 /** A broker on a free port with its own data dir, and a CLI bound to it and to a temp config dir. */
-export async function brokerForCli(config: Record<string, string> = {}): Promise<{broker: Broker; cli: (args: string[], input?: string) => Promise<CliResult>; close: () => Promise<void>}> {
+export async function brokerForCli(config: Record<string, string> = {}): Promise<{broker: Broker; cli: (args: string[], input?: string, moreEnv?: Record<string, string>) => Promise<CliResult>; close: () => Promise<void>}> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'kstream-cli-'));
   const broker = await startBroker({dataDir: path.join(dir, 'data'), port: 0, log: () => undefined, config});
   const env = {KSTREAM_BROKERS: `127.0.0.1:${broker.port}`, KSTREAM_CONFIG_DIR: path.join(dir, 'config')};
   return {
     broker,
-    cli: (args, input) => runCli(args, env, input),
+    cli: (args, input, moreEnv = {}) => runCli(args, {...env, ...moreEnv}, input),
     close: async () => {
       await broker.stop();
       await rm(dir, {recursive: true, force: true});

@@ -82,8 +82,13 @@ describe('kstream topics against the embedded broker', () => {
     expect(json(await env.cli(['partitions', 'list', '--under-replicated', '-o', 'json']))).toEqual([]);
   });
 
-  it('lists topics, and deletes only with confirmation', async () => {
+  it('lists topics (a table, its headers bold when colour is on), and deletes only with confirmation', async () => {
     expect(json(await env.cli(['topics', 'list', '-o', 'json'])).map((t: any) => t.name)).toEqual(['orders']);
+    const header = 'NAME    PARTITIONS  REPLICAS  INTERNAL';
+    expect(await env.cli(['topics', 'list'])).toEqual({code: 0, stderr: '', stdout: `${header}\norders  4           1         no\n`});
+    // chalk is imported only for coloured output (BaseCommand.init), before the table is drawn.
+    const coloured = await env.cli(['topics', 'list'], undefined, {NO_COLOR: '', FORCE_COLOR: '1'});
+    expect(coloured.stdout.split('\n')[0]).toBe(header.replace(/[A-Z]+/g, (h) => `\u001b[1m${h}\u001b[22m`));
     const refused = await env.cli(['topics', 'delete', 'orders']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/pass --yes/);

@@ -1,6 +1,6 @@
 import chalk from 'chalk';
-import {afterEach, describe, expect, it} from 'vitest';
-import {cliTable, formatTable, plainTable, renderView} from '../../src/output/render.js';
+import {afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {cliTable, formatTable, loadColour, plainTable, renderView} from '../../src/output/render.js';
 
 describe('renderView', () => {
   const view = {topic: 't', offsets: [0n, 2n ** 63n - 1n]};
@@ -14,6 +14,8 @@ describe('renderView', () => {
 });
 
 describe('formatTable', () => {
+  // chalk is imported only for coloured output (BaseCommand.init does this for the commands).
+  beforeAll(loadColour);
   const level = chalk.level;
   const env = {NO_COLOR: process.env.NO_COLOR, FORCE_COLOR: process.env.FORCE_COLOR};
   afterEach(() => {

@@ -3,7 +3,9 @@ import {tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, describe, expect, it} from 'vitest';
+import {templateText} from '../../src/protocol/codegen/emit.js';
 import {writeGenerated} from '../../src/protocol/codegen/main.js';
+import {MESSAGES} from '../../src/protocol/generated/schemas.js';
 import {parseVersions, stripComments} from '../../src/protocol/codegen/model.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,6 +30,16 @@ describe('generator', () => {
       }
     });
   }
+
+  it('stores the schema table as JSON text that reads back as the same text', () => {
+    const source = readFileSync(join(committed, 'schemas.ts'), 'utf8');
+    expect(source).toContain('export const MESSAGES: readonly MessageSchema[] = JSON.parse(`[\n');
+    expect(MESSAGES.find((m) => m.name === 'MetadataRequest')).toMatchObject({type: 'request', apiKey: 3});
+    // Backslashes, backticks and ${ would end or change a template literal.
+    for (const text of ['plain', 'a\\b', 'back`tick', '${x}', '$ {', '\\`${`}\\']) {
+      expect(new Function(`return \`${templateText(text)}\`;`)()).toBe(text);
+    }
+  });
 
   it('strips // comments but not // inside strings', () => {
     expect(JSON.parse(stripComments('{ // c\n "a": "http://x" // d\n}'))).toEqual({a: 'http://x'});

@@ -25,13 +25,20 @@ export function emitSchemas(messages: readonly ModelMessage[]): string {
     const inner = fields.map((f) => tableField(f, '    ')).join(',\n');
     return `  ${head.slice(0, -1)},"fields":[\n${inner}\n  ]}`;
   });
+  const json = `[\n${body.join(',\n')}\n]`;
+  // The table is JSON text in a template literal, parsed at load: V8 reads JSON.parse of a string
+  // about twice as fast as the same object literal in JavaScript (5 vs 11 ms of every CLI start
+  // and broker start, README "Benchmarks").
   return `${GENERATED_HEADER}import type {MessageSchema} from '../schema.js';
 
 /** Every message of Kafka's protocol definitions, with commonStructs inlined. */
-export const MESSAGES: readonly MessageSchema[] = [
-${body.join(',\n')}
-];
+export const MESSAGES: readonly MessageSchema[] = JSON.parse(\`${templateText(json)}\`);
 `;
+}
+
+/** `text` escaped for a template literal: backslashes, backticks and `${`. */
+export function templateText(text: string): string {
+  return text.replace(/\\|`|\$\{/g, (s) => `\\${s}`);
 }
 
 /** Short name of an API from its request message: ProduceRequest -> Produce. */

@@ -2,7 +2,7 @@
 import type {MessageSchema} from '../schema.js';
 
 /** Every message of Kafka's protocol definitions, with commonStructs inlined. */
-export const MESSAGES: readonly MessageSchema[] = [
+export const MESSAGES: readonly MessageSchema[] = JSON.parse(`[
   {"name":"AddOffsetsToTxnRequest","type":"request","validVersions":[0,4],"flexibleVersions":[3,32767],"apiKey":25,"listeners":["zkBroker","broker"],"fields":[
     {"name":"transactionalId","type":"string","versions":[0,32767],"entityType":"transactionalId"},
     {"name":"producerId","type":"int64","versions":[0,32767],"entityType":"producerId"},
@@ -2278,4 +2278,4 @@ export const MESSAGES: readonly MessageSchema[] = [
       ]}
     ]}
   ]}
-];
+]`);

@@ -24,7 +24,7 @@ than the topic's min.insync.replicas). Several filters list partitions matching 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(PartitionsList);
     const filters = {underReplicated: flags['under-replicated'], unavailable: flags.unavailable, underMinIsr: flags['under-min-isr']};
-    const parts = await ClusterClient.with(await this.connection(flags), (c) => listPartitions(c, argv as string[], filters));
+    const parts = await ClusterClient.with(await this.connection(flags), (c) => listPartitions(c, argv as string[], filters), {brokersFromFirstMetadata: true});
     this.print(parts, flags.output, (p) => (p.length === 0 ? 'No matching partitions.' : partitionTable(p, true)));
   }
 }

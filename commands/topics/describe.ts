@@ -19,7 +19,7 @@ Without a topic name, every non-internal topic is described.`;
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(TopicsDescribe);
     const names = argv as string[];
-    const topics = await ClusterClient.with(await this.connection(flags), (c) => describeTopics(c, names));
+    const topics = await ClusterClient.with(await this.connection(flags), (c) => describeTopics(c, names), {brokersFromFirstMetadata: true});
     this.print(topics, flags.output, (t) => (t.length === 0 ? 'No topics.' : topicDescriptionText(t)));
   }
 }

@@ -15,7 +15,7 @@ export default class TopicsList extends ClusterCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(TopicsList);
-    const topics = await ClusterClient.with(await this.connection(flags), (c) => listTopics(c, {internal: flags.internal}));
+    const topics = await ClusterClient.with(await this.connection(flags), (c) => listTopics(c, {internal: flags.internal}), {brokersFromFirstMetadata: true});
     this.print(topics, flags.output, topicListTable);
   }
 }

@@ -34,18 +34,29 @@ export class KafkaProtocolError extends KstreamError {
   }
 }
 
+export interface ConnectOptions {
+  /**
+   * Do not ask for the broker list while connecting: for a caller whose first request is a
+   * Metadata request of its own (`topics list`, `topics describe`, `partitions list`), whose
+   * response carries the brokers as well, so the command makes one round trip less. Until a
+   * Metadata response has arrived, brokerList throws and broker() asks for the list first.
+   */
+  brokersFromFirstMetadata?: boolean;
+}
+
 export class ClusterClient {
   private readonly clients = new Map<number, Promise<ProtocolClient>>();
-  private brokers = new Map<number, BrokerAddress>();
+  /** Undefined until a Metadata response has been received. */
+  private brokers?: Map<number, BrokerAddress>;
 
   private constructor(readonly conn: ConnectionOptions, private readonly bootstrap: ProtocolClient) {}
 
-  static async connect(conn: ConnectionOptions): Promise<ClusterClient> {
+  static async connect(conn: ConnectionOptions, options: ConnectOptions = {}): Promise<ClusterClient> {
     let lastError: unknown;
     for (const address of conn.brokers) {
       try {
         const client = new ClusterClient(conn, await ProtocolClient.connect(conn, address));
-        await client.refreshBrokers();
+        if (!options.brokersFromFirstMetadata) await client.refreshBrokers();
         return client;
       } catch (err) {
         lastError = err;
@@ -55,8 +66,8 @@ export class ClusterClient {
   }
 
   /** Connect, run `fn`, always close. */
-  static async with<T>(conn: ConnectionOptions, fn: (cluster: ClusterClient) => Promise<T>): Promise<T> {
-    const cluster = await ClusterClient.connect(conn);
+  static async with<T>(conn: ConnectionOptions, fn: (cluster: ClusterClient) => Promise<T>, options: ConnectOptions = {}): Promise<T> {
+    const cluster = await ClusterClient.connect(conn, options);
     try {
       return await fn(cluster);
     } finally {
@@ -65,6 +76,7 @@ export class ClusterClient {
   }
 
   get brokerList(): BrokerAddress[] {
+    if (!this.brokers) throw new Error('ClusterClient.brokerList read before any Metadata response (connected with brokersFromFirstMetadata)');
     return [...this.brokers.values()].sort((a, b) => a.nodeId - b.nodeId);
   }
 
@@ -91,9 +103,10 @@ export class ClusterClient {
 
   /** The connection to one broker by node id (opened on first use). */
   async broker(nodeId: number): Promise<ProtocolClient> {
+    if (!this.brokers) await this.refreshBrokers();
     let client = this.clients.get(nodeId);
     if (!client) {
-      const b = this.brokers.get(nodeId);
+      const b = this.brokers!.get(nodeId);
       if (!b) throw new KstreamError(`broker ${nodeId} is not in the cluster metadata`);
       const address = `${b.host.includes(':') ? `[${b.host}]` : b.host}:${b.port}`;
       client = address === this.bootstrap.address ? Promise.resolve(this.bootstrap) : ProtocolClient.connect(this.conn, address);

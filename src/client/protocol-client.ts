@@ -8,7 +8,6 @@ import net from 'node:net';
 import {apiName, decodeResponse, encodeRequest, supportedVersions} from '../protocol/api.js';
 import {KstreamError} from '../output/errors.js';
 import {ConnectionOptions, tlsSocketOptions} from './connection.js';
-import {ScramConversation} from './scram.js';
 
 const API_VERSIONS = 18;
 const SASL_HANDSHAKE = 17;
@@ -147,6 +146,8 @@ export class ProtocolClient {
       await exchange(Buffer.from(`\0${sasl.username}\0${sasl.password}`));
       return;
     }
+    // Imported for SCRAM only (with node:crypto), not on every command's start-up path.
+    const {ScramConversation} = await import('./scram.js');
     const scram = new ScramConversation(mechanism === 'SCRAM-SHA-256' ? 'sha256' : 'sha512', sasl.username, sasl.password);
     const serverFirst = await exchange(scram.first());
     const serverFinal = await exchange(scram.final(serverFirst));

@@ -54,7 +54,7 @@ async function modulesLoadedBy(name: string, modules: string[]): Promise<string[
 const heavy = (loaded: string[], what: RegExp): string[] => loaded.filter((m) => what.test(m));
 
 describe('CLI start-up path', () => {
-  it('`kstream topics list` loads neither yaml, cli-table3, chalk, kafkajs, Ink, React, node:tls nor the broker', async () => {
+  it('`kstream topics list` loads neither yaml, cli-table3, chalk, kafkajs, Ink, React, node:tls, SCRAM nor the broker', async () => {
     const loaded = await modulesLoadedBy('topics-list', ['commands/topics/list.ts']);
     expect(loaded).toContain('commands/topics/list.ts'); // the recording works
     expect(loaded).toContain('src/client/cluster-client.ts');
@@ -62,6 +62,7 @@ describe('CLI start-up path', () => {
     expect(heavy(loaded, /^src\/(broker|storage)\//)).toEqual([]);
     expect(loaded).toContain('node:net'); // built-ins are recorded
     expect(loaded).not.toContain('node:tls'); // imported for --tls only
+    expect(loaded).not.toContain('src/client/scram.ts'); // and SCRAM (node:crypto) for SASL SCRAM only
   }, 60_000);
 
   it('no command module imports the index of @oclif/core (only its subpath modules)', async () => {

@@ -4,7 +4,10 @@
  * group commit (every waiting append shares the next fsync); reads located via the offset index.
  */
 import * as path from 'node:path';
-import {OFFSET_MAX_TIMESTAMP, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch} from '../records/batch-header.js';
+import {
+  BATCH_HEADER_SIZE, LOG_OVERHEAD, OFFSET_BATCH_LENGTH, OFFSET_LAST_OFFSET_DELTA, OFFSET_MAGIC, OFFSET_MAX_TIMESTAMP, OFFSET_RECORD_COUNT,
+  setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch,
+} from '../records/batch-header.js';
 import {type EpochEntry, writePartitionMetadata} from './checkpoints.js';
 import {ErrorCode} from '../protocol/error-codes.js';
 import {type ParsedBatch, parseAppendBatches} from './append-input.js';
@@ -209,6 +212,7 @@ export class PartitionLog {
    */
   tryAppendNow(batches: Buffer, options: {leaderEpoch: number}): AppendResult | undefined {
     if (!this.lock.idle || this.offline || this.closed || options.leaderEpoch > this.epochCache.latestEpoch) return undefined;
+    if (isOneBatch(batches) && this.config.messageTimestampType !== 'LogAppendTime') return this.tryAppendBatchNow(batches, options.leaderEpoch);
     const parsed = this.parseForAppend(batches);
     let records = 0;
     for (const b of parsed) records += b.recordCount;
@@ -224,6 +228,33 @@ export class PartitionLog {
     }
     this.appended(a.result.lastOffset + 1n, a.records);
     return a.result;
+  }
+
+  /**
+   * tryAppendNow of exactly one batch with CreateTime (what a Produce brings per partition): the
+   * same steps without the per-batch arrays and objects of the general form, which a Produce to
+   * thousands of partitions would otherwise allocate per partition.
+   */
+  private tryAppendBatchNow(batch: Buffer, leaderEpoch: number): AppendResult | undefined {
+    if (batch.length > this.config.segmentBytes) {
+      throw new RecordBatchTooLargeError(`a batch of ${batch.length} bytes exceeds segment.bytes ${this.config.segmentBytes} of ${this.topicPartition}`);
+    }
+    const records = batch.readInt32BE(OFFSET_RECORD_COUNT);
+    if (this.unflushedMessages + records >= this.config.flushMessages) return undefined;
+    const base = this._logEndOffset;
+    const lastOffset = base + BigInt(batch.readInt32BE(OFFSET_LAST_OFFSET_DELTA));
+    const maxTimestamp = batch.readBigInt64BE(OFFSET_MAX_TIMESTAMP);
+    const segment = this.activeSegment;
+    if (segment.rollNeededNow(batch.length, maxTimestamp, lastOffset, this.now(), this.config.segmentBytes, this.config.segmentMs) !== false) return undefined;
+    setBaseOffset(batch, 0, base);
+    setPartitionLeaderEpoch(batch, 0, leaderEpoch);
+    try {
+      if (!segment.appendNow(batch, [{position: 0, size: batch.length, lastOffset, maxTimestamp}])) return undefined;
+    } catch (err) {
+      throw this.ioError('append to', err);
+    }
+    this.appended(lastOffset + 1n, records);
+    return {baseOffset: base, lastOffset, logAppendTime: -1n, logStartOffset: this._logStartOffset};
   }
 
   /** Split an append into its batches, refusing one that could never fit a segment. */
@@ -527,6 +558,12 @@ export class PartitionLog {
     const msg = cause instanceof Error ? cause.message : String(cause);
     return new StorageError(`cannot ${what} ${this.topicPartition} in ${this.dir}: ${msg}${suffix}`, ErrorCode.KAFKA_STORAGE_ERROR, cause);
   }
+}
+
+/** Whether `buf` is one whole v2 batch with a non-negative last offset delta (else parseAppendBatches decides, and refuses). */
+function isOneBatch(buf: Buffer): boolean {
+  return buf.length >= BATCH_HEADER_SIZE && buf.readInt32BE(OFFSET_BATCH_LENGTH) + LOG_OVERHEAD === buf.length
+    && buf.readInt8(OFFSET_MAGIC) === 2 && buf.readInt32BE(OFFSET_LAST_OFFSET_DELTA) >= 0;
 }
 
 export function segmentOptionsOf(config: LogConfig): SegmentOptions {

@@ -256,21 +256,6 @@ export class LogSegment {
     return true;
   }
 
-  /**
-   * appendNow for one batch (a Produce carries one per partition), without the arrays and objects
-   * of the general form: `data` is that batch, its last offset and max timestamp given.
-   */
-  appendBatchNow(data: Buffer, lastOffset: bigint, maxTimestamp: bigint): boolean {
-    if (!this.indexes || this.bytesSinceLastIndexEntry > this.options.indexIntervalBytes) return false;
-    const start = this.committedSize;
-    if (!this.log.writeNow(data, start)) return false;
-    if (this.rollingBasedTimestamp === undefined && start === 0) this.rollingBasedTimestamp = maxTimestamp;
-    this.observeTimestamp(maxTimestamp, lastOffset);
-    this.bytesSinceLastIndexEntry += data.length;
-    this.committedSize = start + data.length;
-    return true;
-  }
-
   async append(data: Buffer, batches: AppendedBatch[]): Promise<void> {
     const idx = this.indexes ?? (await this.loadIndexes());
     const start = this.committedSize;

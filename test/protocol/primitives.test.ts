@@ -179,3 +179,17 @@ describe('Writer', () => {
     for (let i = 0; i < 100; i++) expect(r.int32()).toBe(i);
   });
 });
+
+describe('int64 fields (written as 32-bit halves when safe)', () => {
+  it('round-trip every range through a message with int64 fields', async () => {
+    const {encodeData, decodeData} = await import('../../src/protocol/api.js');
+    for (const offset of [0n, -1n, 1n << 32n, -(1n << 40n), 9007199254740991n, 9007199254740993n, 9223372036854775807n, -9223372036854775808n]) {
+      const value = {offset, leaderEpoch: -1, metadata: '', commitTimestamp: 1700000000000n};
+      const bytes = encodeData('OffsetCommitValue', 3, value);
+      const ref = Buffer.alloc(8);
+      ref.writeBigInt64BE(offset);
+      expect(bytes.subarray(0, 8), String(offset)).toEqual(ref);
+      expect(decodeData('OffsetCommitValue', 3, bytes)).toMatchObject({offset, commitTimestamp: 1700000000000n});
+    }
+  });
+});

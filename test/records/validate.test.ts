@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {CompressionType, computeBatchCrc} from '../../src/records/batch-header.js';
 import {encodeBatch} from '../../src/records/batch.js';
 import {RecordErrorCode, RecordValidationError} from '../../src/records/errors.js';
-import {validateBatchRecords, validateProducedBatches} from '../../src/records/validate.js';
+import {checkProducedBatch, validateBatchRecords, validateProducedBatches} from '../../src/records/validate.js';
 
 const MAX = 1_048_588;
 
@@ -139,5 +139,34 @@ describe('error codes', () => {
   it('are Kafka\'s numbers', () => {
     expect(RecordErrorCode).toEqual({CORRUPT_MESSAGE: 2, MESSAGE_TOO_LARGE: 10, INVALID_TIMESTAMP: 32,
       UNSUPPORTED_COMPRESSION_TYPE: 76, INVALID_RECORD: 87});
+  });
+});
+
+describe('checkProducedBatch', () => {
+  it('returns the batch size of a valid batch and throws what validateProducedBatches throws', async () => {
+    const ok = await batch();
+    expect(checkProducedBatch(ok, MAX)).toBe(ok.length);
+    const corrupt = Buffer.from(ok);
+    corrupt[corrupt.length - 1]! ^= 1;
+    expect(codeOf(() => checkProducedBatch(corrupt, MAX))).toBe(codeOf(() => validateProducedBatches(corrupt, MAX)));
+    expect(codeOf(() => checkProducedBatch(ok, ok.length - 1))).toBe(RecordErrorCode.MESSAGE_TOO_LARGE);
+  });
+
+  it('reads the 64-bit fields by their halves: a base offset set in either half is refused', async () => {
+    for (const baseOffset of [1n, 1n << 32n, -1n]) {
+      const buf = await batch();
+      buf.writeBigInt64BE(baseOffset, 0); // not covered by the CRC
+      expect(codeOf(() => checkProducedBatch(buf, MAX)), String(baseOffset)).toBe(RecordErrorCode.INVALID_RECORD);
+    }
+  });
+
+  it('sees a producer id of 2^31 or more as set (a negative sequence is then refused) and a negative one as unset', async () => {
+    const withSequence = async (producerId: bigint) => resign(await batch({producerId, producerEpoch: 0, baseSequence: -1}));
+    for (const producerId of [0n, 1n << 31n, 1n << 40n]) {
+      const buf = await withSequence(producerId);
+      expect(codeOf(() => checkProducedBatch(buf, MAX)), String(producerId)).toBe(RecordErrorCode.INVALID_RECORD);
+    }
+    const none = await withSequence(-1n);
+    expect(codeOf(() => checkProducedBatch(none, MAX))).toBeUndefined();
   });
 });

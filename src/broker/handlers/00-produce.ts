@@ -13,7 +13,7 @@
  */
 import {ApiKey} from '../../protocol/api.js';
 import {ErrorCode, errorMessage} from '../../protocol/error-codes.js';
-import {validateProducedBatches} from '../../records/validate.js';
+import {checkProducedBatch} from '../../records/validate.js';
 import {CloseConnection} from '../dispatch.js';
 import {defineHandler, HandlerContext} from '../handler.js';
 import {leaderEpochOf} from '../partition-state.js';
@@ -23,6 +23,9 @@ import type {AppendResult} from '../../storage/partition-log.js';
 
 /** The ISR of every partition on this single-node broker: the broker itself. */
 const ISR_SIZE = 1;
+const EMPTY_RECORDS = Buffer.alloc(0);
+/** Shared by every partition without record errors (the encoder only reads it). */
+const NO_RECORD_ERRORS: PartitionResult['recordErrors'] = Object.freeze([]) as unknown as PartitionResult['recordErrors'];
 
 interface ProduceRequest {
   transactionalId: string | null;
@@ -41,26 +44,40 @@ interface PartitionResult {
   errorMessage: string | null;
 }
 
+/** What every partition of one topic in the request shares: looked up once per topic, not per partition. */
+interface TopicScope {
+  name: string;
+  internal: boolean;
+  acks: number;
+  /** min.insync.replicas, read on first need (acks=-1 only). */
+  minIsr: number | undefined;
+}
+
 export const handler = defineHandler({
   apiKey: ApiKey.Produce,
   minVersion: 0,
   maxVersion: 11,
   handle: async (request: ProduceRequest, ctx) => {
     const acksValid = request.acks === -1 || request.acks === 0 || request.acks === 1;
-    const responses = request.topicData.map((topic) => ({
-      name: topic.name,
-      partitionResponses: topic.partitionData.map((p) => acksValid
-        ? producePartition(topic.name, p.index, p.records, request.acks, ctx)
-        : failure(p.index, ErrorCode.INVALID_REQUIRED_ACKS)) as PartitionResult[],
-    }));
     // Most partitions are appended at once; wait only for those that could not be.
-    const pending: Promise<void>[] = [];
-    for (const t of responses) {
-      t.partitionResponses.forEach((r: PartitionResult | Promise<PartitionResult>, i) => {
-        if (r instanceof Promise) pending.push(r.then((done) => { t.partitionResponses[i] = done; }));
-      });
-    }
-    if (pending.length > 0) await Promise.all(pending);
+    let pending: Promise<void>[] | undefined;
+    const responses = request.topicData.map((topic) => {
+      const scope: TopicScope = {name: topic.name, internal: isInternalTopic(topic.name), acks: request.acks, minIsr: undefined};
+      const data = topic.partitionData;
+      const results = new Array<PartitionResult>(data.length);
+      for (let i = 0; i < data.length; i++) {
+        const p = data[i]!;
+        if (!acksValid) {
+          results[i] = failure(p.index, ErrorCode.INVALID_REQUIRED_ACKS);
+          continue;
+        }
+        const r = producePartition(scope, p.index, p.records, ctx);
+        if (r instanceof Promise) (pending ??= []).push(r.then((done) => { results[i] = done; }));
+        else results[i] = r;
+      }
+      return {name: topic.name, partitionResponses: results};
+    });
+    if (pending) await Promise.all(pending);
     if (request.acks === 0) {
       const failed = responses.flatMap((t) => t.partitionResponses.filter((p) => p.errorCode !== ErrorCode.NONE)
         .map((p) => `${t.name}-${p.index}: ${p.errorMessage ?? errorMessage(p.errorCode)}`));
@@ -72,16 +89,16 @@ export const handler = defineHandler({
 });
 
 /** The partition's answer: at once when its log could take the batch without waiting, otherwise a promise of it. */
-function producePartition(topic: string, partition: number, records: Buffer | null, acks: number, ctx: HandlerContext): PartitionResult | Promise<PartitionResult> {
-  if (isInternalTopic(topic)) {
+function producePartition(scope: TopicScope, partition: number, records: Buffer | null, ctx: HandlerContext): PartitionResult | Promise<PartitionResult> {
+  const topic = scope.name;
+  if (scope.internal) {
     return failure(partition, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topic}`);
   }
   const log = ctx.broker.topics.getLog(topic, partition);
   if (!log) return failure(partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-  const data = records ?? Buffer.alloc(0);
-  let validated: ReturnType<typeof validateProducedBatches>;
+  const data = records ?? EMPTY_RECORDS;
   try {
-    validated = validateProducedBatches(data, log.config.maxMessageBytes);
+    checkProducedBatch(data, log.config.maxMessageBytes);
   } catch (err) {
     const code = (err as {errorCode?: number}).errorCode;
     if (code === undefined) throw err;
@@ -91,20 +108,17 @@ function producePartition(topic: string, partition: number, records: Buffer | nu
     if (Array.isArray(recordErrors)) result.recordErrors = recordErrors;
     return result;
   }
-  if (ctx.header.apiVersion >= 3 && validated.batches.length !== 1) {
-    return failure(partition, ErrorCode.INVALID_RECORD,
-      `Produce requests with version ${ctx.header.apiVersion} are only allowed to contain exactly one record batch per partition`);
-  }
-  if (acks === -1) {
-    const minIsr = Number(topicConfigValue('min.insync.replicas', ctx.broker.topics.get(topic)?.configs ?? {}, ctx.broker.config));
-    if (ISR_SIZE < minIsr) {
+  // (v3+ allows exactly one batch per partition: checkProducedBatch refuses any other count.)
+  if (scope.acks === -1) {
+    scope.minIsr ??= Number(topicConfigValue('min.insync.replicas', ctx.broker.topics.get(topic)?.configs ?? {}, ctx.broker.config));
+    if (ISR_SIZE < scope.minIsr) {
       return failure(partition, ErrorCode.NOT_ENOUGH_REPLICAS,
-        `The size of the current ISR Set(${ctx.broker.nodeId}) is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${topic}-${partition}`);
+        `The size of the current ISR Set(${ctx.broker.nodeId}) is insufficient to satisfy the min.isr requirement of ${scope.minIsr} for partition ${topic}-${partition}`);
     }
   }
   const epoch = leaderEpochOf(log);
   try {
-    const now = ctx.broker.topics.appendNow(topic, partition, data, epoch);
+    const now = ctx.broker.topics.appendNow(topic, partition, data, epoch, log);
     if (now) return appended(partition, now);
   } catch (err) {
     return appendFailed(topic, partition, err, ctx);
@@ -120,7 +134,7 @@ function appended(index: number, result: AppendResult): PartitionResult {
     baseOffset: result.baseOffset,
     logAppendTimeMs: result.logAppendTime,
     logStartOffset: result.logStartOffset,
-    recordErrors: [],
+    recordErrors: NO_RECORD_ERRORS,
     errorMessage: null,
   };
 }
@@ -142,7 +156,7 @@ function failure(index: number, errorCode: number, message?: string): PartitionR
     baseOffset: -1n,
     logAppendTimeMs: -1n,
     logStartOffset: -1n,
-    recordErrors: [],
+    recordErrors: NO_RECORD_ERRORS,
     errorMessage: message ?? null,
   };
 }

@@ -34,6 +34,8 @@ export class AppendNotifier {
   }
 
   notify(topic: string, partition: number): void {
+    // Nobody waiting anywhere (the usual case): no key string per appended partition.
+    if (this.waiters.size === 0) return;
     const set = this.waiters.get(partitionKey(topic, partition));
     if (!set) return;
     for (const listener of [...set]) listener();

@@ -251,9 +251,10 @@ export class TopicManager {
    * append() without yielding when the partition's log can take the batches at once (see
    * PartitionLog.tryAppendNow); undefined, with nothing done, when append() is needed.
    */
-  appendNow(name: string, partition: number, batches: Buffer, leaderEpoch = NEW_LEADER_EPOCH): AppendResult | undefined {
-    if (this.whenCreated(name, partition)) return undefined;
-    const result = this.getLog(name, partition)?.tryAppendNow(batches, {leaderEpoch});
+  appendNow(name: string, partition: number, batches: Buffer, leaderEpoch = NEW_LEADER_EPOCH,
+    log: PartitionLog | undefined = this.getLog(name, partition)): AppendResult | undefined {
+    // Without a log (being created, or unknown) append() waits for it or refuses.
+    const result = log?.tryAppendNow(batches, {leaderEpoch});
     if (result) this.appends.notify(name, partition);
     return result;
   }

@@ -274,4 +274,38 @@ describe('produce pipe', () => {
       await broker.stop();
     }
   }));
+
+  it('times requests sent with sendTimed, each answer reported once, mixed with awaited ones', () => withDir(async (dir) => {
+    const broker = await startBroker({dataDir: join(dir, 'data'), port: 0, log: () => undefined});
+    const address = `127.0.0.1:${broker.port}`;
+    const admin = await connect(address);
+    try {
+      await createTopic(admin, 'timed', 1);
+      const records = await encodeBatch({records: [{key: null, value: Buffer.alloc(100, 97)}]});
+      const pipe = await ProducePipe.open(address, 'timed', records);
+      const latencies: number[] = [];
+      try {
+        const all = new Promise<void>((resolve) => {
+          pipe.onTimedAnswer = (ms) => {
+            latencies.push(ms);
+            if (latencies.length === 300) resolve();
+          };
+        });
+        const awaited: Promise<void>[] = [];
+        for (let i = 0; i < 300; i++) {
+          pipe.sendTimed();
+          if (i % 3 === 0) awaited.push(pipe.produce());
+        }
+        await Promise.all([all, ...awaited]);
+      } finally {
+        pipe.close();
+      }
+      expect(latencies).toHaveLength(300);
+      expect(latencies.every((ms) => ms > 0 && ms < 30_000)).toBe(true);
+      expect(await endOffsetSum(admin, [{name: 'timed', partitions: 1}])).toBe(400n);
+    } finally {
+      admin.close();
+      await broker.stop();
+    }
+  }));
 });

@@ -11,6 +11,7 @@ import {ErrorCode} from '../../protocol/error-codes.js';
 import type {OffsetCommitRequest} from '../../protocol/generated/types.js';
 import type {OffsetToCommit} from '../groups/coordinator.js';
 import {defineHandler} from '../handler.js';
+import {PartitionErrors} from '../groups/partition-errors.js';
 
 export const handler = defineHandler({
   apiKey: ApiKey.OffsetCommit,
@@ -18,29 +19,17 @@ export const handler = defineHandler({
   maxVersion: 9,
   handle: async (request: OffsetCommitRequest, ctx) => {
     const version = ctx.header.apiVersion;
-    const {topics, groups} = ctx.broker;
-    const errors = new Map<string, number>();
-    const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
-    const valid: OffsetToCommit[] = [];
-    for (const topic of request.topics) {
-      const info = topics.get(topic.name);
-      for (const p of topic.partitions) {
-        if (!info || p.partitionIndex < 0 || p.partitionIndex >= info.partitions) {
-          errors.set(key(topic.name, p.partitionIndex), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-          continue;
-        }
-        valid.push({
-          topic: topic.name,
-          partition: p.partitionIndex,
-          offset: p.committedOffset,
-          leaderEpoch: version >= 6 ? p.committedLeaderEpoch ?? -1 : -1,
-          metadata: p.committedMetadata ?? null,
-          commitTimestamp: version === 1 ? p.commitTimestamp ?? -1n : undefined,
-        });
-      }
-    }
+    const errors = new PartitionErrors();
+    const valid: OffsetToCommit[] = errors.existing(ctx.broker.topics, request.topics).map(({topic, partition: p}) => ({
+      topic,
+      partition: p.partitionIndex,
+      offset: p.committedOffset,
+      leaderEpoch: version >= 6 ? p.committedLeaderEpoch ?? -1 : -1,
+      metadata: p.committedMetadata ?? null,
+      commitTimestamp: version === 1 ? p.commitTimestamp ?? -1n : undefined,
+    }));
     if (valid.length > 0) {
-      const results = await groups.commitOffsets({
+      const results = await ctx.broker.groups.commitOffsets({
         groupId: request.groupId,
         memberId: version >= 1 ? request.memberId ?? '' : '',
         groupInstanceId: version >= 7 ? request.groupInstanceId ?? null : null,
@@ -48,17 +37,8 @@ export const handler = defineHandler({
         retentionTimeMs: version >= 2 && version <= 4 ? request.retentionTimeMs ?? -1n : -1n,
         offsets: valid,
       });
-      for (const r of results) errors.set(key(r.topic, r.partition), r.errorCode);
+      for (const r of results) errors.set(r.topic, r.partition, r.errorCode);
     }
-    return {
-      throttleTimeMs: 0,
-      topics: request.topics.map((topic) => ({
-        name: topic.name,
-        partitions: topic.partitions.map((p) => ({
-          partitionIndex: p.partitionIndex,
-          errorCode: errors.get(key(topic.name, p.partitionIndex)) ?? ErrorCode.NONE,
-        })),
-      })),
-    };
+    return {throttleTimeMs: 0, topics: errors.answer(request.topics)};
   },
 });

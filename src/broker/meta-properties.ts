@@ -3,9 +3,9 @@
  * directory.id). A ZooKeeper-era file (version=0, broker.id) written by real Kafka is read and
  * left untouched, so the directory stays usable by that Kafka.
  */
-import {promises as fsp} from 'node:fs';
 import path from 'node:path';
 import {KstreamError} from '../output/errors.js';
+import {NodeFileSystem, readTextIfExists} from '../storage/fs.js';
 import {randomTopicId} from './topics/topic-id.js';
 
 export const META_PROPERTIES = 'meta.properties';
@@ -31,13 +31,8 @@ export function parseProperties(text: string): Record<string, string> {
 
 export async function readMetaProperties(dataDir: string): Promise<MetaProperties | null> {
   const file = path.join(dataDir, META_PROPERTIES);
-  let text: string;
-  try {
-    text = await fsp.readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+  const text = await readTextIfExists(file);
+  if (text === null) return null;
   const props = parseProperties(text);
   const version = Number(props.version ?? '0');
   const idText = version >= 1 ? props['node.id'] : props['broker.id'];
@@ -52,16 +47,7 @@ export async function writeMetaProperties(dataDir: string, meta: MetaProperties)
   const lines = ['#', `#${new Date().toString()}`, `node.id=${meta.nodeId}`];
   if (meta.directoryId) lines.push(`directory.id=${meta.directoryId}`);
   lines.push(`version=${meta.version}`, `cluster.id=${meta.clusterId}`);
-  const file = path.join(dataDir, META_PROPERTIES);
-  const tmp = `${file}.tmp`;
-  const handle = await fsp.open(tmp, 'w');
-  try {
-    await handle.writeFile(lines.join('\n') + '\n');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await fsp.rename(tmp, file);
+  await new NodeFileSystem().writeFileAtomic(path.join(dataDir, META_PROPERTIES), Buffer.from(lines.join('\n') + '\n'));
 }
 
 /**

@@ -21,6 +21,16 @@ export const transientFileOps = new Limiter(64);
  */
 const SYNC_WRITE_MAX_BYTES = 64 * 1024;
 
+/** A small file's text, or null when it does not exist (any other failure throws). */
+export async function readTextIfExists(file: string): Promise<string | null> {
+  try {
+    return await fsp.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
 export interface FileHandle {
   readonly path: string;
   /** Read up to `length` bytes at `position` into `buffer[offset..]`; returns bytes read. */

@@ -3,9 +3,9 @@
  * `<data-dir>/__kstream_topics.json`. Written atomically: temp file, fsync, rename, fsync of the
  * directory, so a crash leaves either the old or the new file, never a torn one.
  */
-import {promises as fsp} from 'node:fs';
 import path from 'node:path';
 import {KstreamError} from '../../output/errors.js';
+import {NodeFileSystem, readTextIfExists} from '../../storage/fs.js';
 
 export const TOPICS_FILE = '__kstream_topics.json';
 const FORMAT_VERSION = 1;
@@ -25,13 +25,8 @@ interface TopicsFile {
 /** The stored topics, or null when the data dir has no kstream topics file yet. */
 export async function readTopicStore(dataDir: string): Promise<StoredTopic[] | null> {
   const file = path.join(dataDir, TOPICS_FILE);
-  let text: string;
-  try {
-    text = await fsp.readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+  const text = await readTextIfExists(file);
+  if (text === null) return null;
   let parsed: TopicsFile;
   try {
     parsed = JSON.parse(text) as TopicsFile;
@@ -53,28 +48,6 @@ export async function readTopicStore(dataDir: string): Promise<StoredTopic[] | n
 }
 
 export async function writeTopicStore(dataDir: string, topics: StoredTopic[]): Promise<void> {
-  const file = path.join(dataDir, TOPICS_FILE);
-  const tmp = `${file}.tmp`;
   const body: TopicsFile = {version: FORMAT_VERSION, topics};
-  const handle = await fsp.open(tmp, 'w');
-  try {
-    await handle.writeFile(JSON.stringify(body, null, 2) + '\n');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await fsp.rename(tmp, file);
-  await syncDir(dataDir);
-}
-
-async function syncDir(dir: string): Promise<void> {
-  let handle: fsp.FileHandle | undefined;
-  try {
-    handle = await fsp.open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // Some platforms cannot fsync a directory; the rename is still atomic.
-  } finally {
-    await handle?.close();
-  }
+  await new NodeFileSystem().writeFileAtomic(path.join(dataDir, TOPICS_FILE), Buffer.from(JSON.stringify(body, null, 2) + '\n'));
 }

@@ -19,6 +19,8 @@ import {DelayedSegmentRemoval} from './segment-removal.js';
 import {LeaderEpochCache} from './leader-epoch-cache.js';
 import {type LogConfig, NEVER_MS, resolveLogConfig} from './log-config.js';
 import {Mutex} from './mutex.js';
+import {PartitionProducers} from './partition-producers.js';
+import {type BatchMetadata, hasProducerId} from './producer-state.js';
 import {loadSegments} from './recovery.js';
 import {type AppendedBatch, LogSegment, type RollCheck, type SegmentOptions} from './segment.js';
 
@@ -71,6 +73,8 @@ export class PartitionLog {
   private readonly removal = new DelayedSegmentRemoval();
   private offline: StorageError | undefined;
   private closed = false;
+  /** Idempotent producers' sequence state (partition-producers.ts), checked and updated under the lock. */
+  readonly producers: PartitionProducers;
 
   private constructor(
     private readonly fs: FileSystem,
@@ -94,6 +98,7 @@ export class PartitionLog {
     const start = opts.logStartOffset !== undefined && opts.logStartOffset > first ? opts.logStartOffset : first;
     this._logStartOffset = start < logEndOffset ? start : logEndOffset;
     this._recoveryPoint = logEndOffset;
+    this.producers = new PartitionProducers(fs, opts.dir, this.topicPartition);
   }
 
   /** Open (creating the directory if needed) and recover the partition directory `dir`. */
@@ -110,6 +115,7 @@ export class PartitionLog {
     const log = new PartitionLog(opts.fs, opts, loaded.segments, loaded.logEndOffset, loaded.recoveredSegments, epochCache, opts.now, opts.onLogStartOffsetChange);
     await epochCache.truncateFromEnd(log._logEndOffset);
     await epochCache.truncateFromStart(log._logStartOffset);
+    await log.producers.load(log.segments, log._logEndOffset);
     return log;
   }
 
@@ -188,7 +194,10 @@ export class PartitionLog {
     const {result, durable} = await this.lock.run(async () => {
       this.checkReadable();
       const a = this.assignOffsets(batches, parsed, options.leaderEpoch);
+      const producers = this.producers.check(batches, a.appended);
+      if (producers?.duplicate) return {result: duplicateResult(producers.duplicate, this._logStartOffset), durable: undefined};
       try {
+        if (producers && this.producers.snapshotDue) await this.producers.takeSnapshot(this._logEndOffset);
         // The epoch is recorded before the data (as Kafka does when it becomes leader): a failed
         // checkpoint write then fails the append with nothing written, never after it.
         if (options.leaderEpoch > this.epochCache.latestEpoch) await this.epochCache.assign(options.leaderEpoch, a.result.baseOffset);
@@ -198,6 +207,7 @@ export class PartitionLog {
       } catch (err) {
         throw this.ioError('append to', err);
       }
+      this.producers.commit(producers);
       return {result: a.result, durable: this.appended(a.result.lastOffset + 1n, a.records)};
     });
     if (durable) await durable;
@@ -221,11 +231,15 @@ export class PartitionLog {
     const check = {messagesSize: batches.length, maxTimestamp: a.maxTimestamp, maxOffset: a.result.lastOffset, now: this.now(),
       segmentBytes: this.config.segmentBytes, segmentMs: this.config.segmentMs};
     if (this.activeSegment.shouldRollNow(check) !== false) return undefined;
+    const producers = this.producers.check(batches, a.appended);
+    if (producers?.duplicate) return duplicateResult(producers.duplicate, this._logStartOffset);
+    if (producers && this.producers.snapshotDue) return undefined;
     try {
       if (!this.activeSegment.appendNow(batches, a.appended)) return undefined;
     } catch (err) {
       throw this.ioError('append to', err);
     }
+    this.producers.commit(producers);
     this.appended(a.result.lastOffset + 1n, a.records);
     return a.result;
   }
@@ -246,6 +260,10 @@ export class PartitionLog {
     const maxTimestamp = batch.readBigInt64BE(OFFSET_MAX_TIMESTAMP);
     const segment = this.activeSegment;
     if (segment.rollNeededNow(batch.length, maxTimestamp, lastOffset, this.now(), this.config.segmentBytes, this.config.segmentMs) !== false) return undefined;
+    // Batches without a producer id cost one field read here.
+    const producers = hasProducerId(batch, 0) ? this.producers.checkOne(batch, lastOffset) : undefined;
+    if (producers?.duplicate) return duplicateResult(producers.duplicate, this._logStartOffset);
+    if (producers && this.producers.snapshotDue) return undefined;
     setBaseOffset(batch, 0, base);
     setPartitionLeaderEpoch(batch, 0, leaderEpoch);
     try {
@@ -253,6 +271,7 @@ export class PartitionLog {
     } catch (err) {
       throw this.ioError('append to', err);
     }
+    this.producers.commit(producers);
     this.appended(lastOffset + 1n, records);
     return {baseOffset: base, lastOffset, logAppendTime: -1n, logStartOffset: this._logStartOffset};
   }
@@ -405,6 +424,7 @@ export class PartitionLog {
     if (this.closed) return;
     if (!this.offline) await this.flush().catch(() => {});
     await this.lock.run(async () => {
+      if (!this.offline) await this.producers.maybeTakeSnapshot(this._logEndOffset).catch(() => {});
       this.closed = true;
       if (this.flushTimer) clearTimeout(this.flushTimer);
       for (const s of this.segments) await s.close().catch(() => {});
@@ -437,6 +457,7 @@ export class PartitionLog {
     if (!(await active.shouldRoll(check))) return;
     await active.onBecomeInactive();
     this.dirty.add(active);
+    await this.producers.maybeTakeSnapshot(this._logEndOffset);
     this.segments.push(await LogSegment.create(this.fs, this.dir, this._logEndOffset, segmentOptionsOf(this.config), this.now()));
     // As Kafka does on roll: flush the closed segment in the background, so the recovery point
     // moves on and a crash never rescans more than the active segment.
@@ -456,6 +477,7 @@ export class PartitionLog {
       count++;
       this.dirty.delete(segment);
       await segment.renameFiles('', DELETED_SUFFIX);
+      await this.producers.segmentDeleted(segment.baseOffset);
       this.removal.schedule(segment, this.config.fileDeleteDelayMs);
     }
     if (count > 0 && this.segments[0].baseOffset > this._logStartOffset) await this.setLogStartOffset(this.segments[0].baseOffset);
@@ -546,6 +568,7 @@ export class PartitionLog {
     this._logEndOffset = offset > active.baseOffset ? offset : active.baseOffset;
     this.dirty.add(active);
     await this.epochCache.truncateFromEnd(this._logEndOffset);
+    await this.producers.load(this.segments, this._logEndOffset);
   }
 
   private checkReadable(): void {
@@ -558,6 +581,11 @@ export class PartitionLog {
     const msg = cause instanceof Error ? cause.message : String(cause);
     return new StorageError(`cannot ${what} ${this.topicPartition} in ${this.dir}: ${msg}${suffix}`, ErrorCode.KAFKA_STORAGE_ERROR, cause);
   }
+}
+
+/** The answer to a duplicate of an idempotent producer's batch: the original's offsets, nothing appended (Kafka's). */
+function duplicateResult(batch: BatchMetadata, logStartOffset: bigint): AppendResult {
+  return {baseOffset: batch.lastOffset - BigInt(batch.offsetDelta), lastOffset: batch.lastOffset, logAppendTime: batch.timestamp, logStartOffset};
 }
 
 /** Whether `buf` is one whole v2 batch with a non-negative last offset delta (else parseAppendBatches decides, and refuses). */

@@ -3,8 +3,10 @@
  * - v0 group keys only; v1+ KeyType (0 group, 1 transaction; others INVALID_REQUEST);
  *   v4+ batched CoordinatorKeys with one result each.
  * - This single node coordinates every group. Like Kafka, the first group lookup creates
- *   __consumer_offsets. Transaction keys get COORDINATOR_NOT_AVAILABLE unless the broker serves
- *   InitProducerId (a transaction coordinator is registered).
+ *   __consumer_offsets. Transactions are not built: a transaction key gets
+ *   TRANSACTIONAL_ID_AUTHORIZATION_FAILED, as InitProducerId with a transactional id does
+ *   (22-init-producer-id.ts says why), so a transactional client stops at once instead of
+ *   retrying COORDINATOR_NOT_AVAILABLE until it times out.
  * - Kafka puts Errors.message() in ErrorMessage, which is "NONE" on success.
  */
 import {ApiKey} from '../../protocol/api.js';
@@ -37,8 +39,7 @@ async function findOne(key: string, keyType: number, ctx: HandlerContext): Promi
       return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     }
   } else if (keyType === TRANSACTION_KEY) {
-    const hasTxnCoordinator = broker.apiVersions().some((v) => v.apiKey === ApiKey.InitProducerId);
-    if (!hasTxnCoordinator) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    return fail(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'Transactions are not supported by this broker: no transactional id may be used');
   } else {
     return fail(ErrorCode.INVALID_REQUEST, `Unknown coordinator type ${keyType} in FindCoordinator request`);
   }

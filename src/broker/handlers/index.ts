@@ -21,6 +21,7 @@ import {handler as apiVersions} from './18-api-versions.js';
 import {handler as createTopics} from './19-create-topics.js';
 import {handler as deleteTopics} from './20-delete-topics.js';
 import {handler as deleteRecords} from './21-delete-records.js';
+import {handler as initProducerId} from './22-init-producer-id.js';
 import {handler as offsetForLeaderEpoch} from './23-offset-for-leader-epoch.js';
 import {handler as describeConfigs} from './32-describe-configs.js';
 import {handler as alterConfigs} from './33-alter-configs.js';
@@ -49,6 +50,7 @@ export const HANDLERS: readonly Handler[] = [
   createTopics,
   deleteTopics,
   deleteRecords,
+  initProducerId,
   offsetForLeaderEpoch,
   describeConfigs,
   alterConfigs,

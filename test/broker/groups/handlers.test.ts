@@ -45,10 +45,12 @@ describe('FindCoordinator', () => {
     expect(v4.coordinators.map((c: {key: string; errorCode: number}) => [c.key, c.errorCode])).toEqual([['a', 0], ['b', 0]]);
   });
 
-  it('has no transaction coordinator yet and rejects unknown key types', async () => {
+  it('refuses transactional ids at once (no transactions) and rejects unknown key types', async () => {
     const txn = await wire.request(ApiKey.FindCoordinator, 1, {key: 'tx', keyType: 1});
-    const served = (await wire.request(ApiKey.ApiVersions, 0, {})).apiKeys.some((k: {apiKey: number}) => k.apiKey === ApiKey.InitProducerId);
-    expect(txn.errorCode).toBe(served ? 0 : ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    expect(txn).toMatchObject({errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, nodeId: -1});
+    expect(txn.errorMessage).toMatch(/Transactions are not supported/);
+    const batched = await wire.request(ApiKey.FindCoordinator, 4, {keyType: 1, coordinatorKeys: ['tx']});
+    expect(batched.coordinators[0]).toMatchObject({key: 'tx', errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED});
     const bad = await wire.request(ApiKey.FindCoordinator, 6, {keyType: 7, coordinatorKeys: ['x']});
     expect(bad.coordinators[0]).toMatchObject({errorCode: ErrorCode.INVALID_REQUEST, nodeId: -1});
   });

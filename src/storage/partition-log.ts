@@ -115,7 +115,7 @@ export class PartitionLog {
     const log = new PartitionLog(opts.fs, opts, loaded.segments, loaded.logEndOffset, loaded.recoveredSegments, epochCache, opts.now, opts.onLogStartOffsetChange);
     await epochCache.truncateFromEnd(log._logEndOffset);
     await epochCache.truncateFromStart(log._logStartOffset);
-    await log.producers.load(log.segments, log._logEndOffset);
+    await log.producers.load(log.segments, log._logEndOffset, loaded.snapshotOffsets);
     return log;
   }
 

@@ -68,11 +68,12 @@ export class PartitionProducers {
 
   /**
    * Rebuild the state for a log of `segments` ending at `logEndOffset`: latest snapshot at or
-   * below it, then the batches after it. Also after a truncation.
+   * below it, then the batches after it. Also after a truncation. `snapshotOffsets`: the
+   * snapshot files when the caller has just listed the directory (start-up lists it once).
    */
-  async load(segments: readonly LogSegment[], logEndOffset: bigint): Promise<void> {
+  async load(segments: readonly LogSegment[], logEndOffset: bigint, snapshotOffsets?: bigint[]): Promise<void> {
     this.state.reset();
-    const offsets = await listSnapshotOffsets(this.fs, this.dir);
+    const offsets = snapshotOffsets ?? await listSnapshotOffsets(this.fs, this.dir);
     let latest: bigint | undefined;
     for (const o of offsets) {
       if (o > logEndOffset) await deleteProducerSnapshot(this.fs, this.dir, o);

@@ -28,10 +28,12 @@ export interface LoadResult {
   /** How many segments were scanned batch by batch. */
   recoveredSegments: number;
   truncatedBytes: number;
+  /** Offsets of the producer-state `.snapshot` files, ascending (seen while listing the directory anyway). */
+  snapshotOffsets: bigint[];
 }
 
 export async function loadSegments(fs: FileSystem, dir: string, options: LoadOptions): Promise<LoadResult> {
-  const bases = await cleanDirectory(fs, dir);
+  const {bases, snapshotOffsets} = await cleanDirectory(fs, dir);
   const segments: LogSegment[] = [];
   try {
     for (const base of bases) segments.push(await LogSegment.open(fs, dir, base, options.segmentOptions));
@@ -64,7 +66,7 @@ export async function loadSegments(fs: FileSystem, dir: string, options: LoadOpt
       }
     }
     const logEndOffset = await segments[segments.length - 1].activate();
-    return {segments, logEndOffset, recoveredSegments, truncatedBytes};
+    return {segments, logEndOffset, recoveredSegments, truncatedBytes, snapshotOffsets};
   } catch (err) {
     await Promise.all(segments.map((s) => s.close().catch(() => {})));
     throw err;
@@ -72,10 +74,11 @@ export async function loadSegments(fs: FileSystem, dir: string, options: LoadOpt
 }
 
 /**
- * Remove leftovers and complete swaps; returns the base offsets of the `.log` files, sorted.
+ * Remove leftovers and complete swaps; returns the base offsets of the `.log` files and the
+ * offsets of the `.snapshot` files, sorted.
  * A `.swap` segment is a finished compaction output: it replaces the segment of the same base.
  */
-async function cleanDirectory(fs: FileSystem, dir: string): Promise<bigint[]> {
+async function cleanDirectory(fs: FileSystem, dir: string): Promise<{bases: bigint[]; snapshotOffsets: bigint[]}> {
   const entries = await fs.readdir(dir);
   const swaps = new Set<string>();
   for (const e of entries) {
@@ -105,9 +108,11 @@ async function cleanDirectory(fs: FileSystem, dir: string): Promise<bigint[]> {
   }
   const after = await fs.readdir(dir);
   const logs = new Set<bigint>();
+  const snapshots: bigint[] = [];
   for (const e of after) {
     const parsed = parseSegmentFileName(e.name);
     if (parsed?.extraSuffix === '' && parsed.kind === 'log') logs.add(parsed.baseOffset);
+    if (parsed?.extraSuffix === '' && parsed.kind === 'snapshot') snapshots.push(parsed.baseOffset);
   }
   // Index files without a log segment are orphans (Kafka deletes them on load).
   for (const e of after) {
@@ -116,5 +121,6 @@ async function cleanDirectory(fs: FileSystem, dir: string): Promise<bigint[]> {
       await fs.unlink(path.join(dir, e.name));
     }
   }
-  return [...logs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const ascending = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+  return {bases: [...logs].sort(ascending), snapshotOffsets: snapshots.sort(ascending)};
 }

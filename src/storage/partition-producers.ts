@@ -74,22 +74,33 @@ export class PartitionProducers {
   async load(segments: readonly LogSegment[], logEndOffset: bigint, snapshotOffsets?: bigint[]): Promise<void> {
     this.state.reset();
     const offsets = snapshotOffsets ?? await listSnapshotOffsets(this.fs, this.dir);
-    let latest: bigint | undefined;
+    const usable: bigint[] = [];
     for (const o of offsets) {
       if (o > logEndOffset) await deleteProducerSnapshot(this.fs, this.dir, o);
-      else latest = o;
+      else usable.push(o);
     }
+    // The newest readable one; a corrupt snapshot is deleted and the one before it tried (Kafka's loadFromSnapshot).
+    let latest: bigint | undefined;
+    while (latest === undefined && usable.length > 0) {
+      const o = usable.pop()!;
+      try {
+        this.state.reset(await readProducerSnapshot(this.fs, this.dir, o));
+        latest = o;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== undefined) throw err;
+        await deleteProducerSnapshot(this.fs, this.dir, o);
+      }
+    }
+    // What is left is older than the latest: strays (not at a segment's base) go, as in Kafka's LogLoader.
     const bases = new Set(segments.map((s) => s.baseOffset));
-    for (const o of offsets) if (latest !== undefined && o < latest && !bases.has(o)) await deleteProducerSnapshot(this.fs, this.dir, o);
+    for (const o of usable) if (!bases.has(o)) await deleteProducerSnapshot(this.fs, this.dir, o);
     this.latestSnapshot = latest;
     let from: bigint;
     if (latest !== undefined) {
-      this.state.reset(await readProducerSnapshot(this.fs, this.dir, latest));
       from = latest;
     } else if (offsets.length > 0) {
-      // Every snapshot was past the log end: replay, as Kafka, from the last two segments.
+      // Producers wrote here but no snapshot is usable: replay, as Kafka, from the last two segments.
       from = segments[Math.max(0, segments.length - 2)].baseOffset;
-      this.latestSnapshot = undefined;
     } else {
       return;
     }

@@ -1,5 +1,5 @@
 /** Idempotent-producer state: Kafka's sequence rules, snapshots, and recovery after restarts and crashes. */
-import {readdir, readFile} from 'node:fs/promises';
+import {readdir, readFile, writeFile} from 'node:fs/promises';
 import * as path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {ErrorCode} from '../../src/protocol/error-codes.js';
@@ -256,6 +256,23 @@ describe('PartitionLog with idempotent producers', () => {
     const log2 = m2.getLog('t', 0)!;
     expect(await log2.append(await pidBatch(3n, 1, 0, 2), {leaderEpoch: 0})).toMatchObject({baseOffset: 1n});
     expect(log2.logEndOffset).toBe(3n);
+    await m2.close();
+  });
+
+  it('falls back to the snapshot before a corrupt one, and replays the rest', async () => {
+    const m1 = await LogManager.open({dataDir: dir});
+    const log1 = await m1.createLog('t', 0, TOPIC_ID, {segmentBytes: 300});
+    for (let i = 0; i < 12; i++) await log1.append(await pidBatch(1n, 0, i * 2, 2), {leaderEpoch: 0});
+    await m1.close();
+    const partitionDir = path.join(dir, 't-0');
+    const snaps = (await readdir(partitionDir)).filter((f) => f.endsWith('.snapshot')).sort();
+    expect(snaps.at(-1)).toBe('00000000000000000024.snapshot');
+    await writeFile(path.join(partitionDir, snaps.at(-1)!), Buffer.from('not a snapshot at all'));
+    const m2 = await LogManager.open({dataDir: dir});
+    const log2 = m2.getLog('t', 0)!;
+    expect(await log2.append(await pidBatch(1n, 0, 22, 2), {leaderEpoch: 0})).toMatchObject({baseOffset: 22n});
+    expect(await log2.append(await pidBatch(1n, 0, 24), {leaderEpoch: 0})).toMatchObject({baseOffset: 24n});
+    expect(await readdir(partitionDir)).not.toContain(snaps.at(-1));
     await m2.close();
   });
 

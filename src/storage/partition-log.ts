@@ -424,7 +424,7 @@ export class PartitionLog {
     if (this.closed) return;
     if (!this.offline) await this.flush().catch(() => {});
     await this.lock.run(async () => {
-      if (!this.offline) await this.producers.maybeTakeSnapshot(this._logEndOffset).catch(() => {});
+      if (!this.offline) await this.producers.maybeTakeSnapshot(this._logEndOffset, true).catch(() => {});
       this.closed = true;
       if (this.flushTimer) clearTimeout(this.flushTimer);
       for (const s of this.segments) await s.close().catch(() => {});

@@ -50,15 +50,15 @@ export class PartitionProducers {
     return this.latestSnapshot === undefined;
   }
 
-  /** Write the snapshot of the state as of `offset` (the log end). */
-  async takeSnapshot(offset: bigint): Promise<void> {
-    await writeProducerSnapshot(this.fs, this.dir, offset, this.state.entries());
+  /** Write the snapshot of the state as of `offset` (the log end); fsynced when `sync` (see writeProducerSnapshot). */
+  async takeSnapshot(offset: bigint, sync = false): Promise<void> {
+    await writeProducerSnapshot(this.fs, this.dir, offset, this.state.entries(), sync);
     if (this.latestSnapshot === undefined || offset > this.latestSnapshot) this.latestSnapshot = offset;
   }
 
-  /** On roll and on close: a snapshot at `offset` if any producer is known and none is there yet. */
-  async maybeTakeSnapshot(offset: bigint): Promise<void> {
-    if (!this.state.isEmpty && this.latestSnapshot !== offset) await this.takeSnapshot(offset);
+  /** On roll and on close (`sync`): a snapshot at `offset` if any producer is known and none is there yet. */
+  async maybeTakeSnapshot(offset: bigint, sync = false): Promise<void> {
+    if (!this.state.isEmpty && this.latestSnapshot !== offset) await this.takeSnapshot(offset, sync);
   }
 
   /** A segment was deleted: its snapshot goes too (never the latest, which replay starts from). */

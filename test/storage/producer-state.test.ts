@@ -276,6 +276,17 @@ describe('PartitionLog with idempotent producers', () => {
     await m2.close();
   });
 
+  it('fsyncs the snapshot of a clean close, not the one before the first idempotent append', async () => {
+    const fs = new FaultyFileSystem();
+    const manager = await LogManager.open({dataDir: dir, fs});
+    const log = await manager.createLog('t', 0, TOPIC_ID);
+    await log.append(await pidBatch(1n, 0, 0), {leaderEpoch: 0});
+    expect(await readdir(path.join(dir, 't-0'))).toContain('00000000000000000000.snapshot');
+    expect(fs.syncedFiles.filter((f) => f.endsWith('.snapshot'))).toEqual([]);
+    await manager.close();
+    expect(fs.syncedFiles.filter((f) => f.endsWith('.snapshot')).map((f) => path.basename(f))).toEqual(['00000000000000000001.snapshot']);
+  });
+
   it('writes no snapshot and scans nothing for partitions without producer ids', async () => {
     const manager = await LogManager.open({dataDir: dir});
     const log = await manager.createLog('t', 0, TOPIC_ID, {segmentBytes: 300});

@@ -148,6 +148,11 @@ function startMaintenance(logManager: LogManager, config: ReturnType<typeof reso
   if (config.logCleanerEnable) {
     maintenance.schedule({name: 'log cleaner', intervalMs: config.logCleanerBackoffMs, run: () => logManager.runCleaner()});
   }
+  // Kafka's PeriodicProducerExpirationCheck.
+  maintenance.schedule({name: 'producer id expiration', intervalMs: config.producerIdExpirationCheckIntervalMs,
+    run: async () => {
+      await logManager.removeExpiredProducers(config.producerIdExpirationMs);
+    }});
   maintenance.schedule({name: 'checkpoint', intervalMs: config.logFlushOffsetCheckpointIntervalMs, run: async () => {
     // Not Kafka's (it leaves this to the OS): fsync what was written since the last round, two
     // partitions at a time, so the recovery point moves on and a restart after a crash rescans

@@ -211,6 +211,14 @@ export class LogManager {
     for (const log of this.logs()) await applyRetention(log, this.now());
   }
 
+  /** Kafka's periodic producer-id expiration, on every log; returns how many producers were forgotten. */
+  async removeExpiredProducers(expirationMs: number): Promise<number> {
+    this.checkOpen();
+    let removed = 0;
+    for (const log of this.logs()) if (!log.producers.state.isEmpty) removed += await log.removeExpiredProducers(expirationMs);
+    return removed;
+  }
+
   /** Compact every log with cleanup.policy compact that is dirty enough; writes cleaner-offset-checkpoint. */
   async runCleaner(): Promise<void> {
     this.checkOpen();

@@ -412,6 +412,11 @@ export class PartitionLog {
     });
   }
 
+  /** Forget idle producers (producer-state.ts), under the lock as appends check and commit. Returns how many. */
+  removeExpiredProducers(expirationMs: number): Promise<number> {
+    return this.lock.run(async () => (this.closed ? 0 : this.producers.state.removeExpiredProducers(this.now(), expirationMs)));
+  }
+
   /** Run `work` with appends held off (the cleaner swaps segments under it). @internal */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
     return this.lock.run(async () => {

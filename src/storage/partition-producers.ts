@@ -56,9 +56,12 @@ export class PartitionProducers {
     if (this.latestSnapshot === undefined || offset > this.latestSnapshot) this.latestSnapshot = offset;
   }
 
-  /** On roll and on close (`sync`): a snapshot at `offset` if any producer is known and none is there yet. */
+  /**
+   * On roll and on close (`sync`): a snapshot at `offset` if none is there yet and any producer is
+   * known or was (all expired: the empty snapshot keeps the older one from bringing them back).
+   */
   async maybeTakeSnapshot(offset: bigint, sync = false): Promise<void> {
-    if (!this.state.isEmpty && this.latestSnapshot !== offset) await this.takeSnapshot(offset, sync);
+    if ((!this.state.isEmpty || this.latestSnapshot !== undefined) && this.latestSnapshot !== offset) await this.takeSnapshot(offset, sync);
   }
 
   /** A segment was deleted: its snapshot goes too (never the latest, which replay starts from). */

@@ -10,6 +10,8 @@
  * - a new epoch must start at sequence 0; in the same epoch the first sequence must follow the
  *   last one (wrapping after 2^31-1); else OUT_OF_ORDER_SEQUENCE_NUMBER;
  * - an unknown producer id is accepted at any sequence (KIP-360, Kafka 2.5+).
+ * removeExpiredProducers() forgets producers idle for producer.id.expiration.ms, so a later
+ * retry from one of them is taken as from an unknown producer.
  * check() changes nothing: the caller commits the result only once the write succeeded, so a
  * failed write leaves the state as it was.
  */
@@ -171,6 +173,23 @@ export class ProducerStateManager {
     entry.batches.push(batch);
     if (entry.batches.length > NUM_BATCHES_TO_RETAIN) entry.batches.shift();
     entry.lastTimestamp = batch.timestamp;
+  }
+
+  /**
+   * Kafka's removeExpiredProducers: forget producers without an open transaction whose last
+   * batch's max timestamp (the client's clock under CreateTime, as in Kafka) is `expirationMs` or
+   * more before `nowMs`. Returns how many were removed.
+   */
+  removeExpiredProducers(nowMs: number, expirationMs: number): number {
+    const cutoff = BigInt(nowMs) - BigInt(expirationMs);
+    let removed = 0;
+    for (const [id, e] of this.producers) {
+      if (e.currentTxnFirstOffset < 0n && e.lastTimestamp <= cutoff) {
+        this.producers.delete(id);
+        removed++;
+      }
+    }
+    return removed;
   }
 
   /** Every producer entry (for a snapshot). */

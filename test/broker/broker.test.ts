@@ -33,6 +33,22 @@ describe('startBroker', () => {
     expect(tb.broker.topics.getLog('t', 0)!.logEndOffset).toBe(1n);
   });
 
+  it('expires idle producer ids every producer.id.expiration.check.interval.ms; a retry is then appended again', async () => {
+    tb = await startTestBroker({'producer.id.expiration.ms': '1000', 'producer.id.expiration.check.interval.ms': '20'});
+    await tb.broker.topics.createTopic('t', {numPartitions: 1, replicationFactor: 1, configs: {}});
+    const client = await WireClient.connect(tb.broker.port);
+    // Kafka compares the batch's max timestamp: this one is two seconds old.
+    const batch = await encodeBatch({records: [{value: 'once', timestamp: Date.now() - 2000}], producerId: 5n, producerEpoch: 0, baseSequence: 0});
+    const produce = async () => (await client.request(ApiKey.Produce, 9, {transactionalId: null, acks: -1, timeoutMs: 1000,
+      topicData: [{name: 't', partitionData: [{index: 0, records: batch}]}]})).responses[0].partitionResponses[0];
+    expect(await produce()).toMatchObject({errorCode: 0, baseOffset: 0n});
+    const log = tb.broker.topics.getLog('t', 0)!;
+    // No event marks a run of the periodic check: wait for its effect.
+    await vi.waitFor(() => expect(log.producers.state.isEmpty).toBe(true));
+    expect(await produce()).toMatchObject({errorCode: 0, baseOffset: 1n});
+    client.close();
+  });
+
   it('ends long polls at once when stopping, and stop is idempotent', async () => {
     tb = await startTestBroker();
     await tb.broker.topics.createTopic('t', {numPartitions: 1, replicationFactor: 1, configs: {}});

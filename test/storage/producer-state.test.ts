@@ -309,3 +309,57 @@ describe('PartitionLog with idempotent producers', () => {
     await manager.close();
   });
 });
+
+describe('producer id expiration (producer.id.expiration.ms)', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => ({dir, cleanup} = await tempDir()));
+  afterEach(async () => cleanup());
+  const T = 1_700_000_000_000;
+
+  it('forgets a producer whose last batch is expirationMs old or older, as Kafka\'s isProducerExpired', async () => {
+    const s = new ProducerStateManager('t-0');
+    appendTo(s, await pidBatch(1n, 0, 0, 1, T), 0n);
+    appendTo(s, await pidBatch(2n, 0, 0, 1, T + 500), 1n);
+    expect(s.removeExpiredProducers(T + 999, 1000)).toBe(0);
+    expect(s.removeExpiredProducers(T + 1000, 1000)).toBe(1);
+    expect([...s.producers.keys()]).toEqual([2n]);
+    // The expired producer is unknown now: any sequence is accepted.
+    expect(appendTo(s, await pidBatch(1n, 0, 42, 1, T + 1000), 2n)?.duplicate).toBeUndefined();
+  });
+
+  it('appends a retry of an expired producer (no de-duplication) and leaves it out of later snapshots', async () => {
+    let now = T;
+    const manager = await LogManager.open({dataDir: dir, now: () => now});
+    const log = await manager.createLog('t', 0, TOPIC_ID);
+    await log.append(await pidBatch(1n, 0, 0, 2, T), {leaderEpoch: 0});
+    await log.append(await pidBatch(2n, 0, 0, 1, T + 60_000), {leaderEpoch: 0});
+    // Its last batch's max timestamp is T + 1 (the second record's).
+    now = T + 1 + 86_400_000;
+    expect(await manager.removeExpiredProducers(86_400_000)).toBe(1);
+    await manager.close();
+    const snap = decodeProducerSnapshot(await readFile(path.join(dir, 't-0', '00000000000000000003.snapshot')));
+    expect(snap.map((e) => e.producerId)).toEqual([2n]);
+
+    const m2 = await LogManager.open({dataDir: dir, now: () => now});
+    const log2 = m2.getLog('t', 0)!;
+    expect(await log2.append(await pidBatch(1n, 0, 0, 2, T), {leaderEpoch: 0})).toMatchObject({baseOffset: 3n, lastOffset: 4n});
+    expect(await log2.append(await pidBatch(2n, 0, 0, 1, T + 60_000), {leaderEpoch: 0})).toMatchObject({baseOffset: 2n});
+    expect(log2.logEndOffset).toBe(5n);
+    await m2.close();
+  });
+
+  it('writes an empty snapshot on close once every producer expired, so an older one does not bring them back', async () => {
+    let now = T;
+    const manager = await LogManager.open({dataDir: dir, now: () => now});
+    const log = await manager.createLog('t', 0, TOPIC_ID);
+    await log.append(await pidBatch(1n, 0, 0, 1, T), {leaderEpoch: 0});
+    now = T + 10;
+    expect(await manager.removeExpiredProducers(10)).toBe(1);
+    await manager.close();
+    const m2 = await LogManager.open({dataDir: dir, now: () => now});
+    expect(m2.getLog('t', 0)!.producers.state.isEmpty).toBe(true);
+    expect(await m2.getLog('t', 0)!.append(await pidBatch(1n, 0, 0, 1, T), {leaderEpoch: 0})).toMatchObject({baseOffset: 1n});
+    await m2.close();
+  });
+});

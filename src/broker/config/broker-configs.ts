@@ -8,6 +8,8 @@ import {atLeast, between, ConfigDef, listOf, oneOf} from './types.js';
 
 export interface BrokerConfigDef extends ConfigDef {
   staticValue?: string;
+  /** Kafka's defineInternal: DescribeConfigs lists it only when set (Kafka's nonInternalValues). */
+  internal?: boolean;
 }
 
 const LONG_MAX = '9223372036854775807';
@@ -118,6 +120,10 @@ export const BROKER_CONFIGS: readonly BrokerConfigDef[] = [
     doc: 'The maximum allowed timeout for transactions.'},
   {name: 'transactional.id.expiration.ms', type: 'int', defaultValue: '604800000', validate: atLeast(1),
     doc: 'Time the transaction coordinator waits without transaction status updates before expiring its transactional id.'},
+  {name: 'producer.id.expiration.ms', type: 'int', defaultValue: '86400000', validate: atLeast(1), dynamic: true,
+    doc: 'The time in ms that a topic partition leader will wait before expiring producer IDs. Producer IDs will not expire while a transaction associated to them is still ongoing.'},
+  {name: 'producer.id.expiration.check.interval.ms', type: 'int', defaultValue: '600000', validate: atLeast(1), internal: true,
+    doc: 'The interval at which to remove producer IDs that have expired due to producer.id.expiration.ms passing.'},
   {name: 'ssl.keystore.password', type: 'password', defaultValue: null, dynamic: true, doc: 'The store password for the key store file.'},
   {name: 'ssl.key.password', type: 'password', defaultValue: null, dynamic: true, doc: 'The password of the private key in the key store file.'},
   {name: 'ssl.truststore.password', type: 'password', defaultValue: null, dynamic: true, doc: 'The password for the trust store file.'},

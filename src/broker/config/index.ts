@@ -39,6 +39,8 @@ export interface BrokerConfig {
   transactionStateLogNumPartitions: number;
   transactionMaxTimeoutMs: number;
   transactionalIdExpirationMs: number;
+  producerIdExpirationMs: number;
+  producerIdExpirationCheckIntervalMs: number;
   logRetentionCheckIntervalMs: number;
   logCleanerEnable: boolean;
   logCleanerBackoffMs: number;
@@ -109,6 +111,8 @@ export function resolveBrokerConfig(overrides: Record<string, string>): BrokerCo
     transactionStateLogNumPartitions: n('transaction.state.log.num.partitions'),
     transactionMaxTimeoutMs: n('transaction.max.timeout.ms'),
     transactionalIdExpirationMs: n('transactional.id.expiration.ms'),
+    producerIdExpirationMs: n('producer.id.expiration.ms'),
+    producerIdExpirationCheckIntervalMs: n('producer.id.expiration.check.interval.ms'),
     logRetentionCheckIntervalMs: n('log.retention.check.interval.ms'),
     logCleanerEnable: brokerBoolean(raw, 'log.cleaner.enable'),
     logCleanerBackoffMs: n('log.cleaner.backoff.ms'),
@@ -175,7 +179,7 @@ export function describeTopicConfigs(overrides: Record<string, string>, broker: 
  * at start only (AlterConfigs on the broker is refused).
  */
 export function describeBrokerConfigs(broker: Pick<BrokerConfig, 'raw'>): DescribedConfig[] {
-  return BROKER_CONFIGS.map((def) => {
+  return BROKER_CONFIGS.filter((def) => !def.internal || broker.raw[def.name] !== undefined).map((def) => {
     const top = resolveBrokerValue(broker.raw, def.name);
     const chain = [top];
     if (top.source !== ConfigSource.DEFAULT_CONFIG && def.defaultValue !== null) {

@@ -65,6 +65,13 @@ describe('DescribeConfigs', () => {
     expect(otherNode.errorCode).toBe(ErrorCode.INVALID_REQUEST);
     expect(missing.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   });
+
+  it('lists producer.id.expiration.ms with Kafka\'s default among the broker configs', async () => {
+    const res = await client.send(32, 4, describeReq([{resourceType: BROKER, resourceName: '1', configurationKeys: null}]));
+    const byName = new Map(res.results[0].configs.map((c: {name: string}) => [c.name, c]));
+    expect(byName.get('producer.id.expiration.ms')).toMatchObject({value: '86400000', configSource: 5, readOnly: true, configType: 3});
+    expect(byName.has('producer.id.expiration.check.interval.ms')).toBe(false);
+  });
 });
 
 describe('AlterConfigs', () => {

@@ -137,6 +137,19 @@ describe('describe entries', () => {
     expect(byName.get('offsets.topic.replication.factor')).toMatchObject({value: '1', configSource: ConfigSource.STATIC_BROKER_CONFIG});
     expect(byName.get('log.retention.ms')).toMatchObject({value: null, configSource: ConfigSource.DEFAULT_CONFIG});
   });
+
+  it('has Kafka\'s producer-id expiration configs; the internal check interval is described only when set', () => {
+    const defaults = new Map(describeBrokerConfigs(resolveBrokerConfig({})).map((e) => [e.name, e]));
+    expect(defaults.get('producer.id.expiration.ms')).toMatchObject({value: '86400000', isDefault: true, configSource: ConfigSource.DEFAULT_CONFIG, configType: 3});
+    expect(defaults.has('producer.id.expiration.check.interval.ms')).toBe(false);
+    const set = resolveBrokerConfig({'producer.id.expiration.ms': '5000', 'producer.id.expiration.check.interval.ms': '500'});
+    expect(set).toMatchObject({producerIdExpirationMs: 5000, producerIdExpirationCheckIntervalMs: 500});
+    expect(resolveBrokerConfig({})).toMatchObject({producerIdExpirationMs: 86_400_000, producerIdExpirationCheckIntervalMs: 600_000});
+    const described = new Map(describeBrokerConfigs(set).map((e) => [e.name, e]));
+    expect(described.get('producer.id.expiration.check.interval.ms')).toMatchObject({value: '500', configSource: ConfigSource.STATIC_BROKER_CONFIG});
+    expect(() => resolveBrokerConfig({'producer.id.expiration.ms': '0'}))
+      .toThrow('Invalid value 0 for configuration producer.id.expiration.ms: Value must be at least 1');
+  });
 });
 
 describe('alter rules', () => {

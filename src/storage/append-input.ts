@@ -3,7 +3,7 @@
  * happened in src/records/validate.ts before the broker appends; this guards the fields the log
  * relies on to assign offsets.
  */
-import {BATCH_HEADER_SIZE, LOG_OVERHEAD, OFFSET_LAST_OFFSET_DELTA, OFFSET_MAGIC, OFFSET_RECORD_COUNT} from '../records/batch-header.js';
+import {BATCH_HEADER_SIZE, LOG_OVERHEAD, OFFSET_BATCH_LENGTH, OFFSET_LAST_OFFSET_DELTA, OFFSET_MAGIC, OFFSET_RECORD_COUNT} from '../records/batch-header.js';
 import {CorruptBatchError} from './errors.js';
 
 export interface ParsedBatch {
@@ -29,4 +29,10 @@ export function parseAppendBatches(buf: Buffer): ParsedBatch[] {
   }
   if (out.length === 0) throw new CorruptBatchError('nothing to append: no record batch');
   return out;
+}
+
+/** Whether `buf` is one whole v2 batch with a non-negative last offset delta (else parseAppendBatches decides, and refuses). */
+export function isOneBatch(buf: Buffer): boolean {
+  return buf.length >= BATCH_HEADER_SIZE && buf.readInt32BE(OFFSET_BATCH_LENGTH) + LOG_OVERHEAD === buf.length
+    && buf.readInt8(OFFSET_MAGIC) === 2 && buf.readInt32BE(OFFSET_LAST_OFFSET_DELTA) >= 0;
 }

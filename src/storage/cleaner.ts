@@ -21,7 +21,8 @@ import type {KafkaRecord} from '../records/record.js';
 import {type PartitionOffset, readOffsetCheckpoint, writeOffsetCheckpoint} from './checkpoints.js';
 import {CLEANED_SUFFIX, CLEANER_OFFSET_CHECKPOINT, SWAP_SUFFIX} from './filenames.js';
 import type {FileSystem} from './fs.js';
-import {type PartitionLog, segmentOptionsOf} from './partition-log.js';
+import type {PartitionLog} from './partition-log.js';
+import {segmentOptionsOf} from './log-config.js';
 import {LogSegment} from './segment.js';
 
 export interface CleanResult {

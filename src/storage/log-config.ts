@@ -10,6 +10,8 @@
  * group commit: appends that arrive while an fsync runs share the next one, so a busy partition
  * pays one fsync per round, not per request.
  */
+import type {SegmentOptions} from './segment.js';
+
 export interface LogConfig {
   segmentBytes: number;
   segmentMs: number;
@@ -78,4 +80,13 @@ export function resolveLogConfig(base: Readonly<LogConfig>, overrides: Partial<L
 
 function stripUndefined<T extends object>(obj: T): Partial<T> {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The part of a log's config each of its segments uses. */
+export function segmentOptionsOf(config: LogConfig): SegmentOptions {
+  return {
+    maxIndexSize: config.segmentIndexBytes,
+    indexIntervalBytes: config.indexIntervalBytes,
+    preallocateBytes: config.preallocate ? config.segmentBytes : undefined,
+  };
 }

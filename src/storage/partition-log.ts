@@ -5,24 +5,23 @@
  */
 import * as path from 'node:path';
 import {
-  BATCH_HEADER_SIZE, LOG_OVERHEAD, OFFSET_BATCH_LENGTH, OFFSET_LAST_OFFSET_DELTA, OFFSET_MAGIC, OFFSET_MAX_TIMESTAMP, OFFSET_RECORD_COUNT,
-  setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch,
+  OFFSET_LAST_OFFSET_DELTA, OFFSET_MAX_TIMESTAMP, OFFSET_RECORD_COUNT, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch,
 } from '../records/batch-header.js';
 import {type EpochEntry, writePartitionMetadata} from './checkpoints.js';
 import {ErrorCode} from '../protocol/error-codes.js';
-import {type ParsedBatch, parseAppendBatches} from './append-input.js';
+import {isOneBatch, type ParsedBatch, parseAppendBatches} from './append-input.js';
 import {OffsetOutOfRangeError, RecordBatchTooLargeError, StorageError} from './errors.js';
 import {DELETED_SUFFIX, PARTITION_METADATA} from './filenames.js';
 import type {FileSystem} from './fs.js';
 import {GroupCommit} from './group-commit.js';
 import {DelayedSegmentRemoval} from './segment-removal.js';
 import {LeaderEpochCache} from './leader-epoch-cache.js';
-import {type LogConfig, NEVER_MS, resolveLogConfig} from './log-config.js';
+import {type LogConfig, NEVER_MS, resolveLogConfig, segmentOptionsOf} from './log-config.js';
 import {Mutex} from './mutex.js';
 import {PartitionProducers} from './partition-producers.js';
 import {type BatchMetadata, hasProducerId} from './producer-state.js';
 import {loadSegments} from './recovery.js';
-import {type AppendedBatch, LogSegment, type RollCheck, type SegmentOptions} from './segment.js';
+import {type AppendedBatch, LogSegment, type RollCheck} from './segment.js';
 
 export const ZERO_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
@@ -591,18 +590,4 @@ export class PartitionLog {
 /** The answer to a duplicate of an idempotent producer's batch: the original's offsets, nothing appended (Kafka's). */
 function duplicateResult(batch: BatchMetadata, logStartOffset: bigint): AppendResult {
   return {baseOffset: batch.lastOffset - BigInt(batch.offsetDelta), lastOffset: batch.lastOffset, logAppendTime: batch.timestamp, logStartOffset};
-}
-
-/** Whether `buf` is one whole v2 batch with a non-negative last offset delta (else parseAppendBatches decides, and refuses). */
-function isOneBatch(buf: Buffer): boolean {
-  return buf.length >= BATCH_HEADER_SIZE && buf.readInt32BE(OFFSET_BATCH_LENGTH) + LOG_OVERHEAD === buf.length
-    && buf.readInt8(OFFSET_MAGIC) === 2 && buf.readInt32BE(OFFSET_LAST_OFFSET_DELTA) >= 0;
-}
-
-export function segmentOptionsOf(config: LogConfig): SegmentOptions {
-  return {
-    maxIndexSize: config.segmentIndexBytes,
-    indexIntervalBytes: config.indexIntervalBytes,
-    preallocateBytes: config.preallocate ? config.segmentBytes : undefined,
-  };
 }

@@ -7,13 +7,13 @@
 import * as path from 'node:path';
 import {decodeBatch} from '../records/batch.js';
 import {type ScannedBatch, scanBatches} from './batch-scanner.js';
-import {readBuffers} from './read-buffers.js';
 import {ReadPositions} from './read-positions.js';
 import {segmentFileName} from './filenames.js';
 import type {FileSystem} from './fs.js';
 import {handlePoolOf, type PooledHandle} from './handle-pool.js';
 import {CorruptIndexError} from './index-file.js';
 import {OffsetIndex} from './offset-index.js';
+import {readWholeBatches} from './segment-read.js';
 import {findScanStart, scanAndIndex} from './segment-rebuild.js';
 import {TimeIndex} from './time-index.js';
 
@@ -349,57 +349,15 @@ export class LogSegment {
       if (!first) return undefined;
       position = first.position;
     }
-    // At least the 12-byte length prefix, so an oversized first batch is recognised.
-    let buf = await this.readPooled(position, Math.min(Math.max(maxBytes, 12), this.committedSize - position));
-    if (buf.length >= 12 && buf.readInt32BE(8) + 12 > buf.length) {
-      // The first batch alone is larger than maxBytes: whole, or nothing (KIP-74).
-      const size = buf.readInt32BE(8) + 12;
-      if (!opts.minOneBatch) {
-        readBuffers.give(buf);
-        return Buffer.alloc(0);
-      }
-      buf = await this.readPooled(position, size, buf);
-    }
-    let end = 0;
-    let nextOffset: bigint | undefined;
-    while (buf.length - end >= 12) {
-      const size = buf.readInt32BE(end + 8) + 12;
-      // 26 bytes: the smallest legacy message; a v2 batch has at least 61.
-      if (end + size > buf.length || size < 26) break;
-      const magic = buf.readInt8(end + 16);
-      const last = buf.readBigInt64BE(end) + (magic === 2 ? BigInt(buf.readInt32BE(end + 23)) : 0n);
-      if (opts.maxOffset !== undefined && last >= opts.maxOffset) break;
-      end += size;
-      nextOffset = last + 1n;
-    }
-    if (nextOffset === undefined) {
-      readBuffers.give(buf);
-      return Buffer.alloc(0);
-    }
-    this.nextReads.set(nextOffset, position + end);
-    return buf.subarray(0, end);
+    const {data, nextOffset} = await readWholeBatches(this.log, position, this.committedSize - position, maxBytes, opts);
+    if (nextOffset !== undefined) this.nextReads.set(nextOffset, position + data.length);
+    return data;
   }
 
   async readBytes(position: number, length: number): Promise<Buffer> {
     const buf = Buffer.allocUnsafe(length);
     const n = await this.log.read(buf, 0, length, position);
     return buf.subarray(0, n);
-  }
-
-  /**
-   * readBytes into a buffer of the read pool (a Fetch's record set, given back once sent).
-   * `start`, the first bytes already read (a pooled buffer too), is copied and given back.
-   */
-  private async readPooled(position: number, length: number, start?: Buffer): Promise<Buffer> {
-    const buf = readBuffers.take(length);
-    const have = start ? start.copy(buf) : 0;
-    if (start) readBuffers.give(start);
-    try {
-      return buf.subarray(0, have + await this.log.read(buf, have, length - have, position + have));
-    } catch (err) {
-      readBuffers.give(buf);
-      throw err;
-    }
   }
 
   /** First record with timestamp >= `timestamp` at or after `startingOffset` (Kafka's findOffsetByTimestamp). */

@@ -1,0 +1,66 @@
+/**
+ * A Fetch's read from one segment file: whole batches from a position, up to a byte limit (the
+ * whole first batch even beyond it when KIP-74 asks), none reaching `maxOffset`. The bytes go into
+ * buffers of the read pool (src/storage/read-buffers.ts), which the connection gives back once
+ * the socket has taken them.
+ */
+import type {PooledHandle} from './handle-pool.js';
+import {readBuffers} from './read-buffers.js';
+
+export interface WholeBatchRead {
+  /** The batches (empty when none fits). */
+  data: Buffer;
+  /** The offset after the last batch returned; undefined when none is. */
+  nextOffset: bigint | undefined;
+}
+
+const EMPTY: WholeBatchRead = {data: Buffer.alloc(0), nextOffset: undefined};
+
+/** Whole batches of `log` from `position`, of the `available` bytes after it. */
+export async function readWholeBatches(log: PooledHandle, position: number, available: number, maxBytes: number,
+  opts: {minOneBatch: boolean; maxOffset?: bigint}): Promise<WholeBatchRead> {
+  // At least the 12-byte length prefix, so an oversized first batch is recognised.
+  let buf = await readPooled(log, position, Math.min(Math.max(maxBytes, 12), available));
+  if (buf.length >= 12 && buf.readInt32BE(8) + 12 > buf.length) {
+    // The first batch alone is larger than maxBytes: whole, or nothing (KIP-74).
+    const size = buf.readInt32BE(8) + 12;
+    if (!opts.minOneBatch) {
+      readBuffers.give(buf);
+      return EMPTY;
+    }
+    buf = await readPooled(log, position, size, buf);
+  }
+  let end = 0;
+  let nextOffset: bigint | undefined;
+  while (buf.length - end >= 12) {
+    const size = buf.readInt32BE(end + 8) + 12;
+    // 26 bytes: the smallest legacy message; a v2 batch has at least 61.
+    if (end + size > buf.length || size < 26) break;
+    const magic = buf.readInt8(end + 16);
+    const last = buf.readBigInt64BE(end) + (magic === 2 ? BigInt(buf.readInt32BE(end + 23)) : 0n);
+    if (opts.maxOffset !== undefined && last >= opts.maxOffset) break;
+    end += size;
+    nextOffset = last + 1n;
+  }
+  if (nextOffset === undefined) {
+    readBuffers.give(buf);
+    return EMPTY;
+  }
+  return {data: buf.subarray(0, end), nextOffset};
+}
+
+/**
+ * `length` bytes at `position` into a pooled buffer. `start`, the first bytes already read (a
+ * pooled buffer too), is copied and given back.
+ */
+async function readPooled(log: PooledHandle, position: number, length: number, start?: Buffer): Promise<Buffer> {
+  const buf = readBuffers.take(length);
+  const have = start ? start.copy(buf) : 0;
+  if (start) readBuffers.give(start);
+  try {
+    return buf.subarray(0, have + await log.read(buf, have, length - have, position + have));
+  } catch (err) {
+    readBuffers.give(buf);
+    throw err;
+  }
+}

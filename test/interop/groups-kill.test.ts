@@ -3,37 +3,24 @@
  * acknowledges a group's assignment and offset commits, is SIGKILLed, and a broker started on
  * the same data dir reports the same group and offsets.
  */
-import {spawn} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {afterAll, describe, expect, it} from 'vitest';
 import {startBroker} from '../../src/index.js';
 import {ApiKey} from '../../src/protocol/api.js';
 import {WireClient} from '../broker/helpers/wire-client.js';
+import {startBrokerChild} from './broker-process.js';
 import {subscription} from '../broker/groups/helpers.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'kstream-groups-kill-'));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
 describe('kill -9', () => {
   it('keeps acknowledged group metadata and offset commits', async () => {
-    const child = spawn(process.execPath, [path.join(repo, 'bin/dev.js'), 'broker', 'start', '--listen', '127.0.0.1:0', '--data-dir', dir,
-      '--set', 'group.initial.rebalance.delay.ms=0', '--set', 'num.partitions=2'], {cwd: repo, env: {...process.env, NO_COLOR: '1'}});
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const crashing = await startBrokerChild(dir, ['--set', 'group.initial.rebalance.delay.ms=0', '--set', 'num.partitions=2']);
     try {
-      const port = await new Promise<number>((resolve, reject) => {
-        let out = '';
-        child.stdout!.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /listening on \S+:(\d+)/.exec(out);
-          if (match) resolve(Number(match[1]));
-        });
-        child.on('exit', () => reject(new Error('broker exited before listening')));
-      });
-      const wire = await WireClient.connect(port);
+      const wire = await WireClient.connect(crashing.port);
       await wire.request(ApiKey.CreateTopics, 4, {topics: [{name: 't', numPartitions: 2, replicationFactor: 1, assignments: [], configs: []}], timeoutMs: 5000, validateOnly: false});
       const body = {groupId: 'survivor', sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, groupInstanceId: null, protocolType: 'consumer',
         protocols: [{name: 'range', metadata: subscription(['t'])}]};
@@ -50,8 +37,7 @@ describe('kill -9', () => {
       expect(commit.topics[0].partitions.map((p: {errorCode: number}) => p.errorCode)).toEqual([0, 0]);
       wire.close();
     } finally {
-      child.kill('SIGKILL');
-      await exited;
+      await crashing.kill();
     }
 
     const broker = await startBroker({dataDir: dir, port: 0, log: () => undefined});

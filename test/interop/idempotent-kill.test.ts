@@ -4,18 +4,16 @@
  * the retry with the original base offset and keeps one copy, and a new producer id is not one
  * handed out before the crash.
  */
-import {spawn} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {afterAll, describe, expect, it} from 'vitest';
 import {startBroker} from '../../src/index.js';
 import {ApiKey} from '../../src/protocol/api.js';
 import {encodeBatch} from '../../src/records/batch.js';
 import {WireClient} from '../broker/helpers/wire-client.js';
+import {startBrokerChild} from './broker-process.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'kstream-idempotent-kill-'));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
@@ -29,21 +27,10 @@ async function produce(wire: WireClient, records: Buffer) {
 
 describe('idempotent producer across broker restarts', () => {
   it('de-duplicates a retry after kill -9 and after a clean stop', async () => {
-    const child = spawn(process.execPath, [path.join(repo, 'bin/dev.js'), 'broker', 'start', '--listen', '127.0.0.1:0', '--data-dir', dir],
-      {cwd: repo, env: {...process.env, NO_COLOR: '1'}});
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const crashing = await startBrokerChild(dir);
     let producerId: bigint;
     try {
-      const port = await new Promise<number>((resolve, reject) => {
-        let out = '';
-        child.stdout!.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /listening on \S+:(\d+)/.exec(out);
-          if (match) resolve(Number(match[1]));
-        });
-        child.on('exit', () => reject(new Error('broker exited before listening')));
-      });
-      const wire = await WireClient.connect(port);
+      const wire = await WireClient.connect(crashing.port);
       await wire.request(ApiKey.CreateTopics, 4, {topics: [{name: 't', numPartitions: 1, replicationFactor: 1, assignments: [], configs: []}], timeoutMs: 5000, validateOnly: false});
       const init = await wire.request(ApiKey.InitProducerId, 4, {transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1});
       expect(init.errorCode).toBe(0);
@@ -51,8 +38,7 @@ describe('idempotent producer across broker restarts', () => {
       for (let i = 0; i < 4; i++) expect(await produce(wire, await batch(producerId, i * 3, ['a', 'b', 'c']))).toMatchObject({errorCode: 0, baseOffset: BigInt(i * 3)});
       wire.close();
     } finally {
-      child.kill('SIGKILL');
-      await exited;
+      await crashing.kill();
     }
 
     let broker = await startBroker({dataDir: dir, port: 0, log: () => undefined});

@@ -106,10 +106,12 @@ export class Connection {
     this.socket.cork();
     while (!this.closed && this.slots.length > 0 && this.slots[0]!.done) {
       const chunks = this.slots.shift()!.response ?? [];
-      const pooled = chunks.filter((c) => readBuffers.owns(c));
+      // Record sets read into pooled buffers go back once the kernel has copied them (no array
+      // per response when there are none: Produce answers have none).
+      let pooled: Buffer[] | undefined;
+      for (const c of chunks) if (readBuffers.owns(c)) (pooled ??= []).push(c);
       for (let i = 0; i < chunks.length; i++) {
-        // Record sets read into pooled buffers go back once the kernel has copied them.
-        const sent = i === chunks.length - 1 && pooled.length > 0 ? giveBack(pooled) : undefined;
+        const sent = i === chunks.length - 1 && pooled ? giveBack(pooled) : undefined;
         this.socket.write(chunks[i]!, sent);
       }
     }

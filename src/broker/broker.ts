@@ -9,7 +9,8 @@ import os from 'node:os';
 import {KstreamError} from '../output/errors.js';
 import {forEachLimited} from '../storage/limiter.js';
 import {LogManager} from '../storage/log-manager.js';
-import {resolveBrokerConfig} from './config/index.js';
+import {DynamicBrokerConfigState} from './config/dynamic-state.js';
+import {type BrokerConfig, resolveBrokerConfig} from './config/index.js';
 import {defaultDataDir, lockDataDir} from './data-dir.js';
 import {RequestDispatcher} from './dispatch.js';
 import {FetchSessionCache} from './fetch/fetch-session.js';
@@ -17,7 +18,7 @@ import {GroupCoordinator, groupCoordinatorConfig} from './groups/coordinator.js'
 import {TopicOffsetsLog} from './groups/offsets-log.js';
 import type {BrokerServices} from './handler.js';
 import {HANDLERS} from './handlers/index.js';
-import {Maintenance} from './maintenance.js';
+import {Maintenance, type ScheduledTask} from './maintenance.js';
 import {loadOrCreateMeta} from './meta-properties.js';
 import {HandlerRegistry} from './registry.js';
 import {KafkaServer} from './server.js';
@@ -47,6 +48,8 @@ export interface Broker {
   dataDir: string;
   logManager: LogManager;
   topics: TopicManager;
+  /** The dynamic broker configs (AlterConfigs on BROKER resources) and the current config. */
+  brokerConfigs: DynamicBrokerConfigState;
   stop(): Promise<void>;
 }
 
@@ -57,7 +60,8 @@ const FETCH_SESSION_EVICTION_MS = 120_000;
 export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
   const log = options.log ?? ((line: string) => process.stderr.write(`[kstream broker] ${line}\n`));
   const overrides = options.config ?? {};
-  const config = resolveBrokerConfig(overrides);
+  // Static configs are checked before the data dir is touched; the dynamic ones stored there go over them.
+  let config = resolveBrokerConfig(overrides);
   const dataDir = options.dataDir ?? defaultDataDir();
   try {
     await fsp.mkdir(dataDir, {recursive: true});
@@ -70,6 +74,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   try {
     const explicitId = overrides['node.id'] ?? overrides['broker.id'];
     const meta = await loadOrCreateMeta(dataDir, config.nodeId, explicitId === undefined ? undefined : Number(explicitId));
+    const brokerConfigs = await DynamicBrokerConfigState.open({dataDir, nodeId: meta.nodeId, overrides, log});
+    config = brokerConfigs.config;
     const logManager = await LogManager.open({dataDir, defaultConfig: config.logDefaults});
     cleanup.unshift(() => logManager.close());
     const topics = await TopicManager.open({dataDir, logs: logManager, config, log});
@@ -89,7 +95,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       clusterId: meta.clusterId,
       host: options.advertisedHost ?? advertisableHost(host),
       port: options.advertisedPort ?? options.port ?? 9092,
-      config: {...config, nodeId: meta.nodeId},
+      config,
+      brokerConfigs,
       topics,
       logs: logManager,
       groups,
@@ -109,7 +116,15 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       log,
     });
     if (options.advertisedPort === undefined) services.port = server.port;
-    const maintenance = startMaintenance(logManager, config, log);
+    const {maintenance, cleaner} = startMaintenance(logManager, () => config, log);
+    // A dynamic broker config applies at once: requests see the new config, every log without
+    // a topic override gets the new defaults, and the background jobs their new intervals.
+    brokerConfigs.onChange((next, previous) => {
+      config = next;
+      services.config = next;
+      topics.updateBrokerConfig(next);
+      if (next.logCleanerBackoffMs !== previous.logCleanerBackoffMs) cleaner?.reschedule(next.logCleanerBackoffMs);
+    });
     let stopping: Promise<void> | undefined;
     return {
       host,
@@ -119,6 +134,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       dataDir,
       logManager,
       topics,
+      brokerConfigs,
       stop: () => {
         stopping ??= (async () => {
           // Long polls end at once; requests in flight (appends) finish before the logs close.
@@ -142,25 +158,27 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   }
 }
 
-function startMaintenance(logManager: LogManager, config: ReturnType<typeof resolveBrokerConfig>, log: (line: string) => void): Maintenance {
+/** The background jobs; `config` is read at each run, so dynamic changes reach them. */
+function startMaintenance(logManager: LogManager, config: () => BrokerConfig, log: (line: string) => void): {maintenance: Maintenance; cleaner?: ScheduledTask} {
   const maintenance = new Maintenance(log);
-  maintenance.schedule({name: 'log retention', intervalMs: config.logRetentionCheckIntervalMs, run: () => logManager.runRetention()});
-  if (config.logCleanerEnable) {
-    maintenance.schedule({name: 'log cleaner', intervalMs: config.logCleanerBackoffMs, run: () => logManager.runCleaner()});
-  }
-  // Kafka's PeriodicProducerExpirationCheck.
-  maintenance.schedule({name: 'producer id expiration', intervalMs: config.producerIdExpirationCheckIntervalMs,
+  const initial = config();
+  maintenance.schedule({name: 'log retention', intervalMs: initial.logRetentionCheckIntervalMs, run: () => logManager.runRetention()});
+  const cleaner = initial.logCleanerEnable
+    ? maintenance.schedule({name: 'log cleaner', intervalMs: initial.logCleanerBackoffMs, run: () => logManager.runCleaner()})
+    : undefined;
+  // Kafka's PeriodicProducerExpirationCheck; producer.id.expiration.ms is dynamic.
+  maintenance.schedule({name: 'producer id expiration', intervalMs: initial.producerIdExpirationCheckIntervalMs,
     run: async () => {
-      await logManager.removeExpiredProducers(config.producerIdExpirationMs);
+      await logManager.removeExpiredProducers(config().producerIdExpirationMs);
     }});
-  maintenance.schedule({name: 'checkpoint', intervalMs: config.logFlushOffsetCheckpointIntervalMs, run: async () => {
+  maintenance.schedule({name: 'checkpoint', intervalMs: initial.logFlushOffsetCheckpointIntervalMs, run: async () => {
     // Not Kafka's (it leaves this to the OS): fsync what was written since the last round, two
     // partitions at a time, so the recovery point moves on and a restart after a crash rescans
     // at most one interval of writes instead of whole active segments.
     await forEachLimited(logManager.logs().filter((l) => l.hasUnflushed), 2, (l) => l.flush().catch(() => {}));
     await logManager.checkpoint();
   }});
-  return maintenance;
+  return {maintenance, cleaner};
 }
 
 /** A wildcard listen address is not something a client can connect to: advertise the host name. */

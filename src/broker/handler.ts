@@ -6,6 +6,7 @@
 import type {RequestHeader} from '../protocol/api.js';
 import type {LogManager} from '../storage/log-manager.js';
 import type {BrokerConfig} from './config/index.js';
+import type {DynamicBrokerConfigState} from './config/dynamic-state.js';
 import type {TopicManager} from './topics/topic-manager.js';
 import type {FetchSessionCache} from './fetch/fetch-session.js';
 import type {GroupCoordinator} from './groups/coordinator.js';
@@ -17,7 +18,10 @@ export interface BrokerServices {
   /** The advertised host and port clients should connect to. */
   host: string;
   port: number;
+  /** The current config (static under dynamic); replaced, not mutated, when a dynamic config changes. */
   config: BrokerConfig;
+  /** Dynamic broker configs: AlterConfigs on BROKER resources go through it. */
+  brokerConfigs: DynamicBrokerConfigState;
   topics: TopicManager;
   logs: LogManager;
   fetchSessions: FetchSessionCache;

@@ -8,17 +8,22 @@ export interface PeriodicTask {
   run(): Promise<void>;
 }
 
+/** A scheduled task whose interval can change (a dynamic config such as log.cleaner.backoff.ms). */
+export interface ScheduledTask {
+  reschedule(intervalMs: number): void;
+}
+
 export class Maintenance {
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
   private stopped = false;
 
   constructor(private readonly log: (line: string) => void) {}
 
-  schedule(task: PeriodicTask): void {
-    if (!(task.intervalMs > 0) || !Number.isFinite(task.intervalMs)) return;
+  schedule(task: PeriodicTask): ScheduledTask {
     let busy = false;
-    const timer = setInterval(() => {
+    let timer: NodeJS.Timeout | undefined;
+    const tick = () => {
       if (busy || this.stopped) return;
       busy = true;
       const run = task.run()
@@ -28,9 +33,21 @@ export class Maintenance {
           this.running.delete(run);
         });
       this.running.add(run);
-    }, Math.min(task.intervalMs, 0x7fffffff));
-    timer.unref();
-    this.timers.push(timer);
+    };
+    const start = (intervalMs: number) => {
+      if (timer) {
+        clearInterval(timer);
+        this.timers.delete(timer);
+        timer = undefined;
+      }
+      if (this.stopped || !(intervalMs > 0) || !Number.isFinite(intervalMs)) return;
+      timer = setInterval(tick, Math.min(intervalMs, 0x7fffffff));
+      timer.unref();
+      this.timers.add(timer);
+    };
+    start(task.intervalMs);
+    // A run in progress finishes; the next one comes a new interval after the change.
+    return {reschedule: start};
   }
 
   /** Stop the timers and wait for runs in progress. */

@@ -1,11 +1,11 @@
 /**
- * The part AlterConfigs and IncrementalAlterConfigs share: walk the resources, compute each
- * topic's new overrides with the given rule, apply them unless validate_only, and report a
- * per-resource error. Broker resources are checked, then refused (see refuseBrokerAlter).
+ * The part AlterConfigs and IncrementalAlterConfigs share: walk the resources, compute each one's
+ * next config set with the API's rule (topic overrides, or a broker resource's dynamic configs),
+ * apply it unless validate_only, and report a per-resource error.
  */
 import {ErrorCode, errorMessage} from '../../protocol/error-codes.js';
 import type {HandlerContext} from '../handler.js';
-import {checkBrokerResource, refuseBrokerAlter, ResourceType} from './alter.js';
+import {checkAlterBrokerResource, ResourceType} from './alter.js';
 import {ApiException, toApiError} from './api-error.js';
 
 export interface AlterResource<C extends {name: string}> {
@@ -14,11 +14,17 @@ export interface AlterResource<C extends {name: string}> {
   configs: C[];
 }
 
+/** How one API turns a resource's current set and the request's entries into the next set. */
+export interface AlterRules<C> {
+  topic(current: Record<string, string>, configs: C[]): Record<string, string>;
+  broker(current: Record<string, string>, configs: C[]): Record<string, string>;
+}
+
 export async function alterResources<C extends {name: string}>(
   resources: AlterResource<C>[],
   validateOnly: boolean,
   ctx: HandlerContext,
-  nextTopicConfigs: (current: Record<string, string>, configs: C[]) => Record<string, string>,
+  rules: AlterRules<C>,
 ) {
   const keyOf = (r: AlterResource<C>) => `${r.resourceType}:${r.resourceName}`;
   const counts = new Map<string, number>();
@@ -28,7 +34,7 @@ export async function alterResources<C extends {name: string}>(
     const base = {resourceType: resource.resourceType, resourceName: resource.resourceName};
     try {
       if (counts.get(keyOf(resource))! > 1) throw new ApiException(ErrorCode.INVALID_REQUEST, 'Duplicate resource.');
-      await alterOne(resource, validateOnly, ctx, nextTopicConfigs);
+      await alterOne(resource, validateOnly, ctx, rules);
       responses.push({...base, errorCode: ErrorCode.NONE, errorMessage: null});
     } catch (err) {
       responses.push({...base, ...toApiError(err)});
@@ -41,20 +47,21 @@ async function alterOne<C extends {name: string}>(
   resource: AlterResource<C>,
   validateOnly: boolean,
   ctx: HandlerContext,
-  nextTopicConfigs: (current: Record<string, string>, configs: C[]) => Record<string, string>,
+  rules: AlterRules<C>,
 ): Promise<void> {
   switch (resource.resourceType) {
     case ResourceType.TOPIC: {
       if (resource.resourceName === '') throw new ApiException(ErrorCode.INVALID_REQUEST, 'Default topic resources are not allowed.');
       const info = ctx.broker.topics.get(resource.resourceName);
       if (!info) throw new ApiException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
-      const next = nextTopicConfigs(info.configs, resource.configs);
+      const next = rules.topic(info.configs, resource.configs);
       if (!validateOnly) await ctx.broker.topics.setTopicConfigs(info.name, next);
       return;
     }
     case ResourceType.BROKER:
-      checkBrokerResource(resource.resourceName, ctx.broker.nodeId);
-      if (resource.configs.length > 0) refuseBrokerAlter(resource.configs.map((c) => c.name));
+      // '' is the cluster-wide default (kafka-configs.sh --entity-default), else this node's id.
+      checkAlterBrokerResource(resource.resourceName, ctx.broker.nodeId);
+      await ctx.broker.brokerConfigs.alter(resource.resourceName, (current) => rules.broker(current, resource.configs), validateOnly);
       return;
     default:
       throw new ApiException(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${resource.resourceType} for altering configs`);

@@ -1,10 +1,10 @@
 /**
- * Config changes as AlterConfigs (full replacement) and IncrementalAlterConfigs (SET, DELETE,
- * APPEND, SUBTRACT) define them, plus the resource checks both share. Pure functions: the
- * handlers apply the result through TopicManager.setTopicConfigs.
+ * Topic config changes as AlterConfigs (full replacement) and IncrementalAlterConfigs (SET,
+ * DELETE, APPEND, SUBTRACT) define them, plus the resource checks both share. Pure functions: the
+ * handlers apply the result through TopicManager.setTopicConfigs. Broker resources (dynamic
+ * broker configs) have Kafka's own rules in dynamic.ts and are applied by dynamic-state.ts.
  */
-import {BROKER_CONFIG_BY_NAME} from './broker-configs.js';
-import {ConfigError, INVALID_CONFIG, INVALID_REQUEST} from './errors.js';
+import {ConfigError, INVALID_REQUEST} from './errors.js';
 import {TOPIC_CONFIG_BY_NAME} from './topic-configs.js';
 import {validateTopicConfigs} from './index.js';
 
@@ -71,7 +71,7 @@ function splitList(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
-/** A broker resource must name this node (or be empty for the cluster default), as Kafka requires. */
+/** DescribeConfigs: a broker resource must name this node or be empty (the cluster default), as Kafka's ConfigHelper requires. */
 export function checkBrokerResource(resourceName: string, nodeId: number): void {
   if (resourceName === '') return;
   if (!/^-?\d+$/.test(resourceName)) {
@@ -82,19 +82,13 @@ export function checkBrokerResource(resourceName: string, nodeId: number): void 
   }
 }
 
-/**
- * kstream takes broker configs at start only. Kafka refuses static configs with INVALID_REQUEST
- * "Cannot update these configs dynamically: Set(...)"; the configs Kafka could change at runtime
- * get the same code with a message saying how to change them here.
- */
-export function refuseBrokerAlter(names: string[]): never {
-  const unknown = names.filter((n) => !BROKER_CONFIG_BY_NAME.has(n));
-  if (unknown.length > 0) throw new ConfigError(`Unknown broker config name: ${unknown.join(', ')}`, INVALID_CONFIG);
-  const staticOnly = names.filter((n) => !BROKER_CONFIG_BY_NAME.get(n)!.dynamic);
-  if (staticOnly.length > 0) {
-    throw new ConfigError(`Cannot update these configs dynamically: Set(${staticOnly.join(', ')})`, INVALID_REQUEST);
+/** AlterConfigs / IncrementalAlterConfigs: the same rule with Kafka's ConfigAdminManager wording. */
+export function checkAlterBrokerResource(resourceName: string, nodeId: number): void {
+  if (resourceName === '') return;
+  if (!/^[+-]?\d+$/.test(resourceName) || !Number.isSafeInteger(Number(resourceName))) {
+    throw new ConfigError(`Node id must be an integer, but it is: ${resourceName}`, INVALID_REQUEST);
   }
-  throw new ConfigError(
-    `kstream does not change broker configs at runtime: restart the broker with --config ${names.map((n) => `${n}=...`).join(' --config ')}`,
-    INVALID_REQUEST);
+  if (Number(resourceName) !== nodeId) {
+    throw new ConfigError(`Unexpected broker id, expected ${nodeId}, but received ${resourceName}`, INVALID_REQUEST);
+  }
 }

@@ -7,7 +7,10 @@ import type {LogConfig} from '../../storage/log-config.js';
 import {DEFAULT_LOG_CONFIG} from '../../storage/log-config.js';
 import {BROKER_CONFIG_BY_NAME, BROKER_CONFIGS} from './broker-configs.js';
 import {ConfigError} from './errors.js';
-import {effectiveValue, resolveBrokerValue, topicValueChain} from './resolve.js';
+import {
+  brokerValueChain, BrokerSources, DynamicBrokerConfigs, effectiveValue, NO_DYNAMIC_CONFIGS, resolveBrokerValue, ResolvedValue,
+  topicValueChain,
+} from './resolve.js';
 import {TOPIC_CONFIG_BY_NAME, TOPIC_CONFIGS} from './topic-configs.js';
 import {checkValue, CONFIG_TYPE_CODE, ConfigDef, ConfigSource, parseValue} from './types.js';
 
@@ -16,6 +19,8 @@ export {ConfigSource, CONFIG_TYPE_CODE} from './types.js';
 export type {ConfigDef, ConfigType} from './types.js';
 export {TOPIC_CONFIGS, TOPIC_CONFIG_BY_NAME} from './topic-configs.js';
 export {BROKER_CONFIGS, BROKER_CONFIG_BY_NAME} from './broker-configs.js';
+export type {BrokerSources, DynamicBrokerConfigs} from './resolve.js';
+export {NO_DYNAMIC_CONFIGS} from './resolve.js';
 
 export interface BrokerConfig {
   nodeId: number;
@@ -48,8 +53,10 @@ export interface BrokerConfig {
   logFlushStartOffsetCheckpointIntervalMs: number;
   /** The LogConfig a topic without overrides runs with (broker log.* settings over storage defaults). */
   logDefaults: LogConfig;
-  /** The overrides this broker was started with, by Kafka name. */
+  /** The overrides this broker was started with (static), by Kafka name. */
   raw: Record<string, string>;
+  /** Dynamic broker configs (AlterConfigs on BROKER resources), which take precedence over `raw`. */
+  dynamic: DynamicBrokerConfigs;
 }
 
 /** One DescribeConfigs entry, with the codec's field names. */
@@ -65,19 +72,23 @@ export interface DescribedConfig {
   documentation: string | null;
 }
 
-function brokerNumber(raw: Record<string, string>, name: string): number {
-  const value = resolveBrokerValue(raw, name).value;
+function brokerNumber(sources: BrokerSources, name: string): number {
+  const value = resolveBrokerValue(sources, name).value;
   const def = BROKER_CONFIG_BY_NAME.get(name)!;
   const parsed = parseValue(def, value);
   return typeof parsed === 'bigint' ? Number(parsed) : (parsed as number);
 }
 
-function brokerBoolean(raw: Record<string, string>, name: string): boolean {
-  return parseValue(BROKER_CONFIG_BY_NAME.get(name)!, resolveBrokerValue(raw, name).value) as boolean;
+function brokerBoolean(sources: BrokerSources, name: string): boolean {
+  return parseValue(BROKER_CONFIG_BY_NAME.get(name)!, resolveBrokerValue(sources, name).value) as boolean;
 }
 
-/** The typed broker config from Kafka-named overrides; unknown names and bad values throw ConfigError. */
-export function resolveBrokerConfig(overrides: Record<string, string>): BrokerConfig {
+/**
+ * The typed broker config from Kafka-named static overrides and the dynamic configs over them;
+ * unknown static names and bad static values throw ConfigError. Dynamic configs come validated
+ * (dynamic.ts); names kstream does not know among them are kept but drive nothing.
+ */
+export function resolveBrokerConfig(overrides: Record<string, string>, dynamic: DynamicBrokerConfigs = NO_DYNAMIC_CONFIGS): BrokerConfig {
   const raw = {...overrides};
   for (const [name, value] of Object.entries(raw)) {
     const def = BROKER_CONFIG_BY_NAME.get(name);
@@ -86,15 +97,16 @@ export function resolveBrokerConfig(overrides: Record<string, string>): BrokerCo
   }
   // node.id and broker.id are one thing on a KRaft node.
   if (raw['node.id'] !== undefined && raw['broker.id'] === undefined) raw['broker.id'] = raw['node.id'];
-  const n = (name: string) => brokerNumber(raw, name);
-  const partial = {raw} as BrokerConfig;
-  partial.logDefaults = topicLogConfig({}, partial);
+  const sources: BrokerSources = {raw, dynamic};
+  const n = (name: string) => brokerNumber(sources, name);
+  const b = (name: string) => brokerBoolean(sources, name);
+  const logDefaults = topicLogConfig({}, sources);
   return {
     nodeId: n('node.id'),
     numPartitions: n('num.partitions'),
     defaultReplicationFactor: n('default.replication.factor'),
-    autoCreateTopicsEnable: brokerBoolean(raw, 'auto.create.topics.enable'),
-    deleteTopicEnable: brokerBoolean(raw, 'delete.topic.enable'),
+    autoCreateTopicsEnable: b('auto.create.topics.enable'),
+    deleteTopicEnable: b('delete.topic.enable'),
     socketRequestMaxBytes: n('socket.request.max.bytes'),
     messageMaxBytes: n('message.max.bytes'),
     fetchMaxBytes: n('fetch.max.bytes'),
@@ -114,12 +126,13 @@ export function resolveBrokerConfig(overrides: Record<string, string>): BrokerCo
     producerIdExpirationMs: n('producer.id.expiration.ms'),
     producerIdExpirationCheckIntervalMs: n('producer.id.expiration.check.interval.ms'),
     logRetentionCheckIntervalMs: n('log.retention.check.interval.ms'),
-    logCleanerEnable: brokerBoolean(raw, 'log.cleaner.enable'),
+    logCleanerEnable: b('log.cleaner.enable'),
     logCleanerBackoffMs: n('log.cleaner.backoff.ms'),
     logFlushOffsetCheckpointIntervalMs: n('log.flush.offset.checkpoint.interval.ms'),
     logFlushStartOffsetCheckpointIntervalMs: n('log.flush.start.offset.checkpoint.interval.ms'),
-    logDefaults: partial.logDefaults,
+    logDefaults,
     raw,
+    dynamic,
   };
 }
 
@@ -139,12 +152,12 @@ export function validateTopicConfigs(configs: Record<string, string>): void {
 }
 
 /** The LogConfig of a topic: its overrides over the broker's log settings over storage's defaults. */
-export function topicLogConfig(overrides: Record<string, string>, broker: Pick<BrokerConfig, 'raw'>): LogConfig {
+export function topicLogConfig(overrides: Record<string, string>, broker: BrokerSources): LogConfig {
   const config: LogConfig = {...DEFAULT_LOG_CONFIG, cleanupPolicy: [...DEFAULT_LOG_CONFIG.cleanupPolicy]};
   const target = config as unknown as Record<string, unknown>;
   for (const def of TOPIC_CONFIGS) {
     if (def.logField === undefined) continue;
-    const value = effectiveValue(topicValueChain(def, overrides, broker.raw)[0]);
+    const value = effectiveValue(topicValueChain(def, overrides, broker)[0]);
     if (value === null) continue;
     const parsed = parseValue(def, value);
     // Long.MAX_VALUE ("never") becomes storage's largest safe number.
@@ -153,7 +166,7 @@ export function topicLogConfig(overrides: Record<string, string>, broker: Pick<B
   return config;
 }
 
-function entry(def: ConfigDef, chain: ReturnType<typeof topicValueChain>, readOnly: boolean): DescribedConfig {
+function entry(def: ConfigDef, chain: ResolvedValue[], readOnly: boolean): DescribedConfig {
   const sensitive = def.type === 'password';
   const top = chain[0];
   return {
@@ -169,30 +182,58 @@ function entry(def: ConfigDef, chain: ReturnType<typeof topicValueChain>, readOn
   };
 }
 
+/**
+ * A dynamic config kstream has no definition for (Kafka keeps such custom configs for plugins):
+ * as Kafka describes a config of unknown type, sensitive (value hidden), read-only, type UNKNOWN.
+ */
+function customEntry(chain: ResolvedValue[]): DescribedConfig {
+  const top = chain[0];
+  return {
+    name: top.name, value: null, readOnly: true, isDefault: false, configSource: top.source, isSensitive: true,
+    synonyms: chain.map((s) => ({name: s.name, value: null, source: s.source})), configType: 0, documentation: null,
+  };
+}
+
 /** DescribeConfigs entries of a topic, every config Kafka defines, sorted by name. */
-export function describeTopicConfigs(overrides: Record<string, string>, broker: Pick<BrokerConfig, 'raw'>): DescribedConfig[] {
-  return TOPIC_CONFIGS.map((def) => entry(def, topicValueChain(def, overrides, broker.raw), false));
+export function describeTopicConfigs(overrides: Record<string, string>, broker: BrokerSources): DescribedConfig[] {
+  return TOPIC_CONFIGS.map((def) => entry(def, topicValueChain(def, overrides, broker), false));
+}
+
+/** Dynamic names set on this broker that kstream's table does not define, in the order they were set. */
+function customNames(broker: BrokerSources): string[] {
+  const dynamic = broker.dynamic ?? NO_DYNAMIC_CONFIGS;
+  const names = new Set([...Object.keys(dynamic.broker), ...Object.keys(dynamic.clusterDefault)]);
+  return [...names].filter((n) => !BROKER_CONFIG_BY_NAME.has(n));
 }
 
 /**
- * DescribeConfigs entries of the broker. Every entry is read-only: kstream takes broker configs
- * at start only (AlterConfigs on the broker is refused).
+ * DescribeConfigs entries of this broker (its node id as the resource name): every config with
+ * its effective value and Kafka's synonym list; read-only unless Kafka can change it at runtime.
  */
-export function describeBrokerConfigs(broker: Pick<BrokerConfig, 'raw'>): DescribedConfig[] {
-  return BROKER_CONFIGS.filter((def) => !def.internal || broker.raw[def.name] !== undefined).map((def) => {
-    const top = resolveBrokerValue(broker.raw, def.name);
-    const chain = [top];
-    if (top.source !== ConfigSource.DEFAULT_CONFIG && def.defaultValue !== null) {
-      chain.push({name: def.name, value: def.defaultValue, source: ConfigSource.DEFAULT_CONFIG});
-    }
-    return entry(def, chain, true);
+export function describeBrokerConfigs(broker: BrokerSources): DescribedConfig[] {
+  const known = BROKER_CONFIGS
+    .filter((def) => !def.internal || resolveBrokerValue(broker, def.name).source !== ConfigSource.DEFAULT_CONFIG)
+    .map((def) => entry(def, brokerValueChain(broker, def.name), !def.dynamic));
+  return [...known, ...customNames(broker).map((n) => customEntry(brokerValueChain(broker, n)))];
+}
+
+/**
+ * DescribeConfigs entries of the cluster-wide default resource (the empty broker name): only the
+ * configs set there, each with the dynamic default as its one synonym, as Kafka answers it.
+ */
+export function describeClusterDefaultConfigs(broker: BrokerSources): DescribedConfig[] {
+  const defaults = (broker.dynamic ?? NO_DYNAMIC_CONFIGS).clusterDefault;
+  return Object.entries(defaults).map(([name, value]) => {
+    const chain = [{name, value, source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG}];
+    const def = BROKER_CONFIG_BY_NAME.get(name);
+    return def ? entry(def, chain, !def.dynamic) : customEntry(chain);
   });
 }
 
 /** The effective value of one topic config (override, broker synonym, then default). */
-export function topicConfigValue(name: string, overrides: Record<string, string>, broker: Pick<BrokerConfig, 'raw'>): string | null {
+export function topicConfigValue(name: string, overrides: Record<string, string>, broker: BrokerSources): string | null {
   const def = TOPIC_CONFIG_BY_NAME.get(name);
   if (!def) throw new Error(`unknown topic config ${name}`);
-  const [top] = topicValueChain(def, overrides, broker.raw);
+  const [top] = topicValueChain(def, overrides, broker);
   return top === undefined ? null : effectiveValue(top);
 }

@@ -1,6 +1,8 @@
 /**
- * Where a config's effective value comes from: a topic override, a broker setting (explicit or
- * kstream's static choice), or Kafka's default. Shared by LogConfig building and DescribeConfigs.
+ * Where a config's effective value comes from, in Kafka's order of precedence: a topic override;
+ * then the broker layers: dynamic per-broker, dynamic cluster-wide default (AlterConfigs on a
+ * BROKER resource), static (`--config`/`--set`, or kstream's static choice), Kafka's default.
+ * Shared by LogConfig building, the typed broker config and DescribeConfigs.
  */
 import {DEFAULT_LOG_CONFIG} from '../../storage/log-config.js';
 import type {LogConfig} from '../../storage/log-config.js';
@@ -16,8 +18,48 @@ export interface ResolvedValue {
   effective?: string | null;
 }
 
-/** Broker settings by name: explicit overrides win over kstream's static values. */
-export type BrokerSettings = Record<string, string>;
+/** Dynamic broker configs by Kafka name: this node's own and the cluster-wide default. */
+export interface DynamicBrokerConfigs {
+  broker: Record<string, string>;
+  clusterDefault: Record<string, string>;
+}
+
+export const NO_DYNAMIC_CONFIGS: DynamicBrokerConfigs = Object.freeze({broker: Object.freeze({}), clusterDefault: Object.freeze({})});
+
+/** The broker's layers: `raw` is what it was started with; `dynamic` what AlterConfigs set since. */
+export interface BrokerSources {
+  raw: Record<string, string>;
+  dynamic?: DynamicBrokerConfigs;
+}
+
+/** The set layers, highest precedence first, with the source each reports. */
+function layers(sources: BrokerSources): [Record<string, string>, number][] {
+  const dynamic = sources.dynamic ?? NO_DYNAMIC_CONFIGS;
+  return [
+    [dynamic.broker, ConfigSource.DYNAMIC_BROKER_CONFIG],
+    [dynamic.clusterDefault, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG],
+    [sources.raw, ConfigSource.STATIC_BROKER_CONFIG],
+  ];
+}
+
+/** A broker-level value: a layer's own or, for the static layer, kstream's static choice. */
+function layerValue(layer: Record<string, string>, source: number, name: string): string | undefined {
+  const own = Object.hasOwn(layer, name) ? layer[name] : undefined;
+  if (own !== undefined || source !== ConfigSource.STATIC_BROKER_CONFIG) return own;
+  return BROKER_CONFIG_BY_NAME.get(name)?.staticValue;
+}
+
+/** Kafka's DynamicBrokerConfig.brokerConfigSynonyms: the names that set one broker config, highest precedence first. */
+export function brokerConfigSynonyms(name: string): string[] {
+  switch (name) {
+    case 'log.roll.ms': case 'log.roll.hours': return ['log.roll.ms', 'log.roll.hours'];
+    case 'log.roll.jitter.ms': case 'log.roll.jitter.hours': return ['log.roll.jitter.ms', 'log.roll.jitter.hours'];
+    case 'log.flush.interval.ms': return ['log.flush.interval.ms', 'log.flush.scheduler.interval.ms'];
+    case 'log.retention.ms': case 'log.retention.minutes': case 'log.retention.hours':
+      return ['log.retention.ms', 'log.retention.minutes', 'log.retention.hours'];
+    default: return [name];
+  }
+}
 
 /** Multipliers that turn the hour/minute forms of broker synonyms into the topic config's ms. */
 const UNIT_MS: Record<string, bigint> = {
@@ -57,27 +99,52 @@ function sameValue(def: ConfigDef, a: string, b: string | null): boolean {
   return a.trim() === b.trim();
 }
 
-/** Effective broker value of a broker config: explicit override, then kstream's static value, then Kafka's default. */
-export function resolveBrokerValue(settings: BrokerSettings, name: string): ResolvedValue {
-  const def = BROKER_CONFIG_BY_NAME.get(name);
-  if (settings[name] !== undefined) return {name, value: settings[name], source: ConfigSource.STATIC_BROKER_CONFIG};
-  if (def?.staticValue !== undefined) return {name, value: def.staticValue, source: ConfigSource.STATIC_BROKER_CONFIG};
-  return {name, value: def?.defaultValue ?? null, source: ConfigSource.DEFAULT_CONFIG};
+/** Effective value of a broker config: dynamic per-broker, dynamic default, static, then Kafka's default. */
+export function resolveBrokerValue(sources: BrokerSources, name: string): ResolvedValue {
+  for (const [layer, source] of layers(sources)) {
+    const value = layerValue(layer, source, name);
+    if (value !== undefined) return {name, value, source};
+  }
+  return {name, value: BROKER_CONFIG_BY_NAME.get(name)?.defaultValue ?? null, source: ConfigSource.DEFAULT_CONFIG};
+}
+
+/**
+ * A broker config's synonym list as Kafka's ConfigHelper builds it: by source (dynamic per-broker,
+ * dynamic default, static, default), each source in synonym order, starting at the first entry
+ * with the described name. A config set nowhere and without default gives its null default.
+ */
+export function brokerValueChain(sources: BrokerSources, name: string): ResolvedValue[] {
+  const synonyms = brokerConfigSynonyms(name);
+  const chain: ResolvedValue[] = [];
+  for (const [layer, source] of layers(sources)) {
+    for (const n of synonyms) {
+      const value = layerValue(layer, source, n);
+      if (value !== undefined) chain.push({name: n, value, source});
+    }
+  }
+  for (const n of synonyms) {
+    const value = BROKER_CONFIG_BY_NAME.get(n)?.defaultValue;
+    if (value != null) chain.push({name: n, value, source: ConfigSource.DEFAULT_CONFIG});
+  }
+  const own = chain.findIndex((entry) => entry.name === name);
+  if (own >= 0) return chain.slice(own);
+  return [{name, value: BROKER_CONFIG_BY_NAME.get(name)?.defaultValue ?? null, source: ConfigSource.DEFAULT_CONFIG}];
 }
 
 /**
  * Every source that sets a topic config, highest precedence first (Kafka's synonym list):
- * the topic override, broker synonyms that are set, storage's own default when it differs from
- * Kafka's, and finally Kafka's default.
+ * the topic override, then each broker layer (dynamic per-broker, dynamic default, static) with
+ * the broker synonyms set there, storage's own default when it differs from Kafka's, and finally
+ * Kafka's default.
  */
-export function topicValueChain(def: ConfigDef, overrides: Record<string, string>, settings: BrokerSettings): ResolvedValue[] {
+export function topicValueChain(def: ConfigDef, overrides: Record<string, string>, sources: BrokerSources): ResolvedValue[] {
   const chain: ResolvedValue[] = [];
   if (overrides[def.name] !== undefined) chain.push({name: def.name, value: overrides[def.name], source: ConfigSource.DYNAMIC_TOPIC_CONFIG});
   const synonyms = def.brokerSynonyms ?? [];
-  for (const brokerName of synonyms) {
-    const explicit = settings[brokerName] ?? BROKER_CONFIG_BY_NAME.get(brokerName)?.staticValue;
-    if (explicit !== undefined) {
-      chain.push({name: brokerName, value: explicit, effective: inTopicUnit(brokerName, explicit), source: ConfigSource.STATIC_BROKER_CONFIG});
+  for (const [layer, source] of layers(sources)) {
+    for (const brokerName of synonyms) {
+      const value = layerValue(layer, source, brokerName);
+      if (value !== undefined) chain.push({name: brokerName, value, effective: inTopicUnit(brokerName, value), source});
     }
   }
   if (def.logField !== undefined) {

@@ -23,7 +23,7 @@ export interface ConfigDef {
   brokerSynonyms?: string[];
   /** Topic configs: the storage LogConfig field this config drives. */
   logField?: keyof LogConfig;
-  /** Broker configs that Kafka can change at runtime (kstream still refuses to, see alter handlers). */
+  /** Broker configs that Kafka can change at runtime (AlterConfigs on a BROKER resource; see dynamic.ts). */
   dynamic?: boolean;
 }
 

@@ -2,13 +2,13 @@
  * DescribeConfigs (key 32), v0-4. Topic and broker resources; v1 adds config sources and
  * synonyms (when include_synonyms), v3 config types and documentation (when
  * include_documentation), v4 is flexible. Sensitive values are null. The empty broker name is
- * the cluster default resource, which holds only dynamic defaults: none on kstream.
+ * the cluster default resource, which lists only the dynamic defaults set there, as Kafka does.
  */
 import {ErrorCode, errorMessage} from '../../protocol/error-codes.js';
 import type {DescribeConfigsRequest, DescribeConfigsRequestDescribeConfigsResource} from '../../protocol/generated/types.js';
 import {checkBrokerResource, ResourceType} from '../config/alter.js';
 import {ApiException, toApiError} from '../config/api-error.js';
-import {describeBrokerConfigs, DescribedConfig, describeTopicConfigs} from '../config/index.js';
+import {describeBrokerConfigs, describeClusterDefaultConfigs, DescribedConfig, describeTopicConfigs} from '../config/index.js';
 import {defineHandler, HandlerContext} from '../handler.js';
 
 function configsOf(resource: DescribeConfigsRequestDescribeConfigsResource, ctx: HandlerContext): DescribedConfig[] {
@@ -21,7 +21,7 @@ function configsOf(resource: DescribeConfigsRequestDescribeConfigsResource, ctx:
     }
     case ResourceType.BROKER:
       checkBrokerResource(resource.resourceName, ctx.broker.nodeId);
-      return resource.resourceName === '' ? [] : describeBrokerConfigs(ctx.broker.config);
+      return resource.resourceName === '' ? describeClusterDefaultConfigs(ctx.broker.config) : describeBrokerConfigs(ctx.broker.config);
     default:
       throw new ApiException(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${resource.resourceType} for DescribeConfigs`);
   }

@@ -1,10 +1,12 @@
 /**
- * IncrementalAlterConfigs (key 44), v0-1 (v1 flexible). SET and DELETE one override; APPEND and
- * SUBTRACT edit list configs such as cleanup.policy, starting from the default when unset.
+ * IncrementalAlterConfigs (key 44), v0-1 (v1 flexible). SET and DELETE one topic override or
+ * dynamic broker config; APPEND and SUBTRACT edit list configs such as cleanup.policy or
+ * log.cleanup.policy, starting from Kafka's default when unset.
  */
 import type {IncrementalAlterConfigsRequest} from '../../protocol/generated/types.js';
 import {applyIncrementalTopicConfigs} from '../config/alter.js';
 import {alterResources} from '../config/alter-resources.js';
+import {applyIncrementalBrokerConfigs} from '../config/dynamic.js';
 import {defineHandler} from '../handler.js';
 
 export const handler = defineHandler<IncrementalAlterConfigsRequest>({
@@ -12,6 +14,9 @@ export const handler = defineHandler<IncrementalAlterConfigsRequest>({
   minVersion: 0,
   maxVersion: 1,
   async handle(request, ctx) {
-    return alterResources(request.resources, request.validateOnly, ctx, applyIncrementalTopicConfigs);
+    return alterResources(request.resources, request.validateOnly, ctx, {
+      topic: applyIncrementalTopicConfigs,
+      broker: applyIncrementalBrokerConfigs,
+    });
   },
 });

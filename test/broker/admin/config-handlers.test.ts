@@ -60,7 +60,7 @@ describe('DescribeConfigs', () => {
     expect(topic.configs).toHaveLength(1);
     expect(topic.configs[0]).toMatchObject({name: 'segment.bytes', value: '1073741824', configSource: 5, synonyms: [], documentation: null});
     expect(node.configs.map((c: {name: string}) => c.name).sort()).toEqual(['num.partitions', 'ssl.key.password']);
-    expect(node.configs.find((c: {name: string}) => c.name === 'ssl.key.password')).toMatchObject({value: null, isSensitive: true, readOnly: true});
+    expect(node.configs.find((c: {name: string}) => c.name === 'ssl.key.password')).toMatchObject({value: null, isSensitive: true, readOnly: false});
     expect(clusterDefault).toMatchObject({errorCode: ErrorCode.NONE, configs: []});
     expect(otherNode.errorCode).toBe(ErrorCode.INVALID_REQUEST);
     expect(missing.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
@@ -69,7 +69,7 @@ describe('DescribeConfigs', () => {
   it('lists producer.id.expiration.ms with Kafka\'s default among the broker configs', async () => {
     const res = await client.send(32, 4, describeReq([{resourceType: BROKER, resourceName: '1', configurationKeys: null}]));
     const byName = new Map(res.results[0].configs.map((c: {name: string}) => [c.name, c]));
-    expect(byName.get('producer.id.expiration.ms')).toMatchObject({value: '86400000', configSource: 5, readOnly: true, configType: 3});
+    expect(byName.get('producer.id.expiration.ms')).toMatchObject({value: '86400000', configSource: 5, readOnly: false, configType: 3});
     expect(byName.has('producer.id.expiration.check.interval.ms')).toBe(false);
   });
 });

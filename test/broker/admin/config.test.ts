@@ -3,7 +3,7 @@ import {
   ConfigError, ConfigSource, describeBrokerConfigs, describeTopicConfigs, resolveBrokerConfig, topicLogConfig,
   validateTopicConfigs,
 } from '../../../src/broker/config/index.js';
-import {applyIncrementalTopicConfigs, AlterOp, checkBrokerResource, refuseBrokerAlter, replaceTopicConfigs} from '../../../src/broker/config/alter.js';
+import {applyIncrementalTopicConfigs, AlterOp, checkAlterBrokerResource, checkBrokerResource, replaceTopicConfigs} from '../../../src/broker/config/alter.js';
 import {DEFAULT_LOG_CONFIG} from '../../../src/storage/log-config.js';
 
 function thrown(fn: () => unknown): ConfigError {
@@ -128,12 +128,13 @@ describe('describe entries', () => {
     expect(set).toMatchObject({value: '1', configSource: ConfigSource.STATIC_BROKER_CONFIG});
   });
 
-  it('describes broker configs read-only with sensitive values hidden', () => {
+  it('describes broker configs, static ones read-only, with sensitive values hidden', () => {
     const entries = describeBrokerConfigs(resolveBrokerConfig({'num.partitions': '4', 'ssl.key.password': 'secret'}));
     const byName = new Map(entries.map((e) => [e.name, e]));
     expect(byName.get('num.partitions')).toMatchObject({value: '4', readOnly: true, configSource: ConfigSource.STATIC_BROKER_CONFIG});
     expect(byName.get('num.partitions')!.synonyms).toContainEqual({name: 'num.partitions', value: '1', source: ConfigSource.DEFAULT_CONFIG});
-    expect(byName.get('ssl.key.password')).toMatchObject({value: null, isSensitive: true, configType: 9});
+    // Read-only unless Kafka can change it at runtime (DynamicBrokerConfig.AllDynamicConfigs).
+    expect(byName.get('ssl.key.password')).toMatchObject({value: null, isSensitive: true, configType: 9, readOnly: false});
     expect(byName.get('offsets.topic.replication.factor')).toMatchObject({value: '1', configSource: ConfigSource.STATIC_BROKER_CONFIG});
     expect(byName.get('log.retention.ms')).toMatchObject({value: null, configSource: ConfigSource.DEFAULT_CONFIG});
   });
@@ -179,14 +180,14 @@ describe('alter rules', () => {
       .toBe('Invalid value soon for configuration retention.ms: Not a number of type LONG');
   });
 
-  it('broker resources: node id check and refusal', () => {
+  it('broker resources: node id checks with Kafka\'s wording for describe and for alter', () => {
     expect(() => checkBrokerResource('1', 1)).not.toThrow();
     expect(() => checkBrokerResource('', 1)).not.toThrow();
     expect(thrown(() => checkBrokerResource('2', 1)).errorCode).toBe(42);
     expect(thrown(() => checkBrokerResource('abc', 1)).message).toBe('Broker id must be an integer, but it is: abc');
-    const staticErr = thrown(() => refuseBrokerAlter(['num.partitions']));
-    expect(staticErr).toMatchObject({errorCode: 42, message: 'Cannot update these configs dynamically: Set(num.partitions)'});
-    expect(thrown(() => refuseBrokerAlter(['log.retention.ms'])).errorCode).toBe(42);
-    expect(thrown(() => refuseBrokerAlter(['bogus'])).errorCode).toBe(40);
+    expect(() => checkAlterBrokerResource('', 1)).not.toThrow();
+    expect(() => checkAlterBrokerResource('1', 1)).not.toThrow();
+    expect(thrown(() => checkAlterBrokerResource('2', 1))).toMatchObject({errorCode: 42, message: 'Unexpected broker id, expected 1, but received 2'});
+    expect(thrown(() => checkAlterBrokerResource('x', 1))).toMatchObject({errorCode: 42, message: 'Node id must be an integer, but it is: x'});
   });
 });

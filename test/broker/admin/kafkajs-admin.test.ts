@@ -53,6 +53,27 @@ describe('kafkajs admin', () => {
         {configName: 'offsets.topic.replication.factor', configValue: '3', configSource: 5}]});
   });
 
+  it('alterConfigs and describeConfigs on BROKER resources (dynamic broker configs)', async () => {
+    // kafkajs refuses an empty resource name client-side, so the cluster default is not reachable from it.
+    await admin.alterConfigs({validateOnly: false, resources: [{type: ConfigResourceTypes.BROKER, name: '1',
+      configEntries: [{name: 'log.retention.ms', value: '3600000'}, {name: 'message.max.bytes', value: '500000'}]}]});
+    expect(broker.topics.getLog('orders', 0)!.config).toMatchObject({retentionMs: 3_600_000, maxMessageBytes: 500000});
+    const described = await admin.describeConfigs({includeSynonyms: false, resources: [
+      {type: ConfigResourceTypes.BROKER, name: '1', configNames: ['message.max.bytes', 'log.retention.ms']},
+      {type: ConfigResourceTypes.TOPIC, name: 'orders', configNames: ['retention.ms']},
+    ]});
+    const node = new Map(described.resources[0].configEntries.map((e) => [e.configName, e]));
+    expect(node.get('message.max.bytes')).toMatchObject({configValue: '500000', readOnly: false, isDefault: false});
+    expect(node.get('log.retention.ms')).toMatchObject({configValue: '3600000', isDefault: false});
+    // The topic has no retention.ms override left (the alterConfigs above replaced its set): it inherits.
+    expect(described.resources[1].configEntries[0]).toMatchObject({configName: 'retention.ms', configValue: '3600000', isDefault: false});
+    await expect(admin.alterConfigs({validateOnly: false, resources: [
+      {type: ConfigResourceTypes.BROKER, name: '1', configEntries: [{name: 'num.partitions', value: '3'}]}]}))
+      .rejects.toMatchObject({type: 'INVALID_REQUEST'});
+    await admin.alterConfigs({validateOnly: false, resources: [{type: ConfigResourceTypes.BROKER, name: '1', configEntries: []}]});
+    expect(broker.topics.getLog('orders', 0)!.config).toMatchObject({retentionMs: 604_800_000, maxMessageBytes: 1048588});
+  });
+
   it('createPartitions grows and refuses a decrease', async () => {
     await admin.createPartitions({topicPartitions: [{topic: 'orders', count: 5}]});
     expect(broker.topics.get('orders')!.partitions).toBe(5);

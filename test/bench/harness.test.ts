@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises';
-import {createServer} from 'node:net';
+import {createServer, connect as netConnect} from 'node:net';
 import {once} from 'node:events';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -18,6 +18,15 @@ import {encodeBatch} from '../../src/records/batch.js';
 import {CompressionType, setBaseOffset} from '../../src/records/batch-header.js';
 import {ApiKey, encodeRequest, encodeResponse} from '../../src/protocol/api.js';
 import {startBroker} from '../../src/broker/broker.js';
+import {writeCanned} from './lib/canned.js';
+import {fetchCeiling, produceCeiling} from './lib/kcat-ceiling.js';
+import {spawn} from 'node:child_process';
+import {existsSync} from 'node:fs';
+import {decodeResponse} from '../../src/protocol/api.js';
+import {waitForLine} from './lib/proc.js';
+
+const KCAT = process.env.BENCH_KCAT ?? ['/usr/bin/kcat', '/usr/local/bin/kcat'].find((p) => existsSync(p));
+if (!KCAT) console.warn('skipping the kcat-ceiling harness test: kcat is not installed');
 
 async function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-test-'));
@@ -60,6 +69,21 @@ describe('report', () => {
     expect(lines[2]).toMatch(/^produce\s+a\|b\s+1 MB\/s\s+2 MB\/s\s+50%\s+>= 70%\s+NO$/);
     expect(report.markdown()).toContain('| produce | a\\|b | 1 MB/s | 2 MB/s | 50% | >= 70% | NO |');
     expect(report.markdown()).toContain('| cli | version | 100 ms |  |  | < 300 ms | yes |');
+    expect(lines[0]).not.toContain('kcat ceiling');
+  });
+  it('adds the kcat-ceiling columns last, only when a row has a ceiling', () => {
+    const report = new Report();
+    const write = process.stderr.write;
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    try {
+      report.add({group: 'produce', name: 'kcat', result: '1 MB/s', limit: '2 MB/s', ofLimit: '50%', target: '>= 70%', met: false, ceiling: '1.25 MB/s', ofCeiling: '80%'});
+      report.add({group: 'cli', name: 'version', result: '100 ms'});
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(report.markdown().split('\n')[0]).toBe('| Scenario | Case | kstream | Machine limit (same run) | % of limit | Target | Met | kcat ceiling (same run) | % of kcat ceiling |');
+    expect(report.markdown()).toContain('| produce | kcat | 1 MB/s | 2 MB/s | 50% | >= 70% | NO | 1.25 MB/s | 80% |');
+    expect(report.markdown()).toContain('| cli | version | 100 ms |  |  |  |  |  |  |');
   });
 });
 
@@ -305,6 +329,127 @@ describe('produce pipe', () => {
       expect(await endOffsetSum(admin, [{name: 'timed', partitions: 1}])).toBe(400n);
     } finally {
       admin.close();
+      await broker.stop();
+    }
+  }));
+});
+
+describe('kafka-sink.mjs', () => {
+  /** The sink with no recorded answers (so only Produce is answered) and its port. */
+  async function startSink(dir: string) {
+    await writeFile(join(dir, 'none.json'), '[]');
+    await writeFile(join(dir, 'none.bin'), '');
+    const sink = spawn(process.execPath, [join(import.meta.dirname, 'limit', 'kafka-sink.mjs'), join(dir, 'out.bin'), join(dir, 'none')], {stdio: ['ignore', 'pipe', 'pipe']});
+    const {match} = await waitForLine(sink, /port (\d+)/, 10_000);
+    return {sink, port: Number(match[1])};
+  }
+
+  const completeFrames = (buf: Buffer): number => {
+    let n = 0;
+    for (let pos = 0; pos + 4 <= buf.length && pos + 4 + buf.readInt32BE(pos) <= buf.length; pos += 4 + buf.readInt32BE(pos)) n++;
+    return n;
+  };
+
+  /** Sends `frames` on one connection and returns the `answers` answers and the sink's file. */
+  async function sinkAnswers(dir: string, frames: Buffer[], answers: number): Promise<{answers: Buffer; file: Buffer}> {
+    const {sink, port} = await startSink(dir);
+    try {
+      const socket = netConnect({host: '127.0.0.1', port});
+      const got: Buffer[] = [];
+      const done = new Promise<void>((resolve) => socket.on('data', (c: Buffer) => {
+        got.push(c);
+        if (completeFrames(Buffer.concat(got)) === answers) resolve();
+      }));
+      // Byte by byte at first, so a request split over many chunks is put together.
+      const stream = Buffer.concat(frames);
+      for (let i = 0; i < 40; i++) socket.write(stream.subarray(i, i + 1));
+      socket.write(stream.subarray(40));
+      await done;
+      socket.destroy();
+      const closed = once(sink, 'close');
+      sink.kill('SIGTERM');
+      await closed;
+      return {answers: Buffer.concat(got), file: await readFile(join(dir, 'out.bin'))};
+    } finally {
+      sink.kill('SIGKILL');
+    }
+  }
+
+  const produce = async (version: number, correlationId: number, records: number, acks = 1) => encodeRequest(ApiKey.Produce, version, correlationId, 'rdkafka', {
+    transactionalId: null, acks, timeoutMs: 30_000,
+    topicData: [{name: 'sunk', partitionData: [{index: 3, records: Buffer.concat([
+      await encodeBatch({records: Array.from({length: records}, (_, j) => ({value: `r${j}`}))}),
+      await encodeBatch({records: [{value: 'one more'}], compression: CompressionType.Lz4}),
+    ])}]}],
+  });
+
+  for (const version of [7, 9]) {
+    it(`appends every request and answers Produce v${version} with running base offsets, none for acks=0`, () => withDir(async (dir) => {
+      const frames = [await produce(version, 11, 10), await produce(version, 12, 5, 0), await produce(version, 13, 20)];
+      const {answers, file} = await sinkAnswers(dir, frames, 2);
+      expect(file.equals(Buffer.concat(frames))).toBe(true);
+      const first = decodeResponse<any>(ApiKey.Produce, version, answers.subarray(4, 4 + answers.readInt32BE(0)));
+      const second = decodeResponse<any>(ApiKey.Produce, version, answers.subarray(8 + answers.readInt32BE(0)));
+      expect(first.correlationId).toBe(11);
+      expect(first.body.responses).toMatchObject([{name: 'sunk', partitionResponses: [{index: 3, errorCode: 0, baseOffset: 0n, logAppendTimeMs: -1n}]}]);
+      expect(second.correlationId).toBe(13);
+      // 11 records in the first request and 6 in the unanswered acks=0 one come before it.
+      expect(second.body.responses[0].partitionResponses[0].baseOffset).toBe(17n);
+    }));
+  }
+
+  it('ends with exit code 2 and says so on a request it has no recorded answer for', () => withDir(async (dir) => {
+    const {sink, port} = await startSink(dir);
+    let stderr = '';
+    sink.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const socket = netConnect({host: '127.0.0.1', port});
+    socket.on('error', () => undefined);
+    socket.write(encodeRequest(ApiKey.Metadata, 4, 1, 'rdkafka', {topics: null, allowAutoTopicCreation: false}));
+    const [code] = await once(sink, 'close');
+    socket.destroy();
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/no recorded answer for API key 3 v4/);
+  }));
+});
+
+describe.skipIf(!KCAT)('kcat ceiling (kcat against kafka-sink.mjs and kafka-source.mjs)', () => {
+  it('answers a kcat producer from recorded answers, and kcat consumers from a recorded kcat -C run', () => withDir(async (dir) => {
+    const proxy = await RecordingProxy.start();
+    const broker = await startBroker({dataDir: join(dir, 'data'), port: 0, advertisedHost: '127.0.0.1', advertisedPort: proxy.port, log: () => undefined});
+    proxy.target = `127.0.0.1:${broker.port}`;
+    const admin = await connect(proxy.target);
+    try {
+      await createTopic(admin, 'ceiling', 1);
+      const file = await writeRecordFile(join(dir, 'r.txt'), 100, 3e6);
+      const produceArgs = (address: string) => ['-P', '-b', address, '-t', 'ceiling', '-p', '0', '-l', file.path, '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000'];
+      proxy.recordTo(join(dir, 'produce'), true);
+      await runWithCpu(KCAT!, produceArgs(proxy.address));
+      await proxy.closeConnections();
+      const produced = await writeCanned(proxy.connections, join(dir, 'produce-canned'), proxy.port, [ApiKey.Produce]);
+      expect(produced.apis).toMatchObject({ApiVersions: 1});
+      expect(produced.apis.Metadata).toBeGreaterThanOrEqual(1);
+
+      const sunk = await produceCeiling(KCAT!, produceArgs, join(dir, 'produce-canned'), join(dir, 'sink.bin'));
+      expect(sunk.records).toBe(file.records);
+      expect(sunk.bytes).toBeGreaterThan(file.bytes);
+      expect(sunk.bytes).toBeLessThan(file.bytes * 1.2);
+      expect(sunk.ms).toBeGreaterThan(0);
+
+      const consumeArgs = (address: string) => ['-C', '-b', address, '-t', 'ceiling', '-o', 'beginning', '-e', '-X', 'fetch.wait.max.ms=5'];
+      const first = proxy.connections.length;
+      proxy.recordTo(join(dir, 'consume'), true);
+      await runWithCpu(KCAT!, consumeArgs(proxy.address), {stdoutTo: 'ignore'});
+      await proxy.closeConnections();
+      const consumed = await writeCanned(proxy.connections.slice(first), join(dir, 'consume-canned'), proxy.port);
+      expect(consumed.apis.Fetch).toBeGreaterThanOrEqual(3);
+
+      const read = await fetchCeiling(KCAT!, consumeArgs, 2, join(dir, 'consume-canned'));
+      for (const r of read.runs) expect(r.stderr).toContain(`Reached end of topic ceiling [0] at offset ${file.records}`);
+      // The last, empty Fetch is answered at once (the broker waited fetch.wait.max.ms), so kcat may send it a few more times before it exits.
+      expect(read.answers).toBeGreaterThanOrEqual(2 * consumed.answers);
+    } finally {
+      admin.close();
+      await proxy.close();
       await broker.stop();
     }
   }));

@@ -61,17 +61,24 @@ export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: num
  * command used, from bash's `times`: the load generator's own cost, to tell whether it or the broker
  * was the bottleneck.
  */
-export async function runWithCpu(cmd: string, args: string[], options: SpawnOptions & {stdoutTo?: 'ignore'} = {}): Promise<RunResult & {cpuSeconds: number}> {
+export async function runWithCpu(cmd: string, args: string[], options: SpawnOptions & {stdoutTo?: 'ignore'; abort?: AbortSignal} = {}): Promise<RunResult & {cpuSeconds: number}> {
   const script = `"$@" >${options.stdoutTo === 'ignore' ? '/dev/null' : '&3'}; s=$?; times >&2; exit $s`;
   const start = process.hrtime.bigint();
-  const child = spawn('bash', ['-c', script, 'bench', cmd, ...args], {...options, stdio: ['ignore', 'pipe', 'pipe', 'pipe']});
+  const {abort, ...spawnOptions} = options;
+  // With `abort`, bash leads its own process group so that aborting kills the command under it too.
+  const child = spawn('bash', ['-c', script, 'bench', cmd, ...args], {...spawnOptions, detached: abort !== undefined, stdio: ['ignore', 'pipe', 'pipe', 'pipe']});
+  const kill = () => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ } };
+  if (abort?.aborted) kill();
+  abort?.addEventListener('abort', kill, {once: true});
   let stdout = '';
   let stderr = '';
   child.stdio[3]?.on('data', (c: Buffer) => { stdout += c.toString(); });
   child.stdout?.resume();
   child.stderr?.on('data', (c: Buffer) => { stderr += c.toString(); });
   const [code] = (await once(child, 'close')) as [number | null];
+  abort?.removeEventListener('abort', kill);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (abort?.aborted) throw new Error(`${cmd} ${args.join(' ')} aborted: ${abort.reason instanceof Error ? abort.reason.message : String(abort.reason)}`);
   // The last line of `times` is the children's "XmY.YYYs XmY.YYYs" (user, system).
   const lines = stderr.trimEnd().split('\n');
   const seconds = (lines.at(-1) ?? '').split(/\s+/).map((t) => {

@@ -20,6 +20,8 @@ export interface RecordedConnection {
   /** The client-to-broker bytes of this connection, in order. */
   path: string;
   bytes: number;
+  /** The broker-to-client bytes, when the proxy records answers too (`recordTo(prefix, true)`). */
+  responsesPath?: string;
 }
 
 /**
@@ -30,8 +32,9 @@ export interface RecordedConnection {
 export class RecordingProxy {
   target = '';
   readonly connections: RecordedConnection[] = [];
-  private readonly open = new Set<{client: Socket; upstream: Socket; file: WriteStream; done: Promise<unknown>}>();
+  private readonly open = new Set<{client: Socket; upstream: Socket; done: Promise<unknown>}>();
   private prefix = '';
+  private withResponses = false;
 
   private constructor(private readonly server: Server, readonly port: number) {}
 
@@ -48,27 +51,34 @@ export class RecordingProxy {
     return `127.0.0.1:${this.port}`;
   }
 
-  /** Files of connections accepted from now on are named `<prefix>-<n>.bin`. */
-  recordTo(prefix: string): void {
+  /**
+   * Files of connections accepted from now on are named `<prefix>-<n>.bin`; with `responses`, the
+   * broker's answers go to `<prefix>-<n>.responses.bin` (what the canned-answer programs serve).
+   */
+  recordTo(prefix: string, responses = false): void {
     this.prefix = prefix;
+    this.withResponses = responses;
   }
 
   private accept(client: Socket): void {
     const {host, port} = splitHostPort(this.target);
     const path = `${this.prefix}-${this.connections.length}.bin`;
-    const recorded: RecordedConnection = {path, bytes: 0};
+    const recorded: RecordedConnection = {path, bytes: 0, ...(this.withResponses ? {responsesPath: path.replace(/\.bin$/, '.responses.bin')} : {})};
     this.connections.push(recorded);
     const file = createWriteStream(path);
+    const answers = recorded.responsesPath ? createWriteStream(recorded.responsesPath) : undefined;
     const upstream = netConnect({host, port, noDelay: true});
     client.on('data', (chunk: Buffer) => {
       recorded.bytes += chunk.length;
       file.write(chunk);
     });
+    if (answers) upstream.on('data', (chunk: Buffer) => answers.write(chunk));
     // Backpressure both ways: pipe() pauses the reading side while the writing side is full.
     client.pipe(upstream);
     upstream.pipe(client);
     const closed = (s: Socket) => new Promise<void>((resolve) => s.once('close', () => resolve()));
-    const entry = {client, upstream, file, done: Promise.all([closed(client), closed(upstream)]).then(() => new Promise((r) => file.end(r)))};
+    const ended = (w: WriteStream | undefined) => new Promise((r) => (w ? w.end(r) : r(undefined)));
+    const entry = {client, upstream, done: Promise.all([closed(client), closed(upstream)]).then(() => Promise.all([ended(file), ended(answers)]))};
     const drop = () => { client.destroy(); upstream.destroy(); };
     client.on('error', drop);
     upstream.on('error', drop);

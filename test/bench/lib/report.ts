@@ -12,6 +12,13 @@ export interface Row {
   target?: string;
   /** Whether the target is met; undefined when there is no target. */
   met?: boolean;
+  /**
+   * A second bar for rows whose load generator is kcat: the same kcat command against a minimal
+   * program answering it (lib/kcat-ceiling.ts), so kcat's own CPU time is on both sides.
+   */
+  ceiling?: string;
+  /** result / ceiling as a percentage. */
+  ofCeiling?: string;
 }
 
 export class Report {
@@ -21,17 +28,21 @@ export class Report {
   add(row: Row): void {
     this.rows.push(row);
     const limit = row.limit ? `  (limit ${row.limit}, ${row.ofLimit ?? '-'})` : '';
-    process.stderr.write(`  ${row.group} | ${row.name}: ${row.result}${limit}\n`);
+    const ceiling = row.ceiling ? `  (kcat ceiling ${row.ceiling}, ${row.ofCeiling ?? '-'})` : '';
+    process.stderr.write(`  ${row.group} | ${row.name}: ${row.result}${limit}${ceiling}\n`);
   }
 
   note(text: string): void {
     this.notes.push(text);
   }
 
+  /** The kcat-ceiling columns come last, and only when some row has one, so other tables keep their shape. */
   private cells(): string[][] {
-    const header = ['Scenario', 'Case', 'kstream', 'Machine limit (same run)', '% of limit', 'Target', 'Met'];
+    const ceilings = this.rows.some((r) => r.ceiling !== undefined);
+    const header = ['Scenario', 'Case', 'kstream', 'Machine limit (same run)', '% of limit', 'Target', 'Met',
+      ...(ceilings ? ['kcat ceiling (same run)', '% of kcat ceiling'] : [])];
     const body = this.rows.map((r) => [r.group, r.name, r.result, r.limit ?? '', r.ofLimit ?? '', r.target ?? '',
-      r.met === undefined ? '' : r.met ? 'yes' : 'NO']);
+      r.met === undefined ? '' : r.met ? 'yes' : 'NO', ...(ceilings ? [r.ceiling ?? '', r.ofCeiling ?? ''] : [])]);
     return [header, ...body];
   }
 

@@ -7,6 +7,7 @@
 import {constants as fsConstants, promises as fsp} from 'node:fs';
 import os from 'node:os';
 import {KstreamError} from '../output/errors.js';
+import type {FileSystem} from '../storage/fs.js';
 import {forEachLimited} from '../storage/limiter.js';
 import {LogManager} from '../storage/log-manager.js';
 import {DynamicBrokerConfigState} from './config/dynamic-state.js';
@@ -38,6 +39,8 @@ export interface BrokerOptions {
   config?: Record<string, string>;
   /** Where the broker's log lines go; default stderr. */
   log?: (line: string) => void;
+  /** The file system the logs use; default Node's (tests pass one that injects faults or holds operations). */
+  fs?: FileSystem;
 }
 
 export interface Broker {
@@ -76,7 +79,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     const meta = await loadOrCreateMeta(dataDir, config.nodeId, explicitId === undefined ? undefined : Number(explicitId));
     const brokerConfigs = await DynamicBrokerConfigState.open({dataDir, nodeId: meta.nodeId, overrides, log});
     config = brokerConfigs.config;
-    const logManager = await LogManager.open({dataDir, defaultConfig: config.logDefaults});
+    const logManager = await LogManager.open({dataDir, defaultConfig: config.logDefaults, fs: options.fs});
     cleanup.unshift(() => logManager.close());
     const topics = await TopicManager.open({dataDir, logs: logManager, config, log});
     cleanup.unshift(() => topics.close());

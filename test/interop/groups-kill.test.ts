@@ -9,6 +9,7 @@ import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {startBroker} from '../../src/index.js';
 import {ApiKey} from '../../src/protocol/api.js';
+import {findCoordinator} from '../broker/helpers/coordinator.js';
 import {WireClient} from '../broker/helpers/wire-client.js';
 import {startBrokerChild} from './broker-process.js';
 import {subscription} from '../broker/groups/helpers.js';
@@ -24,6 +25,7 @@ describe('kill -9', () => {
       await wire.request(ApiKey.CreateTopics, 4, {topics: [{name: 't', numPartitions: 2, replicationFactor: 1, assignments: [], configs: []}], timeoutMs: 5000, validateOnly: false});
       const body = {groupId: 'survivor', sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, groupInstanceId: null, protocolType: 'consumer',
         protocols: [{name: 'range', metadata: subscription(['t'])}]};
+      await findCoordinator(wire, 'survivor');
       const first = await wire.request(ApiKey.JoinGroup, 5, {...body, memberId: ''});
       const joined = await wire.request(ApiKey.JoinGroup, 5, {...body, memberId: first.memberId});
       expect(joined.errorCode).toBe(0);

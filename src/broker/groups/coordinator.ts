@@ -3,6 +3,11 @@
  * request validation, the membership protocol (membership.ts), offsets (group-manager.ts),
  * group listing/description/deletion, and the periodic offsets retention check. On one node it
  * coordinates every group; its state lives in __consumer_offsets and is loaded on startup.
+ *
+ * A group is served once its __consumer_offsets partition has a log, as in Kafka, where the
+ * coordinator owns a partition once it leads it and serves it once loaded (validate() says what
+ * the others get). No request waits for a partition: FindCoordinator answers
+ * COORDINATOR_NOT_AVAILABLE until the partition is ready and clients retry it.
  */
 import type {BrokerConfig} from '../config/index.js';
 import {ErrorCode} from '../../protocol/error-codes.js';
@@ -78,12 +83,13 @@ export class GroupCoordinator {
   readonly manager: GroupManager;
   private readonly membership: Membership;
   private readonly scheduler: Scheduler;
+  private readonly logger: (message: string) => void;
   private active = false;
   private retentionTimer: TimerHandle | null = null;
 
   constructor(private readonly options: GroupCoordinatorOptions) {
     this.scheduler = options.scheduler ?? new RealScheduler();
-    const logger = options.logger ?? (() => undefined);
+    const logger = this.logger = options.logger ?? (() => undefined);
     this.manager = new GroupManager(options.log, () => this.scheduler.now(), logger);
     this.membership = new Membership(this.manager, this.scheduler, options.config, logger);
   }
@@ -118,16 +124,40 @@ export class GroupCoordinator {
     return this.manager.partitionFor(groupId);
   }
 
-  /** FindCoordinator creates __consumer_offsets on first use, as Kafka does. */
+  /** Create __consumer_offsets if it does not exist yet (its partitions' logs follow in the background). */
   ensureOffsetsTopic(): Promise<void> {
     return this.options.log.ensureTopic();
   }
 
+  /**
+   * FindCoordinator for a group: NONE once the group's partition has its log. Until then
+   * COORDINATOR_NOT_AVAILABLE (what Kafka answers while __consumer_offsets or the partition's
+   * leader does not exist yet), having started what is missing: the topic on first use, as Kafka
+   * does, and the partition's log ahead of the others, so that the client's retry finds it.
+   */
+  findCoordinator(groupId: string): number {
+    if (!this.active) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    const partition = this.partitionFor(groupId);
+    if (this.options.log.partitionState(partition) === 'ready') return ErrorCode.NONE;
+    this.options.log.prepare(partition).catch((err) => this.logger(`creating __consumer_offsets failed: ${(err as Error).message}`));
+    return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+  }
+
+  /**
+   * Kafka's validateGroupStatus: the group's partition must be loaded (LOAD_IN_PROGRESS while the
+   * coordinator loads on start or the partition's log is being created) and owned (NOT_COORDINATOR
+   * before __consumer_offsets exists or when the partition's log could not be created: the client
+   * goes back to FindCoordinator, which creates it).
+   */
   private validate(groupId: string | null, api: GroupApi): number | null {
     if (groupId === null || (groupId === '' && !EMPTY_ID_ALLOWED.has(api))) return ErrorCode.INVALID_GROUP_ID;
     if (!this.active) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     if (this.manager.loading) return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
-    return null;
+    switch (this.options.log.partitionState(this.partitionFor(groupId))) {
+      case 'loading': return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
+      case 'absent': return ErrorCode.NOT_COORDINATOR;
+      default: return null;
+    }
   }
 
   joinGroup(p: JoinParams): Promise<JoinGroupResult> {
@@ -162,7 +192,8 @@ export class GroupCoordinator {
 
   heartbeat(groupId: string, memberId: string, groupInstanceId: string | null, generationId: number): number {
     const error = this.validate(groupId, 'heartbeat');
-    if (error !== null) return error;
+    // As Kafka: a loading coordinator answers heartbeats blindly; the member finds out at its next JoinGroup/SyncGroup.
+    if (error !== null) return error === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS ? ErrorCode.NONE : error;
     return this.membership.heartbeat(this.manager.get(groupId), memberId, groupInstanceId, generationId);
   }
 
@@ -242,7 +273,11 @@ export class GroupCoordinator {
     return {errorCode: ErrorCode.NONE, offsets: this.manager.getOffsets(groupId, requireStable, partitions)};
   }
 
-  /** ListGroups with Kafka's optional state filter (case-insensitive) and type filter (all groups are "classic"). */
+  /**
+   * ListGroups with Kafka's optional state filter (case-insensitive) and type filter (all groups
+   * are "classic"). LOAD_IN_PROGRESS only while groups are loaded on start: a partition whose log
+   * is still being created holds no group, so the list is complete without it.
+   */
   listGroups(states: string[] = [], types: string[] = []): {errorCode: number; groups: GroupOverview[]} {
     if (!this.active) return {errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, groups: []};
     const errorCode = this.manager.loading ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NONE;
@@ -258,7 +293,8 @@ export class GroupCoordinator {
   describeGroup(groupId: string): {errorCode: number; summary: GroupSummary} {
     const error = this.validate(groupId, 'describe');
     const empty = (state: GroupSummary['state']): GroupSummary => ({groupId, state, protocolType: '', protocol: '', members: []});
-    if (error !== null) return {errorCode: error, summary: empty('Dead')};
+    // Kafka describes a group it cannot serve with no state at all, an unknown one as Dead.
+    if (error !== null) return {errorCode: error, summary: empty('')};
     const group = this.manager.get(groupId);
     return {errorCode: ErrorCode.NONE, summary: group ? group.summary() : empty('Dead')};
   }

@@ -3,6 +3,8 @@
  * coordinator's logic is tested against memory; the broker uses TopicOffsetsLog, which writes
  * Kafka RecordBatches through the TopicManager (so fetches of the topic see them) and creates
  * the topic on first use with Kafka's settings for it (compacted, offsets.topic.* configs).
+ * Its partitions' logs are made in the background: the coordinator serves a group only once its
+ * partition has a log (partitionState), and FindCoordinator asks for that partition first (prepare).
  */
 import type {BrokerConfig} from '../config/index.js';
 import type {TopicManager} from '../topics/topic-manager.js';
@@ -20,11 +22,23 @@ export interface OffsetsLogRecord {
   value: Buffer | null;
 }
 
+/**
+ * Whether the coordinator can serve the groups of a partition: 'ready' (its log exists),
+ * 'loading' (its log is being created), 'absent' (no topic yet, or its log could not be created).
+ */
+export type OffsetsPartitionState = 'ready' | 'loading' | 'absent';
+
 export interface OffsetsLog {
   /** Partitions of __consumer_offsets: the topic's count if it exists, else offsets.topic.num.partitions. */
   numPartitions(): number;
   /** Create the topic if it does not exist yet (FindCoordinator does this, as in Kafka). */
   ensureTopic(): Promise<void>;
+  partitionState(partition: number): OffsetsPartitionState;
+  /**
+   * Create the topic if needed, then the partition's log ahead of the others (again if it failed).
+   * Resolves once the topic exists, without waiting for the log; rejects if the topic could not be created.
+   */
+  prepare(partition: number): Promise<void>;
   /** Append records as one batch; resolves once durable. */
   append(partition: number, records: OffsetsLogRecord[], timestampMs: number): Promise<void>;
   /** Every record of every partition, each partition in offset order. */
@@ -44,6 +58,17 @@ export class TopicOffsetsLog implements OffsetsLog {
     if (this.topics.get(OFFSETS_TOPIC)) return Promise.resolve();
     this.creating ??= this.create().finally(() => { this.creating = null; });
     return this.creating;
+  }
+
+  partitionState(partition: number): OffsetsPartitionState {
+    if (this.topics.getLog(OFFSETS_TOPIC, partition)) return 'ready';
+    return this.topics.isCreating(OFFSETS_TOPIC, partition) ? 'loading' : 'absent';
+  }
+
+  async prepare(partition: number): Promise<void> {
+    await this.ensureTopic();
+    // Moves the partition to the front of the creation queue (or schedules it again); not awaited.
+    void this.topics.whenCreated(OFFSETS_TOPIC, partition);
   }
 
   async append(partition: number, records: OffsetsLogRecord[], timestampMs: number): Promise<void> {
@@ -91,7 +116,7 @@ export class TopicOffsetsLog implements OffsetsLog {
           'compression.type': 'producer',
           'segment.bytes': String(config.offsetsTopicSegmentBytes),
         },
-        // Appends wait for their partition's log; the others are created in the background.
+        // Nothing waits for the partition directories: the coordinator serves a group once its partition has a log.
         background: true,
       });
     } catch (err) {

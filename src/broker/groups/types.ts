@@ -57,7 +57,8 @@ export interface MemberSummary {
 
 export interface GroupSummary {
   groupId: string;
-  state: GroupState;
+  /** '' when the group could not be described (an error). */
+  state: GroupState | '';
   protocolType: string;
   protocol: string;
   members: MemberSummary[];

@@ -2,8 +2,12 @@
  * FindCoordinator (key 10), v0-v6.
  * - v0 group keys only; v1+ KeyType (0 group, 1 transaction; others INVALID_REQUEST);
  *   v4+ batched CoordinatorKeys with one result each.
- * - This single node coordinates every group. Like Kafka, the first group lookup creates
- *   __consumer_offsets. Transactions are not built: a transaction key gets
+ * - This single node coordinates every group, once the group's __consumer_offsets partition
+ *   has its log. Until then the answer is COORDINATOR_NOT_AVAILABLE, as Kafka answers while the
+ *   topic or the partition's leader does not exist yet, and clients retry after their backoff;
+ *   the lookup never waits. The first one creates __consumer_offsets (its partition directories
+ *   follow in the background) and each asks for its group's partition to be created first
+ *   (GroupCoordinator.findCoordinator). Transactions are not built: a transaction key gets
  *   TRANSACTIONAL_ID_AUTHORIZATION_FAILED, as InitProducerId with a transactional id does
  *   (22-init-producer-id.ts says why), so a transactional client stops at once instead of
  *   retrying COORDINATOR_NOT_AVAILABLE until it times out.
@@ -26,18 +30,13 @@ interface CoordinatorResult {
   errorMessage: string | null;
 }
 
-async function findOne(key: string, keyType: number, ctx: HandlerContext): Promise<CoordinatorResult> {
+function findOne(key: string, keyType: number, ctx: HandlerContext): CoordinatorResult {
   const {broker} = ctx;
   const fail = (code: number, message = errorMessage(code)): CoordinatorResult =>
     ({key, nodeId: -1, host: '', port: -1, errorCode: code, errorMessage: message});
   if (keyType === GROUP_KEY) {
-    if (!broker.groups.isActive) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-    try {
-      await broker.groups.ensureOffsetsTopic();
-    } catch (err) {
-      broker.log(`creating __consumer_offsets failed: ${(err as Error).message}`);
-      return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-    }
+    const code = broker.groups.findCoordinator(key);
+    if (code !== ErrorCode.NONE) return fail(code);
   } else if (keyType === TRANSACTION_KEY) {
     return fail(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'Transactions are not supported by this broker: no transactional id may be used');
   } else {
@@ -54,10 +53,10 @@ export const handler = defineHandler({
     const version = ctx.header.apiVersion;
     const keyType = version >= 1 ? request.keyType ?? GROUP_KEY : GROUP_KEY;
     if (version >= 4) {
-      const coordinators = await Promise.all((request.coordinatorKeys ?? []).map((key) => findOne(key, keyType, ctx)));
+      const coordinators = (request.coordinatorKeys ?? []).map((key) => findOne(key, keyType, ctx));
       return {throttleTimeMs: 0, coordinators};
     }
-    const result = await findOne(request.key ?? '', keyType, ctx);
+    const result = findOne(request.key ?? '', keyType, ctx);
     return {
       throttleTimeMs: 0,
       errorCode: result.errorCode,

@@ -134,6 +134,11 @@ export class TopicManager {
     return this.logManager.getLog(name, partition) ?? (this.creator.isPending(name, partition) ? NEW_PARTITION : undefined);
   }
 
+  /** Whether the partition's log is queued for creation or being created (in the background). */
+  isCreating(name: string, partition: number): boolean {
+    return this.topics.has(name) && this.creator.isPending(name, partition);
+  }
+
   /**
    * For requests that write: undefined when the partition's log exists or the partition is
    * unknown; otherwise a promise that resolves once its creation has ended (moved to the front

@@ -1,10 +1,12 @@
 /**
  * The group half of a refresh: coordinators (FindCoordinator, batched from v4, cached across
- * refreshes), then one DescribeGroups and one OffsetFetch per coordinator for all its groups
+ * refreshes, asked again after a short backoff for groups whose coordinator is not ready), then
+ * one DescribeGroups and one OffsetFetch per coordinator for all its groups
  * (OffsetFetch v8+ takes many groups; older brokers get one OffsetFetch per group).
  */
 import type {ClusterClient} from '../../client/cluster-client.js';
 import {KafkaProtocolError} from '../../client/cluster-client.js';
+import {COORDINATOR_NOT_READY, retryCoordinator} from '../../client/coordinator-retry.js';
 import {decodeAssignment} from '../../client/groups.js';
 import {ApiKey} from '../../protocol/generated/api-keys.js';
 import {ErrorCode} from '../../protocol/error-codes.js';
@@ -16,8 +18,13 @@ import {partitionKey} from './window.js';
 export async function listGroupIds(cluster: ClusterClient, counter: RequestCounter): Promise<string[]> {
   const ids = new Set<string>();
   await Promise.all(cluster.brokerList.map(async (b) => {
-    const response = await counter.send(await cluster.broker(b.nodeId), b.nodeId, ApiKey.ListGroups, {statesFilter: [], typesFilter: []});
-    if (response.errorCode !== 0) throw new KafkaProtocolError(response.errorCode, `listing groups on broker ${b.nodeId}`);
+    const client = await cluster.broker(b.nodeId);
+    // A broker whose coordinator is still loading could leave groups out: ask it again.
+    const response = await retryCoordinator(async () => {
+      const r = await counter.send(client, b.nodeId, ApiKey.ListGroups, {statesFilter: [], typesFilter: []});
+      if (r.errorCode !== 0) throw new KafkaProtocolError(r.errorCode, `listing groups on broker ${b.nodeId}`);
+      return r;
+    }, cluster.conn.timeoutSeconds * 1000);
     for (const g of response.groups) if (g.protocolType === 'consumer' || g.protocolType === '') ids.add(g.groupId);
   }));
   return [...ids].sort();
@@ -25,19 +32,31 @@ export async function listGroupIds(cluster: ClusterClient, counter: RequestCount
 
 /** Fill `cache` (group id -> coordinator node id) for the groups not in it. */
 export async function findCoordinators(cluster: ClusterClient, counter: RequestCounter, groupIds: string[], cache: Map<string, number>): Promise<void> {
-  const missing = groupIds.filter((g) => !cache.has(g));
-  if (missing.length === 0) return;
   const client = cluster.any;
+  // Groups found are cached at once, so a retry asks only for the others.
   const record = (groupId: string, c: {errorCode: number; nodeId: number; errorMessage?: string | null}) => {
     if (c.errorCode !== 0) throw new KafkaProtocolError(c.errorCode, `finding the coordinator of group "${groupId}"`, c.errorMessage);
     cache.set(groupId, c.nodeId);
   };
-  if ((client.version(ApiKey.FindCoordinator) ?? 0) >= 4) {
-    const response = await counter.send(client, BOOTSTRAP_NODE, ApiKey.FindCoordinator, {keyType: 0, coordinatorKeys: missing});
-    for (const c of response.coordinators) record(c.key, c);
-    return;
-  }
-  for (const groupId of missing) record(groupId, await counter.send(client, BOOTSTRAP_NODE, ApiKey.FindCoordinator, {key: groupId, keyType: 0}));
+  await retryCoordinator(async () => {
+    const missing = groupIds.filter((g) => !cache.has(g));
+    if (missing.length === 0) return;
+    if ((client.version(ApiKey.FindCoordinator) ?? 0) >= 4) {
+      const response = await counter.send(client, BOOTSTRAP_NODE, ApiKey.FindCoordinator, {keyType: 0, coordinatorKeys: missing});
+      let failed: KafkaProtocolError | undefined;
+      for (const c of response.coordinators) {
+        try {
+          record(c.key, c);
+        } catch (err) {
+          // An error that is not retried is the one to report.
+          if (!failed || COORDINATOR_NOT_READY.has(failed.errorCode)) failed = err as KafkaProtocolError;
+        }
+      }
+      if (failed) throw failed;
+      return;
+    }
+    for (const groupId of missing) record(groupId, await counter.send(client, BOOTSTRAP_NODE, ApiKey.FindCoordinator, {key: groupId, keyType: 0}));
+  }, cluster.conn.timeoutSeconds * 1000);
 }
 
 function committedOf(topics: Array<{name: string; partitions: Array<{partitionIndex: number; committedOffset: bigint; errorCode: number}>}>): Map<string, bigint> {

@@ -2,13 +2,23 @@
  * One round of consumer-group work for many groups at once, each a single member: FindCoordinator,
  * JoinGroup (rejoining with the assigned member id after MEMBER_ID_REQUIRED, as clients do),
  * SyncGroup with an assignment of 10 partitions, OffsetCommit for them and OffsetFetch.
+ * FindCoordinator is sent again after a short backoff while it answers COORDINATOR_NOT_AVAILABLE
+ * or COORDINATOR_LOAD_IN_PROGRESS (the broker is creating the group's __consumer_offsets
+ * partition), as clients do; each request is timed on its own and the retries are counted.
  */
 import {ApiKey} from '../../../src/protocol/api.js';
 import {timed} from '../lib/admin.js';
 import type {ProtocolClient} from '../../../src/client/protocol-client.js';
 
 const MEMBER_ID_REQUIRED = 79;
+const COORDINATOR_LOAD_IN_PROGRESS = 14;
+const COORDINATOR_NOT_AVAILABLE = 15;
 const PARTITIONS = 10;
+/** Backoff between FindCoordinator attempts: the first wait, doubled up to the last. */
+const BACKOFF_FIRST_MS = 10;
+const BACKOFF_MAX_MS = 20;
+/** Give up on a coordinator after this many attempts. */
+const MAX_ATTEMPTS = 500;
 
 /** ConsumerProtocolSubscription v0: version, topics, no user data. */
 function subscription(topic: string): Buffer {
@@ -41,7 +51,10 @@ function check(what: string, code: number | undefined): void {
 }
 
 export interface GroupRoundResult {
+  /** The slowest single request of each API. */
   slowest: Record<'FindCoordinator' | 'JoinGroup' | 'SyncGroup' | 'OffsetCommit' | 'OffsetFetch', number>;
+  /** FindCoordinator requests sent again because the coordinator was not ready, over all groups. */
+  findCoordinatorRetries: number;
   totalMs: number;
 }
 
@@ -52,11 +65,21 @@ export async function groupRound(clients: ProtocolClient[], groups: number, topi
     slowest[phase] = Math.max(slowest[phase], ms);
     return value;
   };
+  let findCoordinatorRetries = 0;
+  const findCoordinator = async (client: ProtocolClient, groupId: string) => {
+    for (let attempt = 1, wait = BACKOFF_FIRST_MS; ; attempt++, wait = Math.min(wait * 2, BACKOFF_MAX_MS)) {
+      const found = await step('FindCoordinator', () => client.request<any>(ApiKey.FindCoordinator, {key: groupId, keyType: 0, coordinatorKeys: [groupId]}));
+      // v4+ answers per key; the top-level errorCode is not in those versions (decoded as 0).
+      const code = found.coordinators?.[0]?.errorCode ?? found.errorCode;
+      if ((code !== COORDINATOR_NOT_AVAILABLE && code !== COORDINATOR_LOAD_IN_PROGRESS) || attempt === MAX_ATTEMPTS) return check('FindCoordinator', code);
+      findCoordinatorRetries++;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  };
   const one = async (i: number) => {
     const client = clients[i % clients.length]!;
     const groupId = `bench-group-${i}`;
-    const found = await step('FindCoordinator', () => client.request<any>(ApiKey.FindCoordinator, {key: groupId, keyType: 0, coordinatorKeys: [groupId]}));
-    check('FindCoordinator', found.errorCode ?? found.coordinators?.[0]?.errorCode);
+    await findCoordinator(client, groupId);
     const joinBody = {groupId, sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 60_000, memberId: '', groupInstanceId: null, protocolType: 'consumer',
       protocols: [{name: 'range', metadata: subscription(topic)}], reason: null};
     let joined = await step('JoinGroup', () => client.request<any>(ApiKey.JoinGroup, joinBody));
@@ -79,5 +102,5 @@ export async function groupRound(clients: ProtocolClient[], groups: number, topi
     if (count !== PARTITIONS) throw new Error(`OffsetFetch for ${groupId}: ${count} offsets, ${PARTITIONS} committed`);
   };
   const {ms} = await timed(() => Promise.all(Array.from({length: groups}, (_, i) => one(i))));
-  return {slowest, totalMs: ms};
+  return {slowest, findCoordinatorRetries, totalMs: ms};
 }

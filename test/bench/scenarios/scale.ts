@@ -2,8 +2,9 @@
  * Scale: BENCH_PARTITIONS partitions (topics of 1,000 partitions: create, Metadata for all,
  * ListOffsets for all in one request, Produce to all in one request, as librdkafka sends one
  * request per broker), then BENCH_CONNECTIONS idle connections, then BENCH_GROUPS consumer groups
- * (join, sync, commit, fetch offsets) at once. A probe connection sends ApiVersions every 10 ms
- * throughout, so a request that blocks the broker's event loop shows up as probe latency too.
+ * (find the coordinator, retried while it is not available; join, sync, commit, fetch offsets)
+ * at once. A probe connection sends ApiVersions every 10 ms throughout, so a request that
+ * blocks the broker's event loop shows up as probe latency too.
  * CreateTopics is answered once the topic is durable and the broker makes the partition
  * directories in the background; the scenario waits for them (watching the data dir) before
  * Metadata, so the later rows measure created partitions, and reports how long they took.
@@ -151,6 +152,8 @@ export async function scale(ctx: BenchContext): Promise<void> {
     const groups = await groupRound(idle.slice(0, settings.groups).length === settings.groups ? idle.slice(0, settings.groups) : [admin], settings.groups, topics[0]!.name);
     for (const [phase, ms] of Object.entries(groups.slowest)) row(`${settings.groups} groups at once: ${phase}, slowest`, ms);
     report.add({group: 'scale', name: `${settings.groups} groups: join+sync+commit+fetch, all`, result: fmtMs(groups.totalMs)});
+    report.add({group: 'scale', name: `  FindCoordinator retries (COORDINATOR_NOT_AVAILABLE while the group's __consumer_offsets partition is created)`,
+      result: fmtNumber(groups.findCoordinatorRetries)});
 
     const probes = await watch.stop();
     const latencies = probes.map((p) => p.ms);

@@ -3,6 +3,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ApiKey} from '../../../src/protocol/api.js';
 import {ErrorCode} from '../../../src/protocol/error-codes.js';
 import {startTestBroker, type TestBroker} from '../helpers/broker.js';
+import {findCoordinator} from '../helpers/coordinator.js';
 import {WireClient} from '../helpers/wire-client.js';
 import {subscription} from './helpers.js';
 
@@ -13,6 +14,9 @@ beforeAll(async () => {
   tb = await startTestBroker({'group.initial.rebalance.delay.ms': '0', 'offsets.topic.num.partitions': '3'});
   await tb.broker.topics.createTopic('t', {numPartitions: 2, replicationFactor: 1, configs: {}});
   wire = await WireClient.connect(tb.broker.port);
+  // As clients do before any group request; every group below then finds its partition ready.
+  await findCoordinator(wire, 'g');
+  await tb.broker.topics.logsCreated('__consumer_offsets');
 });
 afterAll(async () => {
   wire?.close();
@@ -35,7 +39,8 @@ async function singleMemberGroup(groupId: string): Promise<string> {
 }
 
 describe('FindCoordinator', () => {
-  it('names this broker for groups in every version, creating __consumer_offsets on first use', async () => {
+  // coordinator-loading.test.ts: the first lookups on a fresh broker, while __consumer_offsets is created.
+  it('names this broker for groups in every version once __consumer_offsets exists', async () => {
     const v0 = await wire.request(ApiKey.FindCoordinator, 0, {key: 'g'});
     expect(v0).toMatchObject({errorCode: 0, nodeId: tb.broker.nodeId, host: '127.0.0.1', port: tb.broker.port});
     expect(tb.broker.topics.get('__consumer_offsets')).toMatchObject({partitions: 3, internal: true});
@@ -164,6 +169,7 @@ describe('broker shutdown', () => {
     const own = await startTestBroker({'group.initial.rebalance.delay.ms': '600000'});
     const client = await WireClient.connect(own.broker.port);
     try {
+      await findCoordinator(client, 'slow');
       const pending = client.request(ApiKey.JoinGroup, 1, {groupId: 'slow', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 600_000,
         memberId: '', protocolType: 'consumer', protocols: [{name: 'range', metadata: subscription(['t'])}]}).catch(() => null);
       // The join waits for the 10-minute initial delay; a describe on the same connection would queue behind it.

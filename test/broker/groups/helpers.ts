@@ -2,7 +2,7 @@
 import {encodeData} from '../../../src/protocol/api.js';
 import {GroupCoordinator, type GroupCoordinatorConfig} from '../../../src/broker/groups/coordinator.js';
 import type {JoinParams} from '../../../src/broker/groups/membership.js';
-import type {OffsetsLog, OffsetsLogRecord} from '../../../src/broker/groups/offsets-log.js';
+import type {OffsetsLog, OffsetsLogRecord, OffsetsPartitionState} from '../../../src/broker/groups/offsets-log.js';
 import {ManualScheduler} from '../../../src/broker/groups/scheduler.js';
 import type {JoinGroupResult} from '../../../src/broker/groups/types.js';
 
@@ -10,6 +10,10 @@ export class MemoryOffsetsLog implements OffsetsLog {
   readonly partitions = new Map<number, OffsetsLogRecord[]>();
   failNext = false;
   topicCreated = false;
+  /** Partitions not ready to serve, and the state they report; every other partition is 'ready'. */
+  readonly notReady = new Map<number, OffsetsPartitionState>();
+  /** Partitions prepare() was called for, in order. */
+  readonly prepared: number[] = [];
 
   constructor(private readonly count = 50) {}
 
@@ -19,6 +23,15 @@ export class MemoryOffsetsLog implements OffsetsLog {
 
   async ensureTopic(): Promise<void> {
     this.topicCreated = true;
+  }
+
+  partitionState(partition: number): OffsetsPartitionState {
+    return this.notReady.get(partition) ?? 'ready';
+  }
+
+  async prepare(partition: number): Promise<void> {
+    this.topicCreated = true;
+    this.prepared.push(partition);
   }
 
   async append(partition: number, records: OffsetsLogRecord[]): Promise<void> {

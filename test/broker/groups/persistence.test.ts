@@ -12,6 +12,7 @@ import type {JoinGroupResult} from '../../../src/broker/groups/types.js';
 import {TopicManager} from '../../../src/broker/topics/topic-manager.js';
 import {decodeBatch, iterateBatches} from '../../../src/records/batch.js';
 import {LogManager} from '../../../src/storage/log-manager.js';
+import {ErrorCode} from '../../../src/protocol/error-codes.js';
 import {joinParams, MemoryOffsetsLog, pendingJoin, TEST_CONFIG} from './helpers.js';
 
 const FIXTURE = path.resolve(__dirname, '../../../../shared/fixtures/kafka-logs/kafka-2.8.0-zk/__consumer_offsets-16/00000000000000000000.log');
@@ -80,6 +81,10 @@ describe('__consumer_offsets on disk', () => {
     dirs.push(dataDir);
     const first = await open(dataDir);
     await first.coordinator.ensureOffsetsTopic();
+    // Its partitions' logs are made in the background; the coordinator serves a group once its partition has one.
+    expect(first.coordinator.findCoordinator('g')).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    await first.topics.logsCreated(OFFSETS_TOPIC);
+    expect(first.coordinator.findCoordinator('g')).toBe(ErrorCode.NONE);
     const info = first.topics.get(OFFSETS_TOPIC)!;
     expect(info).toMatchObject({partitions: 5, internal: true, configs: {'cleanup.policy': 'compact'}});
 

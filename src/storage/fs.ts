@@ -43,6 +43,8 @@ export interface FileHandle {
    * write() instead. A failed write cuts the file back to `position` before throwing.
    */
   writeNow?(data: Buffer, position: number): boolean;
+  /** The descriptor for a writeNow of `length` bytes made on another thread (write-thread.ts); undefined when writeNow would refuse it. */
+  descriptorForWriteNow?(length: number): number | undefined;
   sync(): Promise<void>;
   truncate(length: number): Promise<void>;
   size(): Promise<number>;
@@ -92,6 +94,10 @@ class NodeFileHandle implements FileHandle {
       const {bytesWritten} = await this.fh.write(data, written, data.length - written, position + written);
       written += bytesWritten;
     }
+  }
+
+  descriptorForWriteNow(length: number): number | undefined {
+    return length > SYNC_WRITE_MAX_BYTES ? undefined : this.fh.fd;
   }
 
   writeNow(data: Buffer, position: number): boolean {

@@ -167,6 +167,11 @@ export class PooledHandle implements FileHandle {
     return !this.closed && !this.closing && this.fh?.writeNow !== undefined;
   }
 
+  /** The open descriptor, for a write like writeNow made on another thread; undefined when writeNow would refuse. */
+  descriptorForWriteNow(length: number): number | undefined {
+    return this.canWriteNow ? this.fh!.descriptorForWriteNow?.(length) : undefined;
+  }
+
   /** A synchronous write while the descriptor is open and idle; false (nothing written) otherwise. */
   writeNow(data: Buffer, position: number): boolean {
     if (!this.canWriteNow) return false;

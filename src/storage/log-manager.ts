@@ -23,6 +23,8 @@ import {forEachLimited} from './limiter.js';
 import {Mutex} from './mutex.js';
 import {PartitionLog, type PartitionLogOpenOptions, ZERO_TOPIC_ID} from './partition-log.js';
 import {applyRetention} from './retention.js';
+import {AppendRound, MIN_SHARED_WRITES} from './append-round.js';
+import {WriteThread} from './write-thread.js';
 
 export interface LogManagerOptions {
   dataDir: string;
@@ -44,6 +46,9 @@ export class LogManager {
   private closed = false;
   /** Checkpoint files share one `.tmp` name each, so their writes must not interleave. */
   private readonly checkpointLock = new Mutex();
+  /** Logs added so far; the write thread starts once a Produce could bring MIN_SHARED_WRITES appends. */
+  private logsAdded = 0;
+  private writeThread: WriteThread | undefined;
 
   private constructor(
     readonly dataDir: string,
@@ -115,7 +120,14 @@ export class LogManager {
     if (!partitions) this.logsByTopic.set(log.topic, (partitions = []));
     // Filled up to the index, so the array stays a dense one (a far-off index would make it a dictionary).
     while (partitions.length < log.partition) partitions.push(undefined);
+    if (!partitions[log.partition]) this.logsAdded++;
     partitions[log.partition] = log;
+    if (!this.writeThread && this.logsAdded >= MIN_SHARED_WRITES && !this.closed) this.writeThread = new WriteThread();
+  }
+
+  /** A round of appends to many partitions, their writes made together (append-round.ts); `completed` is told of each append done. */
+  startAppendRound(completed: (log: PartitionLog) => void): AppendRound {
+    return new AppendRound(this.writeThread, completed);
   }
 
   /**
@@ -250,6 +262,8 @@ export class LogManager {
   /** Flush every log, checkpoint, close files and leave the clean shutdown marker. */
   async close(): Promise<void> {
     if (this.closed) return;
+    // Rounds of appends from here on write on this thread alone.
+    this.writeThread?.stop();
     const logs = this.logs();
     await forEachLimited(logs, LOAD_CONCURRENCY, (l) => l.flush().catch(() => {}));
     await this.checkpoint();

@@ -19,7 +19,7 @@ import {LeaderEpochCache} from './leader-epoch-cache.js';
 import {type LogConfig, NEVER_MS, resolveLogConfig, segmentOptionsOf} from './log-config.js';
 import {Mutex} from './mutex.js';
 import {PartitionProducers} from './partition-producers.js';
-import {type BatchMetadata, hasProducerId} from './producer-state.js';
+import {type BatchMetadata, type ProducerAppend, hasProducerId} from './producer-state.js';
 import {loadSegments} from './recovery.js';
 import {type AppendedBatch, LogSegment, type RollCheck} from './segment.js';
 
@@ -63,6 +63,8 @@ export class PartitionLog {
   /** Everything below this offset is fsynced (recovery-point-offset-checkpoint). */
   private _recoveryPoint: bigint;
   private readonly lock = new Mutex();
+  /** An append prepared for a round (append-round.ts) whose write is not made yet. */
+  private prepared: PreparedAppend | undefined;
   private readonly dirty = new Set<LogSegment>();
   private readonly groupCommit = new GroupCommit(() => this.flushRound(), (cause) => this.rollBackUnflushed(cause));
   private unflushedMessages = 0;
@@ -220,7 +222,7 @@ export class PartitionLog {
    * answer. A Produce to thousands of partitions then costs no promise per partition.
    */
   tryAppendNow(batches: Buffer, options: {leaderEpoch: number}): AppendResult | undefined {
-    if (!this.lock.idle || this.offline || this.closed || options.leaderEpoch > this.epochCache.latestEpoch) return undefined;
+    if (this.prepared || !this.lock.idle || this.offline || this.closed || options.leaderEpoch > this.epochCache.latestEpoch) return undefined;
     if (isOneBatch(batches) && this.config.messageTimestampType !== 'LogAppendTime') return this.tryAppendBatchNow(batches, options.leaderEpoch);
     const parsed = this.parseForAppend(batches);
     let records = 0;
@@ -244,11 +246,52 @@ export class PartitionLog {
   }
 
   /**
+   * tryAppendNow for a round of appends whose file writes are made together (append-round.ts):
+   * the append prepared but not written, or undefined when it cannot be split from its write (then
+   * tryAppendNow). Until completePrepared or abandonPrepared, this log takes no other append.
+   */
+  prepareAppendNow(batch: Buffer, leaderEpoch: number): PreparedAppend | AppendResult | undefined {
+    if (this.prepared || !this.lock.idle || this.offline || this.closed || leaderEpoch > this.epochCache.latestEpoch) return undefined;
+    if (!isOneBatch(batch) || this.config.messageTimestampType === 'LogAppendTime') return undefined;
+    const p = this.prepareBatchNow(batch, leaderEpoch, true);
+    if (p instanceof PreparedAppend) this.prepared = p;
+    return p;
+  }
+
+  /** The write of a prepared append landed: the append is done. */
+  completePrepared(p: PreparedAppend): AppendResult {
+    this.prepared = undefined;
+    return this.completeBatchNow(p);
+  }
+
+  /** The write of a prepared append failed (and left nothing behind): nothing is appended; the error to report. */
+  abandonPrepared(cause: unknown): StorageError {
+    this.prepared = undefined;
+    return this.ioError('append to', cause);
+  }
+
+  /**
    * tryAppendNow of exactly one batch with CreateTime (what a Produce brings per partition): the
    * same steps without the per-batch arrays and objects of the general form, which a Produce to
    * thousands of partitions would otherwise allocate per partition.
    */
   private tryAppendBatchNow(batch: Buffer, leaderEpoch: number): AppendResult | undefined {
+    const p = this.prepareBatchNow(batch, leaderEpoch, false);
+    if (!(p instanceof PreparedAppend)) return p;
+    try {
+      if (!p.segment.writeAppendNow(batch, p.start)) return undefined;
+    } catch (err) {
+      throw this.ioError('append to', err);
+    }
+    return this.completeBatchNow(p);
+  }
+
+  /**
+   * Everything of tryAppendBatchNow before its write: checks, the offsets and leader epoch set in
+   * the batch. Changes nothing in the log. With `splitWrite`, also undefined when the write cannot
+   * be made apart from the rest (an index entry is due, or the file has no descriptor for it).
+   */
+  private prepareBatchNow(batch: Buffer, leaderEpoch: number, splitWrite: boolean): PreparedAppend | AppendResult | undefined {
     if (batch.length > this.config.segmentBytes) {
       throw new RecordBatchTooLargeError(`a batch of ${batch.length} bytes exceeds segment.bytes ${this.config.segmentBytes} of ${this.topicPartition}`);
     }
@@ -259,20 +302,27 @@ export class PartitionLog {
     const maxTimestamp = batch.readBigInt64BE(OFFSET_MAX_TIMESTAMP);
     const segment = this.activeSegment;
     if (segment.rollNeededNow(batch.length, maxTimestamp, lastOffset, this.now(), this.config.segmentBytes, this.config.segmentMs) !== false) return undefined;
+    const batches = [{position: 0, size: batch.length, lastOffset, maxTimestamp}];
+    const start = segment.appendStartNow(batches);
+    if (start < 0) return undefined;
+    const fd = splitWrite ? segment.writeDescriptor(batch.length) : undefined;
+    if (splitWrite && (fd === undefined || segment.indexEntryDue(batches))) return undefined;
     // Batches without a producer id cost one field read here.
     const producers = hasProducerId(batch, 0) ? this.producers.checkOne(batch, lastOffset) : undefined;
     if (producers?.duplicate) return duplicateResult(producers.duplicate, this._logStartOffset);
     if (producers && this.producers.snapshotDue) return undefined;
     setBaseOffset(batch, 0, base);
     setPartitionLeaderEpoch(batch, 0, leaderEpoch);
-    try {
-      if (!segment.appendNow(batch, [{position: 0, size: batch.length, lastOffset, maxTimestamp}])) return undefined;
-    } catch (err) {
-      throw this.ioError('append to', err);
-    }
-    this.producers.commit(producers);
-    this.appended(lastOffset + 1n, records);
-    return {baseOffset: base, lastOffset, logAppendTime: -1n, logStartOffset: this._logStartOffset};
+    return new PreparedAppend(this, batch, segment, start, fd ?? -1, base, batches, records, producers);
+  }
+
+  /** After the write of a prepared one-batch append: the segment, producer state and log end move on. */
+  private completeBatchNow(p: PreparedAppend): AppendResult {
+    p.segment.completeAppendNow(p.start, p.batch.length, p.batches);
+    this.producers.commit(p.producers);
+    const {lastOffset} = p.batches[0]!;
+    this.appended(lastOffset + 1n, p.records);
+    return {baseOffset: p.base, lastOffset, logAppendTime: -1n, logStartOffset: this._logStartOffset};
   }
 
   /** Split an append into its batches, refusing one that could never fit a segment. */
@@ -585,6 +635,27 @@ export class PartitionLog {
     const msg = cause instanceof Error ? cause.message : String(cause);
     return new StorageError(`cannot ${what} ${this.topicPartition} in ${this.dir}: ${msg}${suffix}`, ErrorCode.KAFKA_STORAGE_ERROR, cause);
   }
+}
+
+/** A one-batch append prepared by PartitionLog, its write still to be made (append-round.ts). */
+export class PreparedAppend {
+  /** Set by the round once the append is complete, or failed. */
+  result: AppendResult | undefined;
+  error: Error | undefined;
+
+  constructor(
+    readonly log: PartitionLog,
+    readonly batch: Buffer,
+    readonly segment: LogSegment,
+    /** Where the batch goes in the segment's log file, */
+    readonly start: number,
+    /** and that file's descriptor when the write is to be made apart (-1 otherwise). */
+    readonly fd: number,
+    readonly base: bigint,
+    readonly batches: AppendedBatch[],
+    readonly records: number,
+    readonly producers: ProducerAppend | undefined,
+  ) {}
 }
 
 /** The answer to a duplicate of an idempotent producer's batch: the original's offsets, nothing appended (Kafka's). */

@@ -230,21 +230,56 @@ export class LogSegment {
    * false (nothing done) otherwise. A failed write leaves no partial tail (writeNow cuts it) and throws.
    */
   appendNow(data: Buffer, batches: AppendedBatch[]): boolean {
+    const start = this.appendStartNow(batches);
+    if (start < 0 || !this.writeAppendNow(data, start)) return false;
+    this.completeAppendNow(start, data.length, batches);
+    return true;
+  }
+
+  /**
+   * Where an append of `batches` starts if it can be made synchronously, else -1: the indexes must
+   * be loaded, and open if an entry is due. Changes nothing; after the write, completeAppendNow.
+   */
+  appendStartNow(batches: AppendedBatch[]): number {
     const idx = this.indexes;
-    if (!idx) return false;
+    if (!idx) return -1;
     // Index entries due are written synchronously too, so their files must be open already.
     let since = this.bytesSinceLastIndexEntry;
     for (const b of batches) {
-      if (since > this.options.indexIntervalBytes && !(idx.offset.canAppendNow && idx.time.canAppendNow)) return false;
+      if (since > this.options.indexIntervalBytes && !(idx.offset.canAppendNow && idx.time.canAppendNow)) return -1;
       since += b.size;
     }
-    const start = this.committedSize;
-    if (!this.log.writeNow(data, start)) return false;
+    return this.committedSize;
+  }
+
+  /** Whether appending `batches` adds index entries (their files are pooled, so such an append is not split from its write). */
+  indexEntryDue(batches: AppendedBatch[]): boolean {
+    let since = this.bytesSinceLastIndexEntry;
+    for (const b of batches) {
+      if (since > this.options.indexIntervalBytes) return true;
+      since += b.size;
+    }
+    return false;
+  }
+
+  /** The log file's descriptor for a synchronous write of `length` bytes made elsewhere (write-thread.ts), if it has one. */
+  writeDescriptor(length: number): number | undefined {
+    return this.log.descriptorForWriteNow(length);
+  }
+
+  /** The write of an append from appendStartNow, made now; false when the file cannot take it synchronously. */
+  writeAppendNow(data: Buffer, start: number): boolean {
+    return this.log.writeNow(data, start);
+  }
+
+  /** The write of an append from appendStartNow landed at `start`: timestamps, index entries, size. */
+  completeAppendNow(start: number, length: number, batches: AppendedBatch[]): void {
+    const idx = this.indexes!;
     if (this.rollingBasedTimestamp === undefined && batches.length > 0 && start === 0) this.rollingBasedTimestamp = batches[0].maxTimestamp;
     for (const b of batches) {
       this.observeTimestamp(b.maxTimestamp, b.lastOffset);
       if (this.bytesSinceLastIndexEntry > this.options.indexIntervalBytes) {
-        // Cannot be false: nothing could close the files since the check above.
+        // Cannot be false: nothing could close the files since appendStartNow.
         if (!idx.offset.appendNow(b.lastOffset, start + b.position) || !idx.time.maybeAppendNow(this.maxTimestamp!, this.offsetOfMaxTimestamp)) {
           throw new Error(`the index files of ${this.log.path} closed during an append`);
         }
@@ -252,8 +287,7 @@ export class LogSegment {
       }
       this.bytesSinceLastIndexEntry += b.size;
     }
-    this.committedSize = start + data.length;
-    return true;
+    this.committedSize = start + length;
   }
 
   async append(data: Buffer, batches: AppendedBatch[]): Promise<void> {

@@ -19,7 +19,8 @@ import {defineHandler, HandlerContext} from '../handler.js';
 import {leaderEpochOf} from '../partition-state.js';
 import {isInternalTopic} from '../topics/topic-name.js';
 import {topicConfigValue} from '../config/index.js';
-import type {AppendResult} from '../../storage/partition-log.js';
+import {type AppendResult, PreparedAppend} from '../../storage/partition-log.js';
+import {type AppendRound, MIN_SHARED_WRITES} from '../../storage/append-round.js';
 
 /** The ISR of every partition on this single-node broker: the broker itself. */
 const ISR_SIZE = 1;
@@ -61,22 +62,35 @@ export const handler = defineHandler({
     const acksValid = request.acks === -1 || request.acks === 0 || request.acks === 1;
     // Most partitions are appended at once; wait only for those that could not be.
     let pending: Promise<void>[] | undefined;
-    const responses = request.topicData.map((topic) => {
-      const scope: TopicScope = {name: topic.name, internal: isInternalTopic(topic.name), acks: request.acks, minIsr: undefined};
-      const data = topic.partitionData;
-      const results = new Array<PartitionResult>(data.length);
-      for (let i = 0; i < data.length; i++) {
-        const p = data[i]!;
-        if (!acksValid) {
-          results[i] = failure(p.index, ErrorCode.INVALID_REQUIRED_ACKS);
-          continue;
+    // A Produce to many partitions makes the file writes of its appends together (storage/append-round.ts).
+    const round = acksValid && partitionCount(request) >= MIN_SHARED_WRITES ? ctx.broker.topics.startAppendRound() : undefined;
+    let prepared: Array<{topic: string; results: PartitionResult[]; i: number; index: number; append: PreparedAppend}> | undefined;
+    let responses: Array<{name: string; partitionResponses: PartitionResult[]}>;
+    try {
+      responses = request.topicData.map((topic) => {
+        const scope: TopicScope = {name: topic.name, internal: isInternalTopic(topic.name), acks: request.acks, minIsr: undefined};
+        const data = topic.partitionData;
+        const results = new Array<PartitionResult>(data.length);
+        for (let i = 0; i < data.length; i++) {
+          const p = data[i]!;
+          if (!acksValid) {
+            results[i] = failure(p.index, ErrorCode.INVALID_REQUIRED_ACKS);
+            continue;
+          }
+          const r = producePartition(scope, p.index, p.records, ctx, round);
+          if (r instanceof Promise) (pending ??= []).push(r.then((done) => { results[i] = done; }));
+          else if (r instanceof PreparedAppend) (prepared ??= []).push({topic: topic.name, results, i, index: p.index, append: r});
+          else results[i] = r;
         }
-        const r = producePartition(scope, p.index, p.records, ctx);
-        if (r instanceof Promise) (pending ??= []).push(r.then((done) => { results[i] = done; }));
-        else results[i] = r;
-      }
-      return {name: topic.name, partitionResponses: results};
-    });
+        return {name: topic.name, partitionResponses: results};
+      });
+    } finally {
+      // Before anything else runs: until then the prepared appends' logs take no other append.
+      round?.finish();
+    }
+    for (const {topic, results, i, index, append} of prepared ?? []) {
+      results[i] = append.result ? appended(index, append.result) : appendFailed(topic, index, append.error, ctx);
+    }
     if (pending) await Promise.all(pending);
     if (request.acks === 0) {
       const failed = responses.flatMap((t) => t.partitionResponses.filter((p) => p.errorCode !== ErrorCode.NONE)
@@ -88,8 +102,12 @@ export const handler = defineHandler({
   },
 });
 
-/** The partition's answer: at once when its log could take the batch without waiting, otherwise a promise of it. */
-function producePartition(scope: TopicScope, partition: number, records: Buffer | null, ctx: HandlerContext): PartitionResult | Promise<PartitionResult> {
+/**
+ * The partition's answer: at once when its log could take the batch without waiting, the append
+ * prepared in `round` (answered after its finish()), otherwise a promise of it.
+ */
+function producePartition(scope: TopicScope, partition: number, records: Buffer | null, ctx: HandlerContext,
+  round: AppendRound | undefined): PartitionResult | PreparedAppend | Promise<PartitionResult> {
   const topic = scope.name;
   if (scope.internal) {
     return failure(partition, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topic}`);
@@ -118,13 +136,20 @@ function producePartition(scope: TopicScope, partition: number, records: Buffer 
   }
   const epoch = leaderEpochOf(log);
   try {
-    const now = ctx.broker.topics.appendNow(topic, partition, data, epoch, log);
+    const now = round ? round.add(log, data, epoch) : ctx.broker.topics.appendNow(topic, partition, data, epoch, log);
+    if (now instanceof PreparedAppend) return now;
     if (now) return appended(partition, now);
   } catch (err) {
     return appendFailed(topic, partition, err, ctx);
   }
   return ctx.broker.topics.append(topic, partition, data, epoch)
     .then((result) => appended(partition, result), (err: unknown) => appendFailed(topic, partition, err, ctx));
+}
+
+function partitionCount(request: ProduceRequest): number {
+  let n = 0;
+  for (const t of request.topicData) n += t.partitionData.length;
+  return n;
 }
 
 function appended(index: number, result: AppendResult): PartitionResult {

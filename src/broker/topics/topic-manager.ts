@@ -14,6 +14,7 @@
 import type {LogConfig} from '../../storage/log-config.js';
 import type {LogManager} from '../../storage/log-manager.js';
 import type {AppendResult, PartitionLog} from '../../storage/partition-log.js';
+import type {AppendRound} from '../../storage/append-round.js';
 import type {BrokerConfig} from '../config/index.js';
 import {topicLogConfig, validateTopicConfigs} from '../config/index.js';
 import {ErrorCode} from '../../protocol/error-codes.js';
@@ -262,6 +263,14 @@ export class TopicManager {
     const result = log?.tryAppendNow(batches, {leaderEpoch});
     if (result) this.appends.notify(name, partition);
     return result;
+  }
+
+  /**
+   * For a Produce to many partitions: appendNow per partition through the round (whose results
+   * may come from its finish()), the file writes made together (storage/append-round.ts).
+   */
+  startAppendRound(): AppendRound {
+    return this.logManager.startAppendRound((log) => this.appends.notify(log.topic, log.partition));
   }
 
   /** Append validated batches and wake fetches waiting on the partition (waiting for its log if it is being created). */

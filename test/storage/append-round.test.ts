@@ -1,0 +1,136 @@
+import {readFile, stat} from 'node:fs/promises';
+import * as path from 'node:path';
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest';
+import {ErrorCode} from '../../src/protocol/error-codes.js';
+import {iterateBatches} from '../../src/records/batch.js';
+import {AppendRound} from '../../src/storage/append-round.js';
+import {LogManager} from '../../src/storage/log-manager.js';
+import {PreparedAppend, type PartitionLog} from '../../src/storage/partition-log.js';
+import {FAILED_ON_THREAD, WriteThread} from '../../src/storage/write-thread.js';
+import {sizedBatch, tempDir} from './helpers.js';
+
+const TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAQ';
+const now = () => 1_700_000_000_000;
+
+/** Copies of `batch` side by side in one shared buffer, as the batches of a large request frame arrive. */
+function inSharedFrame(batch: Buffer, count: number): Buffer[] {
+  const frame = Buffer.from(new SharedArrayBuffer(batch.length * count + 16));
+  return Array.from({length: count}, (_, i) => {
+    const b = frame.subarray(16 + i * batch.length, 16 + (i + 1) * batch.length);
+    batch.copy(b);
+    return b;
+  });
+}
+
+describe('AppendRound', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let manager: LogManager;
+  let thread: WriteThread;
+  let batch: Buffer;
+
+  beforeAll(async () => {
+    thread = new WriteThread();
+    expect(await thread.whenReady()).toBe(true);
+    batch = await sizedBatch(3, 50);
+  });
+  afterAll(() => thread.stop());
+
+  beforeEach(async () => {
+    ({dir, cleanup} = await tempDir());
+    manager = await LogManager.open({dataDir: dir, now});
+  });
+  afterEach(async () => {
+    await manager.close().catch(() => undefined);
+    await cleanup();
+  });
+
+  /** `n` logs that already hold one batch (so leader epoch 0 is recorded and appends need not wait for it). */
+  async function logs(n: number, config = {}): Promise<PartitionLog[]> {
+    const out: PartitionLog[] = [];
+    for (let p = 0; p < n; p++) {
+      const log = await manager.createLog('round', p, TOPIC_ID, config);
+      await log.append(Buffer.from(batch), {leaderEpoch: 0});
+      out.push(log);
+    }
+    return out;
+  }
+
+  it('prepares every append, makes the writes on both threads, then completes them in order', async () => {
+    const all = await logs(300);
+    const completed: PartitionLog[] = [];
+    const round = new AppendRound(thread, (log) => completed.push(log));
+    const writeAll = vi.spyOn(thread, 'writeAll');
+    const batches = inSharedFrame(batch, all.length);
+    const prepared = all.map((log, i) => round.add(log, batches[i]!, 0));
+    for (const p of prepared) expect(p).toBeInstanceOf(PreparedAppend);
+    // Nothing is appended before finish(): not even the log end moved.
+    expect(all.every((log) => log.logEndOffset === 3n)).toBe(true);
+    round.finish();
+    expect(writeAll).toHaveBeenCalledTimes(1);
+    expect(writeAll.mock.calls[0]![0]).toHaveLength(300);
+    writeAll.mockRestore();
+    expect(completed).toEqual(all);
+    for (const [i, log] of all.entries()) {
+      const p = prepared[i] as PreparedAppend;
+      expect(p.error).toBeUndefined();
+      expect(p.result).toMatchObject({baseOffset: 3n, lastOffset: 5n, logAppendTime: -1n});
+      expect(log.logEndOffset).toBe(6n);
+      const read = await log.read(3n, 1 << 20);
+      expect([...iterateBatches(read)].map((e) => e.header.baseOffset)).toEqual([3n]);
+      expect(read.subarray(12)).toEqual(batches[i]!.subarray(12)); // the same bytes after the base offset
+    }
+    await manager.close();
+    // As written by the appends, and recovered as such.
+    expect((await stat(path.join(dir, 'round-0', '00000000000000000000.log'))).size).toBe(2 * batch.length);
+    const reopened = await LogManager.open({dataDir: dir, now});
+    expect(reopened.getLog('round', 299)!.logEndOffset).toBe(6n);
+    await reopened.close();
+  });
+
+  it('leaves a second append to the same partition to append(), after the first', async () => {
+    const [log] = await logs(1);
+    const round = new AppendRound(thread, () => undefined);
+    const first = round.add(log!, Buffer.from(batch), 0);
+    expect(first).toBeInstanceOf(PreparedAppend);
+    expect(round.add(log!, Buffer.from(batch), 0)).toBeUndefined();
+    expect(log!.tryAppendNow(Buffer.from(batch), {leaderEpoch: 0})).toBeUndefined();
+    round.finish();
+    expect((first as PreparedAppend).result!.baseOffset).toBe(3n);
+    expect((await log!.append(Buffer.from(batch), {leaderEpoch: 0})).baseOffset).toBe(6n);
+  });
+
+  it('makes an append that adds index entries at once, without splitting it from its write', async () => {
+    const [log] = await logs(1, {indexIntervalBytes: 1});
+    const completed: PartitionLog[] = [];
+    const round = new AppendRound(thread, (l) => completed.push(l));
+    const result = round.add(log!, Buffer.from(batch), 0);
+    expect(result).not.toBeInstanceOf(PreparedAppend);
+    expect(result).toMatchObject({baseOffset: 3n});
+    expect(log!.logEndOffset).toBe(6n);
+    expect(completed).toEqual([log]);
+    round.finish();
+    const index = await readFile(path.join(dir, 'round-0', '00000000000000000000.index'));
+    expect(index.readInt32BE(0)).toBe(5); // relative offset of the entry for the batch at 3..5
+  });
+
+  it('fails only the partition whose write failed: nothing of it in the file, and it takes the next append', async () => {
+    const all = await logs(200);
+    // A thread that cannot write anything: every write comes back to this thread.
+    const broken = {ready: true, writeAll: (writes: unknown[]) => new Uint8Array(writes.length).fill(FAILED_ON_THREAD)} as unknown as WriteThread;
+    const round = new AppendRound(broken, () => undefined);
+    const victim = all[17]!;
+    const segment = victim.segments.at(-1)!;
+    vi.spyOn(segment, 'writeAppendNow').mockImplementationOnce(() => { throw Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC'}); });
+    const prepared = inSharedFrame(batch, all.length).map((b, i) => round.add(all[i]!, b, 0) as PreparedAppend);
+    round.finish();
+    expect(prepared[17]!.result).toBeUndefined();
+    expect(prepared[17]!.error).toMatchObject({errorCode: ErrorCode.KAFKA_STORAGE_ERROR});
+    expect(prepared[17]!.error!.message).toMatch(/cannot append to round-17 .*ENOSPC/);
+    expect(victim.logEndOffset).toBe(3n);
+    expect(prepared.filter((p) => p.result?.baseOffset === 3n)).toHaveLength(199);
+    // Not stuck: the next append goes the quick way again, at the same position.
+    expect(victim.tryAppendNow(Buffer.from(batch), {leaderEpoch: 0})).toMatchObject({baseOffset: 3n});
+    expect((await victim.read(0n, 1 << 20)).length).toBe(2 * batch.length);
+  });
+});

@@ -1,0 +1,83 @@
+import {closeSync, openSync, readFileSync, writeSync} from 'node:fs';
+import * as path from 'node:path';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {FAILED_ON_THREAD, WRITTEN_BY_THREAD, WriteThread, type SharedWrite} from '../../src/storage/write-thread.js';
+import {tempDir} from './helpers.js';
+
+/** `text` in a buffer over shared memory, at an offset inside it (as a batch inside a request frame). */
+function shared(text: string, offset = 7): Buffer {
+  const b = Buffer.from(new SharedArrayBuffer(offset + text.length + 3)).subarray(offset, offset + text.length);
+  b.write(text);
+  return b;
+}
+
+describe('WriteThread', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let thread: WriteThread;
+  const fds: number[] = [];
+
+  beforeEach(async () => {
+    ({dir, cleanup} = await tempDir());
+    thread = new WriteThread();
+    expect(await thread.whenReady()).toBe(true);
+  });
+
+  afterEach(async () => {
+    thread.stop();
+    for (const fd of fds.splice(0)) closeSync(fd);
+    await cleanup();
+  });
+
+  const file = (name: string, flags = 'w+') => {
+    const fd = openSync(path.join(dir, name), flags);
+    fds.push(fd);
+    return fd;
+  };
+
+  it('makes every write once, on either thread, at its position', () => {
+    const writes: SharedWrite[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const fd = file(`f${i}`);
+      // Every third one in ordinary memory: only this thread can write it.
+      const text = `head-${i}|body-${i}`;
+      writes.push({fd, data: i % 3 === 0 ? Buffer.from(text) : shared(text), position: 4});
+    }
+    const here: number[] = [];
+    const outcome = thread.writeAll(writes, (i) => {
+      here.push(i);
+      const w = writes[i]!;
+      // What the caller does: the same positional write.
+      writeSync(w.fd, w.data, 0, w.data.length, w.position);
+    });
+    for (let i = 0; i < writes.length; i++) {
+      expect(readFileSync(path.join(dir, `f${i}`)).subarray(4).toString()).toBe(`head-${i}|body-${i}`);
+      if (i % 3 === 0) expect(outcome[i]).toBe(0);
+      expect(outcome[i] === 0 ? here.includes(i) : outcome[i] === WRITTEN_BY_THREAD).toBe(true);
+    }
+    expect(new Set(here).size).toBe(here.length);
+    // Two threads took part (both took writes from the shared list, unless one was descheduled throughout).
+    expect(here.length).toBeGreaterThanOrEqual(Math.ceil(2000 / 3));
+  });
+
+  it('hands back a write that failed on the thread, leaving nothing of it in the file', () => {
+    const good = file('good');
+    closeSync(openSync(path.join(dir, 'read-only'), 'w'));
+    const readOnly = file('read-only', 'r');
+    const writes: SharedWrite[] = [{fd: readOnly, data: shared('x'.repeat(100)), position: 0}, {fd: good, data: shared('ok'), position: 0}];
+    const outcome = thread.writeAll(writes, () => { throw new Error('all shared writes are the thread\'s here'); }, false);
+    expect([...outcome]).toEqual([FAILED_ON_THREAD, WRITTEN_BY_THREAD]);
+    expect(readFileSync(path.join(dir, 'good')).toString()).toBe('ok');
+    expect(readFileSync(path.join(dir, 'read-only')).length).toBe(0);
+  });
+
+  it('is not ready once stopped, and is reused across many jobs', () => {
+    for (let job = 0; job < 50; job++) {
+      const fd = file(`j${job}`);
+      const outcome = thread.writeAll([{fd, data: shared(`job ${job}`), position: 0}], (i) => { void i; });
+      expect([0, WRITTEN_BY_THREAD]).toContain(outcome[0]);
+    }
+    thread.stop();
+    expect(thread.ready).toBe(false);
+  });
+});

@@ -9,7 +9,15 @@ export const RecordErrorCode = {
   INVALID_TIMESTAMP: ErrorCode.INVALID_TIMESTAMP,
   UNSUPPORTED_COMPRESSION_TYPE: ErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
   INVALID_RECORD: ErrorCode.INVALID_RECORD,
+  /** What Kafka answers when a compressed batch cannot be decompressed ("Failed to decompress record stream"). */
+  UNKNOWN_SERVER_ERROR: ErrorCode.UNKNOWN_SERVER_ERROR,
 } as const;
+
+/** One rejected record of a produced batch, as the Produce response (v8+, KIP-467) carries it. */
+export interface RecordError {
+  batchIndex: number;
+  batchIndexErrorMessage: string | null;
+}
 
 /** Bytes that are not a well-formed record batch / message set (bad CRC, length, varint...). */
 export class CorruptRecordError extends KstreamError {
@@ -22,10 +30,13 @@ export class CorruptRecordError extends KstreamError {
 /** A produced batch Kafka would refuse; `errorCode` is the code to put in the Produce response. */
 export class RecordValidationError extends KstreamError {
   readonly errorCode: number;
+  /** The records that failed Kafka's per-record checks (key, timestamp); empty for batch-level errors. */
+  readonly recordErrors: readonly RecordError[];
 
-  constructor(errorCode: number, message: string) {
+  constructor(errorCode: number, message: string, recordErrors: readonly RecordError[] = []) {
     super(message);
     this.name = 'RecordValidationError';
     this.errorCode = errorCode;
+    this.recordErrors = recordErrors;
   }
 }

@@ -11,19 +11,24 @@
  * report INVALID_RECORD), and an unknown codec id is UNSUPPORTED_COMPRESSION_TYPE (Kafka fails
  * with an internal error).
  *
- * validateProducedBatches is batch level and synchronous: compressed records are not decompressed.
- * Uncompressed records are walked by their length prefixes (cheap) to check the declared count, as
- * Kafka's record iterator does. validateBatchRecords does the record-level checks.
+ * The record-level checks of LogValidator (validateRecord: keys on compacted topics, CreateTime
+ * timestamps within message.timestamp.before/after.max.ms, with KIP-467 record errors) are made by
+ * a walk that reads each record's fields in place (record-walk.ts). checkProducedBatch makes it on
+ * uncompressed batches when a check applies; otherwise their records are only walked by their length
+ * prefixes (cheap) to check the declared count. Compressed batches are decompressed and walked by
+ * checkCompressedRecords (async), always, as Kafka decompresses every compressed batch it takes.
  */
 import {
   ATTR_COMPRESSION_MASK, ATTR_CONTROL, ATTR_TIMESTAMP_TYPE, BATCH_HEADER_SIZE, type BatchHeader, CompressionType,
   LOG_OVERHEAD, OFFSET_ATTRIBUTES, OFFSET_BASE_OFFSET, OFFSET_BASE_SEQUENCE, OFFSET_BATCH_LENGTH, OFFSET_CRC,
-  OFFSET_LAST_OFFSET_DELTA, OFFSET_MAGIC, OFFSET_PRODUCER_ID, OFFSET_RECORD_COUNT, compressionOf, computeBatchCrc, readBatchHeader,
+  OFFSET_LAST_OFFSET_DELTA, OFFSET_MAGIC, OFFSET_PRODUCER_ID, OFFSET_RECORD_COUNT, computeBatchCrc, readBatchHeader,
 } from './batch-header.js';
 import {decompress} from './compression.js';
 import {CorruptRecordError, RecordErrorCode, RecordValidationError} from './errors.js';
-import {type KafkaRecord, decodeRecords} from './record.js';
+import {type RecordChecks, walkRecords} from './record-walk.js';
 import {Cursor} from './varint.js';
+
+export type {RecordChecks} from './record-walk.js';
 
 export interface ValidatedBatch {
   position: number;
@@ -36,7 +41,7 @@ export interface ValidationResult {
   recordCount: number;
 }
 
-const {CORRUPT_MESSAGE, INVALID_RECORD, MESSAGE_TOO_LARGE, INVALID_TIMESTAMP, UNSUPPORTED_COMPRESSION_TYPE} = RecordErrorCode;
+const {CORRUPT_MESSAGE, INVALID_RECORD, MESSAGE_TOO_LARGE, INVALID_TIMESTAMP, UNSUPPORTED_COMPRESSION_TYPE, UNKNOWN_SERVER_ERROR} = RecordErrorCode;
 
 export function validateProducedBatches(buf: Buffer, maxMessageBytes: number): ValidationResult {
   const size = checkProducedBatch(buf, maxMessageBytes);
@@ -47,9 +52,11 @@ export function validateProducedBatches(buf: Buffer, maxMessageBytes: number): V
 /**
  * validateProducedBatches without building a result (the Produce path checks thousands of
  * partitions per request): throws the same errors in the same order; returns the batch's size.
- * The header's fields are read as 32-bit halves, so a valid batch costs no BigInt.
+ * The header's fields are read as 32-bit halves, so a valid batch costs no BigInt. With `checks`
+ * (null: none apply) an uncompressed batch's records are checked too; `where` ("topic-partition")
+ * is for the messages of those checks. A compressed batch's records are checkCompressedRecords' job.
  */
-export function checkProducedBatch(buf: Buffer, maxMessageBytes: number): number {
+export function checkProducedBatch(buf: Buffer, maxMessageBytes: number, checks: RecordChecks | null = null, where = ''): number {
   if (buf.length === 0) throw new RecordValidationError(INVALID_RECORD, 'produce request must have at least one record batch');
   if (buf.length < LOG_OVERHEAD + 5) {
     throw new RecordValidationError(CORRUPT_MESSAGE, `record batch is truncated: ${buf.length} bytes`);
@@ -93,8 +100,35 @@ export function checkProducedBatch(buf: Buffer, maxMessageBytes: number): number
   }
   const recordCount = buf.readInt32BE(OFFSET_RECORD_COUNT);
   checkBatchFields(buf, attributes, recordCount);
-  if (compression === CompressionType.None) checkUncompressedRecordCount(buf, size, recordCount);
+  if (compression === CompressionType.None) {
+    if (checks === null) checkUncompressedRecordCount(buf, size, recordCount);
+    else walkRecords(buf, BATCH_HEADER_SIZE, size, recordCount, buf, checks, where);
+  }
   return size;
+}
+
+/** Whether a batch that passed checkProducedBatch is compressed (its records need checkCompressedRecords). */
+export function isCompressedBatch(buf: Buffer): boolean {
+  return (buf.readInt16BE(OFFSET_ATTRIBUTES) & ATTR_COMPRESSION_MASK) !== CompressionType.None;
+}
+
+/**
+ * The records of a compressed batch that passed checkProducedBatch, as Kafka's LogValidator checks
+ * them: decompressed (data that does not decompress is UNKNOWN_SERVER_ERROR, Kafka's answer to its
+ * "Failed to decompress record stream"), the declared count and each record's structure
+ * (INVALID_RECORD), and `checks` on every record.
+ */
+export async function checkCompressedRecords(buf: Buffer, checks: RecordChecks | null = null, where = ''): Promise<void> {
+  const compression = (buf.readInt16BE(OFFSET_ATTRIBUTES) & ATTR_COMPRESSION_MASK) as CompressionType;
+  const size = buf.readInt32BE(OFFSET_BATCH_LENGTH) + LOG_OVERHEAD;
+  let data: Buffer;
+  try {
+    data = await decompress(compression, buf.subarray(BATCH_HEADER_SIZE, size));
+  } catch (err) {
+    if (!(err instanceof CorruptRecordError)) throw err;
+    throw new RecordValidationError(UNKNOWN_SERVER_ERROR, `Failed to decompress record stream: ${err.message}`);
+  }
+  walkRecords(data, 0, data.length, buf.readInt32BE(OFFSET_RECORD_COUNT), buf, checks, where);
 }
 
 function checkBatchFields(buf: Buffer, attributes: number, recordCount: number): void {
@@ -140,52 +174,3 @@ function checkUncompressedRecordCount(buf: Buffer, size: number, count: number):
   }
 }
 
-export interface RecordChecks {
-  /** cleanup.policy=compact: every record needs a key. */
-  requireKeys?: boolean;
-  /** message.timestamp.before/after.max.ms: CreateTime timestamps must lie in [now - before, now + after]. */
-  timestampBounds?: {nowMs: bigint; beforeMaxMs: bigint; afterMaxMs: bigint};
-}
-
-/**
- * The record-level checks of Kafka's LogValidator, which need the records (so this decompresses):
- * record structure and declared count (INVALID_RECORD; undecompressable data is CORRUPT_MESSAGE),
- * keys on compacted topics (INVALID_RECORD) and timestamp bounds (INVALID_TIMESTAMP). Call it after
- * validateProducedBatches, on a batch that passed.
- */
-export async function validateBatchRecords(buf: Buffer, position = 0, checks: RecordChecks = {}): Promise<void> {
-  const header = readBatchHeader(buf, position);
-  const compression = compressionOf(header.attributes);
-  let data = buf;
-  let start = position + BATCH_HEADER_SIZE;
-  let end = position + header.batchLength + LOG_OVERHEAD;
-  if (compression !== CompressionType.None) {
-    try {
-      data = await decompress(compression, buf.subarray(start, end));
-    } catch (err) {
-      throw new RecordValidationError(CORRUPT_MESSAGE, err instanceof Error ? err.message : String(err));
-    }
-    start = 0;
-    end = data.length;
-  }
-  let records: KafkaRecord[];
-  try {
-    records = decodeRecords(data, start, end, header.recordCount, {
-      baseOffset: 0n, baseTimestamp: header.baseTimestamp, logAppendTime: null, baseSequence: header.baseSequence,
-    });
-  } catch (err) {
-    if (!(err instanceof CorruptRecordError)) throw err;
-    throw new RecordValidationError(INVALID_RECORD, `found invalid record structure: ${err.message}`);
-  }
-  records.forEach((r, index) => {
-    if (checks.requireKeys && r.key === null) {
-      throw new RecordValidationError(INVALID_RECORD, `compacted topic cannot accept message without key (record ${index} of the batch)`);
-    }
-    const bounds = checks.timestampBounds;
-    if (bounds && r.timestamp !== -1n
-      && (bounds.nowMs - r.timestamp > bounds.beforeMaxMs || r.timestamp - bounds.nowMs > bounds.afterMaxMs)) {
-      throw new RecordValidationError(INVALID_TIMESTAMP, `timestamp ${r.timestamp} of record ${index} is out of range: it must be within `
-        + `[${bounds.nowMs - bounds.beforeMaxMs}, ${bounds.nowMs + bounds.afterMaxMs}]`);
-    }
-  });
-}

@@ -89,6 +89,8 @@ export const BROKER_CONFIGS: readonly BrokerConfigDef[] = [
     doc: 'Maximum amount by which a message timestamp may be ahead of the broker\'s time.'},
   {name: 'log.message.timestamp.before.max.ms', type: 'long', defaultValue: LONG_MAX, validate: atLeast(0), dynamic: true,
     doc: 'Maximum amount by which a message timestamp may be behind the broker\'s time.'},
+  {name: 'log.message.timestamp.difference.max.ms', type: 'long', defaultValue: LONG_MAX, validate: atLeast(0), dynamic: true,
+    doc: '[DEPRECATED] Maximum difference between a message timestamp and the broker\'s time; used for log.message.timestamp.before/after.max.ms left at their default.'},
   {name: 'log.local.retention.bytes', type: 'long', defaultValue: '-2', validate: atLeast(-2), dynamic: true,
     doc: 'Maximum size of local log segments before deletion (tiered storage).'},
   {name: 'log.local.retention.ms', type: 'long', defaultValue: '-2', validate: atLeast(-2), dynamic: true,

@@ -4,7 +4,9 @@
  * - unknown topic/partition: UNKNOWN_TOPIC_OR_PARTITION (Produce never auto-creates);
  *   internal topics refuse client writes with INVALID_TOPIC_EXCEPTION.
  * - v3+ must carry exactly one magic-2 batch per partition (INVALID_RECORD otherwise); batches
- *   are validated (CRC, sizes, counts, max.message.bytes) before anything is appended.
+ *   are validated (CRC, sizes, counts, max.message.bytes) before anything is appended, and their
+ *   records as Kafka's LogValidator does (keys on compacted topics, timestamp bounds, and compressed
+ *   batches decompressed and walked), with v8+ record errors.
  * - acks=-1 with fewer in-sync replicas than min.insync.replicas: NOT_ENOUGH_REPLICAS, nothing
  *   appended (this broker is the only replica, so the ISR has one member).
  * - v2+ report log append time (-1 for CreateTime), v5+ the log start offset, v8+ the error
@@ -13,7 +15,8 @@
  */
 import {ApiKey} from '../../protocol/api.js';
 import {ErrorCode, errorMessage} from '../../protocol/error-codes.js';
-import {checkProducedBatch} from '../../records/validate.js';
+import {checkCompressedRecords, checkProducedBatch, isCompressedBatch, type RecordChecks} from '../../records/validate.js';
+import {recordChecksOf} from '../topics/record-checks.js';
 import {CloseConnection} from '../dispatch.js';
 import {defineHandler, HandlerContext} from '../handler.js';
 import {leaderEpochOf} from '../partition-state.js';
@@ -107,7 +110,7 @@ export const handler = defineHandler({
  * prepared in `round` (answered after its finish()), otherwise a promise of it.
  */
 function producePartition(scope: TopicScope, partition: number, records: Buffer | null, ctx: HandlerContext,
-  round: AppendRound | undefined): PartitionResult | PreparedAppend | Promise<PartitionResult> {
+  round: AppendRound | undefined, recordsChecked = false): PartitionResult | PreparedAppend | Promise<PartitionResult> {
   const topic = scope.name;
   if (scope.internal) {
     return failure(partition, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topic}`);
@@ -115,16 +118,19 @@ function producePartition(scope: TopicScope, partition: number, records: Buffer 
   const log = ctx.broker.topics.getLog(topic, partition);
   if (!log) return failure(partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   const data = records ?? EMPTY_RECORDS;
-  try {
-    checkProducedBatch(data, log.config.maxMessageBytes);
-  } catch (err) {
-    const code = (err as {errorCode?: number}).errorCode;
-    if (code === undefined) throw err;
-    const result = failure(partition, code, (err as Error).message);
-    // v8+: validation may name the offending records (KIP-467).
-    const recordErrors = (err as {recordErrors?: PartitionResult['recordErrors']}).recordErrors;
-    if (Array.isArray(recordErrors)) result.recordErrors = recordErrors;
-    return result;
+  if (!recordsChecked) {
+    const checks = recordChecksOf(log.config, topic, ctx.broker.topics, ctx.broker.config);
+    const where = checks === null ? '' : `${topic}-${partition}`;
+    try {
+      checkProducedBatch(data, log.config.maxMessageBytes, checks, where);
+    } catch (err) {
+      return checkFailed(partition, err);
+    }
+    // Compressed records are checked asynchronously; a batch behind one of those waits its turn.
+    const earlier = checking.get(log);
+    if (earlier !== undefined || isCompressedBatch(data)) {
+      return checkThenProduce(scope, partition, data, log, earlier, checks, where, ctx);
+    }
   }
   // (v3+ allows exactly one batch per partition: checkProducedBatch refuses any other count.)
   if (scope.acks === -1) {
@@ -144,6 +150,45 @@ function producePartition(scope: TopicScope, partition: number, records: Buffer 
   }
   return ctx.broker.topics.append(topic, partition, data, epoch)
     .then((result) => appended(partition, result), (err: unknown) => appendFailed(topic, partition, err, ctx));
+}
+
+/**
+ * Per partition log, the turn of the latest produce whose records are being checked asynchronously
+ * (decompressed). Later produces to the log wait for it, so batches are appended in the order they
+ * came, as in Kafka, which handles a connection's requests one at a time.
+ */
+const checking = new WeakMap<object, Promise<void>>();
+
+/** Once `earlier` is done: check a compressed batch's records, then go on as producePartition. */
+function checkThenProduce(scope: TopicScope, partition: number, data: Buffer, log: object, earlier: Promise<void> | undefined,
+  checks: RecordChecks | null, where: string, ctx: HandlerContext): Promise<PartitionResult> {
+  let done!: () => void;
+  const turn = new Promise<void>((resolve) => { done = resolve; });
+  checking.set(log, turn);
+  const run = async (): Promise<PartitionResult> => {
+    try {
+      if (earlier !== undefined) await earlier;
+      if (isCompressedBatch(data)) await checkCompressedRecords(data, checks, where);
+      // Not awaited here: the turn ends (finally) once the append is under way, not appended.
+      return producePartition(scope, partition, data, ctx, undefined, true) as PartitionResult | Promise<PartitionResult>;
+    } catch (err) {
+      return checkFailed(partition, err);
+    } finally {
+      if (checking.get(log) === turn) checking.delete(log);
+      done();
+    }
+  };
+  return run();
+}
+
+/** The answer for a batch that failed validation; v8+ carries the offending records (KIP-467). */
+function checkFailed(partition: number, err: unknown): PartitionResult {
+  const code = (err as {errorCode?: number}).errorCode;
+  if (code === undefined) throw err;
+  const result = failure(partition, code, (err as Error).message);
+  const recordErrors = (err as {recordErrors?: PartitionResult['recordErrors']}).recordErrors;
+  if (Array.isArray(recordErrors) && recordErrors.length > 0) result.recordErrors = recordErrors;
+  return result;
 }
 
 function partitionCount(request: ProduceRequest): number {

@@ -48,15 +48,9 @@ export function applyIncrementalTopicConfigs(
       case AlterOp.SUBTRACT: {
         if (!def) throw new ConfigError(`Unknown topic config name: ${op.name}`);
         if (def.type !== 'list') {
-          throw new ConfigError(`Can't ${OP_NAMES[op.configOperation]} to key ${op.name} because its type is not LIST.`);
+          throw new ConfigError(notAListMessage(op.configOperation, op.name));
         }
-        const base = next[op.name] ?? def.defaultValue ?? '';
-        const items = splitList(base);
-        const changes = splitList(op.value ?? '');
-        const result = op.configOperation === AlterOp.APPEND
-          ? [...items, ...changes.filter((c, i) => !items.includes(c) && changes.indexOf(c) === i)]
-          : items.filter((item) => !changes.includes(item));
-        next[op.name] = result.join(',');
+        next[op.name] = applyListOperation(op.configOperation, next[op.name] ?? def.defaultValue ?? '', op.value ?? '');
         break;
       }
       default:
@@ -65,6 +59,26 @@ export function applyIncrementalTopicConfigs(
   }
   validateTopicConfigs(next);
   return next;
+}
+
+/**
+ * APPEND or SUBTRACT on a list config's value, as Kafka's controller does for topics and brokers
+ * alike (ConfigurationControlManager): APPEND adds each value not there yet, SUBTRACT removes one
+ * occurrence of each.
+ */
+export function applyListOperation(operation: number, current: string, value: string): string {
+  const list = splitList(current);
+  for (const v of splitList(value)) {
+    const at = list.indexOf(v);
+    if (operation === AlterOp.APPEND && at < 0) list.push(v);
+    if (operation === AlterOp.SUBTRACT && at >= 0) list.splice(at, 1);
+  }
+  return list.join(',');
+}
+
+/** Kafka's message for APPEND or SUBTRACT on a config that is not a list. */
+export function notAListMessage(operation: number, name: string): string {
+  return `Can't ${OP_NAMES[operation]} to key ${name} because its type is not LIST.`;
 }
 
 function splitList(value: string): string[] {

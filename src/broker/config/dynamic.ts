@@ -9,7 +9,7 @@
  * checks are INVALID_CONFIG. Names Kafka does not define are accepted and stored as custom configs
  * (Kafka allows them for plugins); kstream gives them no effect.
  */
-import {AlterOp} from './alter.js';
+import {AlterOp, applyListOperation, notAListMessage} from './alter.js';
 import {BROKER_CONFIG_BY_NAME} from './broker-configs.js';
 import {ConfigError, INVALID_CONFIG, INVALID_REQUEST} from './errors.js';
 import {resolveBrokerValue, type BrokerSources} from './resolve.js';
@@ -109,7 +109,7 @@ export function replaceBrokerConfigs(entries: {name: string; value: string | nul
   return Object.fromEntries(entries.map((e) => [e.name, e.value!]));
 }
 
-/** IncrementalAlterConfigs on a broker resource's dynamic set (Kafka's prepareIncrementalConfigs). */
+/** IncrementalAlterConfigs on a broker resource's dynamic set (Kafka's ConfigAdminManager checks, the controller's list operations). */
 export function applyIncrementalBrokerConfigs(
   current: Record<string, string>,
   ops: {name: string; configOperation: number; value: string | null}[],
@@ -126,15 +126,10 @@ export function applyIncrementalBrokerConfigs(
         break;
       case AlterOp.APPEND:
       case AlterOp.SUBTRACT: {
-        const verb = op.configOperation === AlterOp.APPEND ? 'append' : 'subtract';
         const def = BROKER_CONFIG_BY_NAME.get(op.name);
         if (!def) throw new ConfigError(`Unknown config name: ${op.name}`, INVALID_CONFIG);
-        if (def.type !== 'list') throw new ConfigError(`Config value ${verb} is not allowed for config key: ${op.name}`, INVALID_CONFIG);
-        const items = splitList(next[op.name] ?? def.defaultValue ?? '');
-        const changes = splitList(op.value!);
-        next[op.name] = (op.configOperation === AlterOp.APPEND
-          ? [...items, ...changes.filter((c) => !items.includes(c))]
-          : items.filter((item) => !changes.includes(item))).join(',');
+        if (def.type !== 'list') throw new ConfigError(notAListMessage(op.configOperation, op.name), INVALID_CONFIG);
+        next[op.name] = applyListOperation(op.configOperation, next[op.name] ?? def.defaultValue ?? '', op.value!);
         break;
       }
       default:
@@ -151,9 +146,6 @@ function checkEntries<E extends {name: string}>(entries: E[], nullValue: (e: E) 
   if (nulls.length > 0) throw new ConfigError(`Null value not supported for : ${nulls.join(', ')}`, INVALID_REQUEST);
 }
 
-function splitList(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-}
 
 /**
  * Stored dynamic configs that no longer pass (a hand-edited file, a kstream that defines a name

@@ -3,7 +3,8 @@ import {
   ConfigError, ConfigSource, describeBrokerConfigs, describeTopicConfigs, resolveBrokerConfig, topicLogConfig,
   validateTopicConfigs,
 } from '../../../src/broker/config/index.js';
-import {applyIncrementalTopicConfigs, AlterOp, checkAlterBrokerResource, checkBrokerResource, replaceTopicConfigs} from '../../../src/broker/config/alter.js';
+import {applyIncrementalTopicConfigs, applyListOperation, AlterOp, checkAlterBrokerResource, checkBrokerResource, replaceTopicConfigs} from '../../../src/broker/config/alter.js';
+import {applyIncrementalBrokerConfigs} from '../../../src/broker/config/dynamic.js';
 import {DEFAULT_LOG_CONFIG} from '../../../src/storage/log-config.js';
 
 function thrown(fn: () => unknown): ConfigError {
@@ -178,6 +179,16 @@ describe('alter rules', () => {
     expect(dup.errorCode).toBe(42);
     expect(thrown(() => applyIncrementalTopicConfigs({}, [{name: 'retention.ms', configOperation: AlterOp.SET, value: 'soon'}])).message)
       .toBe('Invalid value soon for configuration retention.ms: Not a number of type LONG');
+  });
+
+  it('APPEND adds only values not there yet and SUBTRACT removes one occurrence of each, for topics and brokers alike (Kafka\'s controller)', () => {
+    expect(applyListOperation(AlterOp.APPEND, 'a,b', 'b,c,c')).toBe('a,b,c');
+    expect(applyListOperation(AlterOp.SUBTRACT, 'a,b,a,c', 'a,x')).toBe('b,a,c');
+    expect(applyListOperation(AlterOp.APPEND, '', ' d , e ')).toBe('d,e');
+    const broker = applyIncrementalBrokerConfigs({'log.cleanup.policy': 'delete'}, [{name: 'log.cleanup.policy', configOperation: AlterOp.APPEND, value: 'compact,delete'}]);
+    expect(broker).toEqual({'log.cleanup.policy': 'delete,compact'});
+    expect(thrown(() => applyIncrementalBrokerConfigs({}, [{name: 'log.retention.ms', configOperation: AlterOp.SUBTRACT, value: '1'}])))
+      .toMatchObject({errorCode: 40, message: "Can't SUBTRACT to key log.retention.ms because its type is not LIST."});
   });
 
   it('broker resources: node id checks with Kafka\'s wording for describe and for alter', () => {

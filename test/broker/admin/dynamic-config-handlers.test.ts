@@ -114,7 +114,7 @@ describe('IncrementalAlterConfigs on broker resources', () => {
     expect((await incremental(1, '1', [{name: 'message.max.bytes', configOperation: 0, value: '10'}], true)).errorCode).toBe(ErrorCode.NONE);
     expect(broker.brokerConfigs.configsOf('1')).toEqual({});
     expect(await incremental(1, '', [{name: 'log.retention.ms', configOperation: 2, value: '1'}]))
-      .toMatchObject({errorCode: ErrorCode.INVALID_CONFIG, errorMessage: 'Config value append is not allowed for config key: log.retention.ms'});
+      .toMatchObject({errorCode: ErrorCode.INVALID_CONFIG, errorMessage: "Can't APPEND to key log.retention.ms because its type is not LIST."});
     expect(await incremental(1, '', [{name: 'log.dirs', configOperation: 0, value: '/x'}]))
       .toMatchObject({errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Cannot update these configs dynamically: Set(log.dirs)'});
     expect(await incremental(1, '', [{name: 'log.segment.bytes', configOperation: 0, value: '1'}]))

@@ -80,7 +80,7 @@ describe('alter rules for broker resources', () => {
     expect(applyIncrementalBrokerConfigs(next, [{name: 'log.cleanup.policy', configOperation: AlterOp.SUBTRACT, value: 'delete'}]))
       .toMatchObject({'log.cleanup.policy': 'compact'});
     expect(thrown(() => applyIncrementalBrokerConfigs({}, [{name: 'log.retention.ms', configOperation: AlterOp.APPEND, value: '1'}])))
-      .toMatchObject({errorCode: 40, message: 'Config value append is not allowed for config key: log.retention.ms'});
+      .toMatchObject({errorCode: 40, message: "Can't APPEND to key log.retention.ms because its type is not LIST."});
     expect(thrown(() => applyIncrementalBrokerConfigs({}, [{name: 'message.max.bytes', configOperation: AlterOp.SET, value: null}])))
       .toMatchObject({errorCode: 42, message: 'Null value not supported for : message.max.bytes'});
     expect(thrown(() => applyIncrementalBrokerConfigs({}, [{name: 'x', configOperation: 7, value: '1'}])).errorCode).toBe(42);

@@ -118,7 +118,14 @@ function timestampFailure(baseHi: number, baseLo: number, delta: number | bigint
       return timestampMessage(BigInt(ts), now, before, after, offset);
     }
   }
-  const ts = BigInt.asIntN(64, (BigInt(baseHi) << 32n) + BigInt(baseLo) + BigInt(delta));
+  return timestampOutOfBounds(BigInt.asIntN(64, (BigInt(baseHi) << 32n) + BigInt(baseLo) + BigInt(delta)), now, before, after, offset);
+}
+
+/**
+ * The bounds check for a timestamp known as a 64-bit value (also legacy messages, legacy-convert.ts):
+ * Kafka's message when `ts` (not -1) lies outside [now - before, now + after], otherwise null.
+ */
+export function timestampOutOfBounds(ts: bigint, now: number, before: bigint | null, after: bigint | null, offset: number | bigint): string | null {
   if (ts === BigInt(NO_TIMESTAMP)) return null;
   // Java's long arithmetic, overflow included: LogValidator.recordHasInvalidTimestamp.
   const diff = BigInt.asIntN(64, BigInt(now) - ts);
@@ -126,14 +133,14 @@ function timestampFailure(baseHi: number, baseLo: number, delta: number | bigint
   return timestampMessage(ts, now, before, after, offset);
 }
 
-function timestampMessage(ts: bigint, now: number, before: bigint | null, after: bigint | null, offset: number): string {
+function timestampMessage(ts: bigint, now: number, before: bigint | null, after: bigint | null, offset: number | bigint): string {
   const low = BigInt.asIntN(64, BigInt(now) - (before ?? LONG_MAX));
   const high = BigInt.asIntN(64, BigInt(now) + (after ?? LONG_MAX));
   return `Timestamp ${ts} of message with offset ${offset} is out of range. The timestamp should be within [${low}, ${high}]`;
 }
 
 /** LogValidator.processRecordErrors: one error for the batch, naming the records. */
-function recordErrors(errors: RecordError[], timestampFailed: boolean): RecordValidationError {
+export function recordErrors(errors: RecordError[], timestampFailed: boolean): RecordValidationError {
   if (timestampFailed) {
     return new RecordValidationError(RecordErrorCode.INVALID_TIMESTAMP, 'One or more records have been rejected due to invalid timestamp', errors);
   }

@@ -3,7 +3,9 @@
  * - acks other than -1, 0, 1: INVALID_REQUIRED_ACKS on every partition.
  * - unknown topic/partition: UNKNOWN_TOPIC_OR_PARTITION (Produce never auto-creates);
  *   internal topics refuse client writes with INVALID_TOPIC_EXCEPTION.
- * - v3+ must carry exactly one magic-2 batch per partition (INVALID_RECORD otherwise); batches
+ * - v3+ must carry exactly one magic-2 batch per partition (INVALID_RECORD otherwise); v0-v2 may
+ *   carry a legacy message set (magic 0/1), validated and converted to one v2 batch as Kafka 3.x
+ *   does (records/legacy-convert.ts); batches
  *   are validated (CRC, sizes, counts, max.message.bytes) before anything is appended, and their
  *   records as Kafka's LogValidator does (keys on compacted topics, timestamp bounds, and compressed
  *   batches decompressed and walked), with v8+ record errors.
@@ -16,6 +18,7 @@
 import {ApiKey} from '../../protocol/api.js';
 import {ErrorCode, errorMessage} from '../../protocol/error-codes.js';
 import {checkCompressedRecords, checkProducedBatch, isCompressedBatch, type RecordChecks} from '../../records/validate.js';
+import {convertLegacyMessageSet, isLegacyMessageSet} from '../../records/legacy-convert.js';
 import {recordChecksOf} from '../topics/record-checks.js';
 import {CloseConnection} from '../dispatch.js';
 import {defineHandler, HandlerContext} from '../handler.js';
@@ -53,6 +56,8 @@ interface TopicScope {
   name: string;
   internal: boolean;
   acks: number;
+  /** The request's version: v0-v2 may carry legacy message sets. */
+  version: number;
   /** min.insync.replicas, read on first need (acks=-1 only). */
   minIsr: number | undefined;
 }
@@ -71,7 +76,7 @@ export const handler = defineHandler({
     let responses: Array<{name: string; partitionResponses: PartitionResult[]}>;
     try {
       responses = request.topicData.map((topic) => {
-        const scope: TopicScope = {name: topic.name, internal: isInternalTopic(topic.name), acks: request.acks, minIsr: undefined};
+        const scope: TopicScope = {name: topic.name, internal: isInternalTopic(topic.name), acks: request.acks, version: ctx.header.apiVersion, minIsr: undefined};
         const data = topic.partitionData;
         const results = new Array<PartitionResult>(data.length);
         for (let i = 0; i < data.length; i++) {
@@ -121,6 +126,12 @@ function producePartition(scope: TopicScope, partition: number, records: Buffer 
   if (!recordsChecked) {
     const checks = recordChecksOf(log.config, topic, ctx.broker.topics, ctx.broker.config);
     const where = checks === null ? '' : `${topic}-${partition}`;
+    // A magic 0/1 message set (v0-v2 only) is validated while converted to a v2 batch, asynchronously.
+    if (scope.version <= 2 && isLegacyMessageSet(data)) {
+      const options = {maxMessageBytes: log.config.maxMessageBytes, checks, where: `${topic}-${partition}`,
+        compressionType: topicConfigValue('compression.type', ctx.broker.topics.get(topic)?.configs ?? {}, ctx.broker.config) ?? 'producer'};
+      return checkThenProduce(scope, partition, data, log, checking.get(log), checks, where, ctx, () => convertLegacyMessageSet(data, options));
+    }
     try {
       checkProducedBatch(data, log.config.maxMessageBytes, checks, where);
     } catch (err) {
@@ -159,18 +170,23 @@ function producePartition(scope: TopicScope, partition: number, records: Buffer 
  */
 const checking = new WeakMap<object, Promise<void>>();
 
-/** Once `earlier` is done: check a compressed batch's records, then go on as producePartition. */
+/**
+ * Once `earlier` is done: check a compressed batch's records (or `convert` a legacy message set to
+ * the checked v2 batch to append), then go on as producePartition.
+ */
 function checkThenProduce(scope: TopicScope, partition: number, data: Buffer, log: object, earlier: Promise<void> | undefined,
-  checks: RecordChecks | null, where: string, ctx: HandlerContext): Promise<PartitionResult> {
+  checks: RecordChecks | null, where: string, ctx: HandlerContext, convert?: () => Promise<Buffer>): Promise<PartitionResult> {
   let done!: () => void;
   const turn = new Promise<void>((resolve) => { done = resolve; });
   checking.set(log, turn);
   const run = async (): Promise<PartitionResult> => {
     try {
       if (earlier !== undefined) await earlier;
-      if (isCompressedBatch(data)) await checkCompressedRecords(data, checks, where);
+      let batch = data;
+      if (convert) batch = await convert();
+      else if (isCompressedBatch(data)) await checkCompressedRecords(data, checks, where);
       // Not awaited here: the turn ends (finally) once the append is under way, not appended.
-      return producePartition(scope, partition, data, ctx, undefined, true) as PartitionResult | Promise<PartitionResult>;
+      return producePartition(scope, partition, batch, ctx, undefined, true) as PartitionResult | Promise<PartitionResult>;
     } catch (err) {
       return checkFailed(partition, err);
     } finally {

@@ -9,7 +9,8 @@
  *   Java consumers (which require the framing) can read it, and librdkafka/kafkajs read it too.
  * - lz4: the standard LZ4 frame format with independent blocks (Kafka's Lz4BlockInputStream rejects
  *   dependent blocks). Only magic 0 used a broken header checksum (computed over the magic bytes
- *   too); that variant is accepted on input when asked (legacy decode) and never written.
+ *   too); that variant is accepted on input when asked (legacy decode) and written for magic 0
+ *   wrappers (Fetch v0-v1 down-conversion), as Kafka's KafkaLZ4BlockOutputStream does for magic 0.
  * - zstd: standard zstd frames.
  */
 import {promisify} from 'node:util';
@@ -57,12 +58,20 @@ export function parseCompressionType(name: string): CompressionType {
   }
 }
 
-export async function compress(type: CompressionType, data: Buffer): Promise<Buffer> {
+export interface CompressOptions {
+  /** Write the magic 0 era LZ4 header checksum (old clients verify it on magic 0 messages). */
+  legacyLz4HeaderChecksum?: boolean;
+}
+
+export async function compress(type: CompressionType, data: Buffer, options: CompressOptions = {}): Promise<Buffer> {
   switch (type) {
     case CompressionType.None: return data;
     case CompressionType.Gzip: return data.length < SYNC_LIMIT ? zlib.gzipSync(data) : gzipAsync(data);
     case CompressionType.Snappy: return snappyXerialCompress(data);
-    case CompressionType.Lz4: return data.length < SYNC_LIMIT ? lz4.compressFrameSync(data) : lz4.compressFrame(data);
+    case CompressionType.Lz4: {
+      const frame = data.length < SYNC_LIMIT ? lz4.compressFrameSync(data) : await lz4.compressFrame(data);
+      return options.legacyLz4HeaderChecksum === true ? withLz4HeaderChecksum(frame, true) : frame;
+    }
     case CompressionType.Zstd: return zstd.compress(data, 3);
     default: throw new CorruptRecordError(`unsupported compression type id ${type as number}`);
   }
@@ -142,7 +151,7 @@ function snappyDecompress(data: Buffer): Buffer {
 async function lz4Decompress(data: Buffer, legacyHeaderChecksum: boolean): Promise<Buffer> {
   checkLz4Frame(data);
   let input = data;
-  if (legacyHeaderChecksum) input = withCorrectLz4HeaderChecksum(data);
+  if (legacyHeaderChecksum) input = withLz4HeaderChecksum(data, false);
   return input.length < SYNC_LIMIT ? lz4.decompressFrameSync(input) : lz4.decompressFrame(input);
 }
 
@@ -159,15 +168,16 @@ function checkLz4Frame(data: Buffer): void {
 
 /**
  * Magic-0 era clients computed the header checksum over magic+FLG+BD(+size) instead of FLG+BD(+size).
- * Rewrite the checksum byte so a standard decoder accepts the frame.
+ * Rewrite the checksum byte: to the standard one (legacy = false) so a standard decoder accepts the
+ * frame, or to the old one (legacy = true) for a magic 0 reader.
  */
-function withCorrectLz4HeaderChecksum(data: Buffer): Buffer {
+function withLz4HeaderChecksum(data: Buffer, legacy: boolean): Buffer {
   const flg = data[4]!;
   const descriptorEnd = 6 + ((flg & 0x08) !== 0 ? 8 : 0); // FLG, BD, optional content size
   if (data.length <= descriptorEnd) throw new CorruptRecordError('truncated lz4 frame descriptor');
-  const correct = (xxhash32(data.subarray(4, descriptorEnd)) >>> 8) & 0xff;
-  if (data[descriptorEnd] === correct) return data;
+  const wanted = (xxhash32(data.subarray(legacy ? 0 : 4, descriptorEnd)) >>> 8) & 0xff;
+  if (data[descriptorEnd] === wanted) return data;
   const copy = Buffer.from(data);
-  copy[descriptorEnd] = correct;
+  copy[descriptorEnd] = wanted;
   return copy;
 }

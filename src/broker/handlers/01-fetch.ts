@@ -9,12 +9,16 @@
  * - Isolation (v4+): without transactions the last stable offset is the high watermark;
  *   read_committed gets an empty aborted-transactions list, read_uncommitted null.
  * - v7+ incremental fetch sessions (fetch/fetch-session.ts).
+ * - v0-v3 get legacy message sets (magic 0 for v0-v1, magic 1 for v2-v3) down-converted from the
+ *   stored v2 batches, and v0-v9 UNSUPPORTED_COMPRESSION_TYPE for zstd, as Kafka 3.x
+ *   (fetch/down-convert.ts).
  */
 import {ApiKey} from '../../protocol/api.js';
 import {ErrorCode} from '../../protocol/error-codes.js';
 import {defineHandler, HandlerContext} from '../handler.js';
 import type {FetchContext, FetchTarget} from '../fetch/fetch-session.js';
 import {PartitionRead, readPartitions} from '../fetch/read-partitions.js';
+import {convertForOldFetcher, needsConversion} from '../fetch/down-convert.js';
 import {partitionKey} from '../topics/append-notifier.js';
 
 interface FetchRequest {
@@ -56,7 +60,8 @@ export const handler = defineHandler({
     if (context.kind === 'error') {
       return {throttleTimeMs: 0, errorCode: context.errorCode, sessionId: 0, responses: [], nodeEndpoints: []};
     }
-    const reads = await readWithWait(context.targets, request, ctx);
+    let reads = await readWithWait(context.targets, request, ctx);
+    if (needsConversion(version)) reads = await convertForOldFetcher(reads, version, ctx.broker);
     const readCommitted = version >= 4 && request.isolationLevel === READ_COMMITTED;
     const included = reads.filter((r) => {
       if (!context.session) return true;

@@ -2,6 +2,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ApiKey, supportedVersions} from '../../../src/protocol/api.js';
 import {ErrorCode} from '../../../src/protocol/error-codes.js';
 import {decodeBatch, encodeBatch, iterateBatches} from '../../../src/records/batch.js';
+import {decodeLegacyEntry} from '../../../src/records/legacy.js';
 import {startTestBroker, TestBroker} from '../helpers/broker.js';
 import {WireClient} from '../helpers/wire-client.js';
 
@@ -41,7 +42,8 @@ function fetchBody(version: number, topic: string, partition: number, fetchOffse
 async function values(records: Buffer): Promise<string[]> {
   const out: string[] = [];
   for (const entry of iterateBatches(records)) {
-    const batch = await decodeBatch(records, entry.position);
+    // Fetch v0-v3 get legacy message sets (down-converted), v4+ v2 batches.
+    const batch = entry.header.magic < 2 ? await decodeLegacyEntry(records, entry.position) : await decodeBatch(records, entry.position);
     for (const r of batch.records) out.push(r.value?.toString() ?? 'null');
   }
   return out;

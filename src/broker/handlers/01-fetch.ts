@@ -60,10 +60,9 @@ export const handler = defineHandler({
     if (context.kind === 'error') {
       return {throttleTimeMs: 0, errorCode: context.errorCode, sessionId: 0, responses: [], nodeEndpoints: []};
     }
-    let reads = await readWithWait(context.targets, request, ctx);
-    if (needsConversion(version)) reads = await convertForOldFetcher(reads, version, ctx.broker);
+    const reads = await readWithWait(context.targets, request, ctx);
     const readCommitted = version >= 4 && request.isolationLevel === READ_COMMITTED;
-    const included = reads.filter((r) => {
+    let included = reads.filter((r) => {
       if (!context.session) return true;
       const news = context.session.update(r.target.topicKey, r.target.partition, {
         errorCode: r.errorCode, highWatermark: r.highWatermark, lastStableOffset: r.lastStableOffset,
@@ -71,6 +70,8 @@ export const handler = defineHandler({
       });
       return context.kind === 'full' || news;
     });
+    // As Kafka's createResponse: the session tracks the unconverted data; only what is sent is converted.
+    if (needsConversion(version)) included = await convertForOldFetcher(included, version, ctx.broker);
     return {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,

@@ -133,6 +133,8 @@ export interface EncodeBatchInput {
   records: RecordInput[];
   baseOffset?: bigint;
   compression?: CompressionType;
+  /** The codec's level (compression.<codec>.level); unset: its default. */
+  compressionLevel?: number;
   producerId?: bigint;
   producerEpoch?: number;
   baseSequence?: number;
@@ -177,7 +179,7 @@ export async function encodeBatch(input: EncodeBatchInput): Promise<Buffer> {
   let p = 0;
   for (let i = 0; i < toEncode.length; i++) p = writeRecord(recordsBuf, p, toEncode[i]!, bodySizes[i]!);
 
-  const payload = compression === CompressionType.None ? recordsBuf : await compress(compression, recordsBuf);
+  const payload = compression === CompressionType.None ? recordsBuf : await compress(compression, recordsBuf, {level: input.compressionLevel});
   const lastOffsetDelta = input.lastOffsetDelta
     ?? (toEncode.length > 0 ? toEncode[toEncode.length - 1]!.offsetDelta : 0);
   let attributes = compression;

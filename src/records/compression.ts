@@ -18,9 +18,16 @@ import * as zlib from 'node:zlib';
 import * as snappy from 'snappy';
 import * as lz4 from 'lz4-napi';
 import * as zstd from '@mongodb-js/zstd';
+import {createRequire} from 'node:module';
 import {CompressionType} from './batch-header.js';
 import {CorruptRecordError} from './errors.js';
 import {xxhash32} from './xxhash32.js';
+
+/**
+ * @mongodb-js/zstd 1.x's wrapper drops compress()'s level (its native binding takes it), so
+ * compression goes to the binding for compression.zstd.level to apply.
+ */
+const zstdNative = createRequire(import.meta.url)('@mongodb-js/zstd/bindings.js') as {compress(data: Buffer, level?: number): Promise<Buffer>};
 
 const gzipAsync = promisify(zlib.gzip);
 const gunzipAsync = promisify(zlib.gunzip);
@@ -34,6 +41,8 @@ const XERIAL_HEADER_SIZE = 16;
 const XERIAL_BLOCK_SIZE = 32 * 1024;
 
 const LZ4_MAGIC = 0x184d2204;
+/** Kafka's ZstdCompression.DEFAULT_LEVEL (compression.zstd.level's default). */
+const ZSTD_DEFAULT_LEVEL = 3;
 
 export function compressionName(type: CompressionType): string {
   switch (type) {
@@ -61,18 +70,26 @@ export function parseCompressionType(name: string): CompressionType {
 export interface CompressOptions {
   /** Write the magic 0 era LZ4 header checksum (old clients verify it on magic 0 messages). */
   legacyLz4HeaderChecksum?: boolean;
+  /**
+   * compression.{gzip,zstd}.level (KIP-390); unset: the codec's default (gzip 6, zstd 3), as
+   * Kafka's -1 and 3. lz4 and snappy take none: lz4-napi (lz4_flex) has no levels.
+   */
+  level?: number;
 }
 
 export async function compress(type: CompressionType, data: Buffer, options: CompressOptions = {}): Promise<Buffer> {
   switch (type) {
     case CompressionType.None: return data;
-    case CompressionType.Gzip: return data.length < SYNC_LIMIT ? zlib.gzipSync(data) : gzipAsync(data);
+    case CompressionType.Gzip: {
+      const gzipOptions = {level: options.level ?? zlib.constants.Z_DEFAULT_COMPRESSION};
+      return data.length < SYNC_LIMIT ? zlib.gzipSync(data, gzipOptions) : gzipAsync(data, gzipOptions);
+    }
     case CompressionType.Snappy: return snappyXerialCompress(data);
     case CompressionType.Lz4: {
       const frame = data.length < SYNC_LIMIT ? lz4.compressFrameSync(data) : await lz4.compressFrame(data);
       return options.legacyLz4HeaderChecksum === true ? withLz4HeaderChecksum(frame, true) : frame;
     }
-    case CompressionType.Zstd: return zstd.compress(data, 3);
+    case CompressionType.Zstd: return zstdCompress(data, options.level ?? ZSTD_DEFAULT_LEVEL);
     default: throw new CorruptRecordError(`unsupported compression type id ${type as number}`);
   }
 }
@@ -96,6 +113,15 @@ export async function decompress(type: CompressionType, data: Buffer, options: D
     if (err instanceof CorruptRecordError) throw err;
     const reason = err instanceof Error ? err.message : String(err);
     throw new CorruptRecordError(`cannot decompress ${compressionName(type)} data (${data.length} bytes): ${reason}`, {cause: err});
+  }
+}
+
+async function zstdCompress(data: Buffer, level: number): Promise<Buffer> {
+  try {
+    return await zstdNative.compress(data, level);
+  } catch (err) {
+    // napi errors have no stack (as the wrapper notes): give it one, with the level that failed.
+    throw new Error(`zstd compression at level ${level} failed: ${(err as Error).message}`, {cause: err});
   }
 }
 

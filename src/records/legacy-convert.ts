@@ -33,10 +33,11 @@
 import {crc32} from '@node-rs/crc32';
 import {BATCH_HEADER_SIZE, CompressionType, LOG_OVERHEAD, OFFSET_MAGIC, computeBatchCrc} from './batch-header.js';
 import {encodeBatch} from './batch.js';
-import {compressionName, decompress, parseCompressionType} from './compression.js';
+import {compressionName, decompress} from './compression.js';
 import {CorruptRecordError, type RecordError, RecordErrorCode, RecordValidationError} from './errors.js';
 import {type LegacyMessage, readLegacyMessage} from './legacy.js';
 import {type RecordChecks, recordErrors, timestampOutOfBounds} from './record-walk.js';
+import {checkConvertedSize, type TargetCompression} from './recompress.js';
 
 const {CORRUPT_MESSAGE, INVALID_RECORD, INVALID_TIMESTAMP, MESSAGE_TOO_LARGE, UNSUPPORTED_COMPRESSION_TYPE, UNKNOWN_SERVER_ERROR} = RecordErrorCode;
 
@@ -51,8 +52,8 @@ export interface LegacyConvertOptions {
   checks: RecordChecks | null;
   /** "topic-partition", for the messages. */
   where: string;
-  /** The topic's compression.type: "producer" keeps the producer's codec. */
-  compressionType: string;
+  /** The topic's compression.type (recompress.ts): null, for "producer", keeps the producer's codec. */
+  target: TargetCompression | null;
   /** The broker's clock for the timestamp bounds (ms). */
   now?: number;
 }
@@ -109,13 +110,9 @@ export async function convertLegacyMessageSet(buf: Buffer, options: LegacyConver
       if ('message' in inner) records.push({key: inner.message.key, value: inner.message.value, timestamp: inner.timestamp});
     }
   }
-  const target = options.compressionType === 'producer' ? sourceCodec
-    : options.compressionType === 'uncompressed' ? CompressionType.None : parseCompressionType(options.compressionType);
-  const batch = await encodeBatch({records, compression: target});
-  if (batch.length > options.maxMessageBytes) {
-    throw new RecordValidationError(MESSAGE_TOO_LARGE, `Message batch size is ${batch.length} bytes in append to partition `
-      + `${options.where} which exceeds the maximum configured size of ${options.maxMessageBytes}.`);
-  }
+  const target = options.target ?? {type: sourceCodec, level: undefined};
+  const batch = await encodeBatch({records, compression: target.type, compressionLevel: target.level});
+  checkConvertedSize(batch, options.maxMessageBytes, options.where);
   return batch;
 }
 

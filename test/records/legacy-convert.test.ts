@@ -5,6 +5,7 @@ import {decodeBatch, encodeBatch} from '../../src/records/batch.js';
 import {compress} from '../../src/records/compression.js';
 import {RecordErrorCode, RecordValidationError} from '../../src/records/errors.js';
 import {type LegacyConvertOptions, convertLegacyMessageSet, isLegacyMessageSet} from '../../src/records/legacy-convert.js';
+import {targetCompression} from '../../src/records/recompress.js';
 import type {RecordChecks} from '../../src/records/record-walk.js';
 import {type LegacyInput, legacyMessage, legacySet, legacyWrapper, withBadCrc} from './helpers/legacy-messages.js';
 
@@ -16,7 +17,7 @@ const Encoder = require('kafkajs/src/protocol/encoder.js');
 const {CORRUPT_MESSAGE, INVALID_RECORD, INVALID_TIMESTAMP, MESSAGE_TOO_LARGE, UNSUPPORTED_COMPRESSION_TYPE, UNKNOWN_SERVER_ERROR} = RecordErrorCode;
 const HOUR = 3_600_000;
 const LEGACY_CODECS = [CompressionType.Gzip, CompressionType.Snappy, CompressionType.Lz4] as const;
-const OPTIONS: LegacyConvertOptions = {maxMessageBytes: 1 << 20, checks: null, where: 't-0', compressionType: 'producer'};
+const OPTIONS: LegacyConvertOptions = {maxMessageBytes: 1 << 20, checks: null, where: 't-0', target: null};
 
 const convert = (buf: Buffer, options: Partial<LegacyConvertOptions> = {}) => convertLegacyMessageSet(buf, {...OPTIONS, ...options});
 
@@ -116,7 +117,7 @@ describe('convertLegacyMessageSet', () => {
       [plain, 'producer', CompressionType.None], [plain, 'zstd', CompressionType.Zstd], [plain, 'snappy', CompressionType.Snappy],
     ];
     for (const [set, compressionType, codec] of cases) {
-      const {header, records} = await decoded(await convert(set, {compressionType}));
+      const {header, records} = await decoded(await convert(set, {target: targetCompression(compressionType)}));
       expect(header.attributes, compressionType).toBe(codec);
       expect(records).toEqual(expected(set === gzip ? 1 : 0));
     }

@@ -8,7 +8,8 @@
  *   does (records/legacy-convert.ts); batches
  *   are validated (CRC, sizes, counts, max.message.bytes) before anything is appended, and their
  *   records as Kafka's LogValidator does (keys on compacted topics, timestamp bounds, and compressed
- *   batches decompressed and walked), with v8+ record errors.
+ *   batches decompressed and walked), with v8+ record errors. A batch in another codec than the
+ *   topic's compression.type (when not `producer`) is rewritten in it (records/recompress.ts).
  * - acks=-1 with fewer in-sync replicas than min.insync.replicas: NOT_ENOUGH_REPLICAS, nothing
  *   appended (this broker is the only replica, so the ISR has one member).
  * - v2+ report log append time (-1 for CreateTime), v5+ the log start offset, v8+ the error
@@ -19,7 +20,9 @@ import {ApiKey} from '../../protocol/api.js';
 import {ErrorCode, errorMessage} from '../../protocol/error-codes.js';
 import {checkCompressedRecords, checkProducedBatch, isCompressedBatch, type RecordChecks} from '../../records/validate.js';
 import {convertLegacyMessageSet, isLegacyMessageSet} from '../../records/legacy-convert.js';
+import {needsRecompression, recompressBatch} from '../../records/recompress.js';
 import {recordChecksOf} from '../topics/record-checks.js';
+import {targetCompressionOf} from '../topics/target-compression.js';
 import {CloseConnection} from '../dispatch.js';
 import {defineHandler, HandlerContext} from '../handler.js';
 import {leaderEpochOf} from '../partition-state.js';
@@ -126,10 +129,10 @@ function producePartition(scope: TopicScope, partition: number, records: Buffer 
   if (!recordsChecked) {
     const checks = recordChecksOf(log.config, topic, ctx.broker.topics, ctx.broker.config);
     const where = checks === null ? '' : `${topic}-${partition}`;
+    const target = targetCompressionOf(log.config, topic, ctx.broker.topics, ctx.broker.config);
     // A magic 0/1 message set (v0-v2 only) is validated while converted to a v2 batch, asynchronously.
     if (scope.version <= 2 && isLegacyMessageSet(data)) {
-      const options = {maxMessageBytes: log.config.maxMessageBytes, checks, where: `${topic}-${partition}`,
-        compressionType: topicConfigValue('compression.type', ctx.broker.topics.get(topic)?.configs ?? {}, ctx.broker.config) ?? 'producer'};
+      const options = {maxMessageBytes: log.config.maxMessageBytes, checks, where: `${topic}-${partition}`, target};
       return checkThenProduce(scope, partition, data, log, checking.get(log), checks, where, ctx, () => convertLegacyMessageSet(data, options));
     }
     try {
@@ -137,8 +140,13 @@ function producePartition(scope: TopicScope, partition: number, records: Buffer 
     } catch (err) {
       return checkFailed(partition, err);
     }
-    // Compressed records are checked asynchronously; a batch behind one of those waits its turn.
+    // Compressed records are checked asynchronously, and a batch in another codec than the topic's
+    // rewritten; a batch behind one of those waits its turn.
     const earlier = checking.get(log);
+    if (target !== null && needsRecompression(data, target)) {
+      const recompress = () => recompressBatch(data, target, log.config.maxMessageBytes, `${topic}-${partition}`);
+      return checkThenProduce(scope, partition, data, log, earlier, checks, where, ctx, recompress, true);
+    }
     if (earlier !== undefined || isCompressedBatch(data)) {
       return checkThenProduce(scope, partition, data, log, earlier, checks, where, ctx);
     }
@@ -171,11 +179,12 @@ function producePartition(scope: TopicScope, partition: number, records: Buffer 
 const checking = new WeakMap<object, Promise<void>>();
 
 /**
- * Once `earlier` is done: check a compressed batch's records (or `convert` a legacy message set to
- * the checked v2 batch to append), then go on as producePartition.
+ * Once `earlier` is done: check a compressed v2 batch's records, `convert` what came to the batch
+ * to append (a legacy message set, which convert validates itself, to v2; or with `convertsBatch`,
+ * the checked v2 batch to the topic's codec), then go on as producePartition.
  */
 function checkThenProduce(scope: TopicScope, partition: number, data: Buffer, log: object, earlier: Promise<void> | undefined,
-  checks: RecordChecks | null, where: string, ctx: HandlerContext, convert?: () => Promise<Buffer>): Promise<PartitionResult> {
+  checks: RecordChecks | null, where: string, ctx: HandlerContext, convert?: () => Promise<Buffer>, convertsBatch = false): Promise<PartitionResult> {
   let done!: () => void;
   const turn = new Promise<void>((resolve) => { done = resolve; });
   checking.set(log, turn);
@@ -183,8 +192,8 @@ function checkThenProduce(scope: TopicScope, partition: number, data: Buffer, lo
     try {
       if (earlier !== undefined) await earlier;
       let batch = data;
+      if ((!convert || convertsBatch) && isCompressedBatch(data)) await checkCompressedRecords(data, checks, where);
       if (convert) batch = await convert();
-      else if (isCompressedBatch(data)) await checkCompressedRecords(data, checks, where);
       // Not awaited here: the turn ends (finally) once the append is under way, not appended.
       return producePartition(scope, partition, batch, ctx, undefined, true) as PartitionResult | Promise<PartitionResult>;
     } catch (err) {

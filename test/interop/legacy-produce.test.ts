@@ -93,7 +93,10 @@ describe.skipIf(!KCAT)('old-protocol producers (legacy message sets)', () => {
     expect(new Set(consumed.map((m) => m.timestamp))).toEqual(new Set([-1]));
     const stored = new Set<number>();
     await readPartition(tb.broker.port, topic, 0, 0n, stored);
-    expect([...stored].sort()).toEqual([1, 2, 3]);
+    // Each codec's message sets keep their codec when converted. librdkafka sends a set
+    // uncompressed when compressing would not shrink it (a set of one or two messages, when kcat
+    // reads stdin slower than it sends on a busy machine), so uncompressed batches may be there too.
+    expect([...stored].filter((codec) => codec !== 0).sort()).toEqual([1, 2, 3]);
   });
 
   it.skipIf(!python)('kafka-python consumers api_version (0, 9) and (0, 10) read v2 batches down-converted to magic 0 and 1', async () => {

@@ -6,7 +6,8 @@
  * prepare and its completion, and a log takes no second append in between (the caller makes that
  * one with append(), which runs after the round).
  */
-import {type AppendResult, type PartitionLog, PreparedAppend} from './partition-log.js';
+import {type AppendResult, PreparedAppend} from './append-result.js';
+import type {PartitionLog} from './partition-log.js';
 import {FAILED_ON_THREAD, type SharedWrite, type WriteThread} from './write-thread.js';
 
 /** Below this many writes, handing half of them to the other thread costs more than it saves. */

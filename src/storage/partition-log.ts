@@ -5,11 +5,12 @@
  */
 import * as path from 'node:path';
 import {
-  OFFSET_LAST_OFFSET_DELTA, OFFSET_MAX_TIMESTAMP, OFFSET_RECORD_COUNT, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch,
+  OFFSET_LAST_OFFSET_DELTA, OFFSET_MAX_TIMESTAMP, OFFSET_RECORD_COUNT, setBaseOffset, setPartitionLeaderEpoch,
 } from '../records/batch-header.js';
 import {type EpochEntry, writePartitionMetadata} from './checkpoints.js';
 import {ErrorCode} from '../protocol/error-codes.js';
-import {isOneBatch, type ParsedBatch, parseAppendBatches} from './append-input.js';
+import {assignOffsets, isOneBatch, type ParsedBatch, parseAppendBatches} from './append-input.js';
+import {type AppendResult, duplicateResult, PreparedAppend} from './append-result.js';
 import {OffsetOutOfRangeError, RecordBatchTooLargeError, StorageError} from './errors.js';
 import {DELETED_SUFFIX, PARTITION_METADATA} from './filenames.js';
 import type {FileSystem} from './fs.js';
@@ -19,19 +20,12 @@ import {LeaderEpochCache} from './leader-epoch-cache.js';
 import {type LogConfig, NEVER_MS, resolveLogConfig, segmentOptionsOf} from './log-config.js';
 import {Mutex} from './mutex.js';
 import {PartitionProducers} from './partition-producers.js';
-import {type BatchMetadata, type ProducerAppend, hasProducerId} from './producer-state.js';
+import {hasProducerId} from './producer-state.js';
 import {loadSegments} from './recovery.js';
-import {type AppendedBatch, LogSegment, type RollCheck} from './segment.js';
+import {firstRecordAtOrAfter, recordWithLargestTimestamp} from './timestamp-lookup.js';
+import {LogSegment, type RollCheck} from './segment.js';
 
 export const ZERO_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
-
-export interface AppendResult {
-  baseOffset: bigint;
-  lastOffset: bigint;
-  /** -1n unless the topic uses LogAppendTime. */
-  logAppendTime: bigint;
-  logStartOffset: bigint;
-}
 
 export interface PartitionLogOpenOptions {
   fs: FileSystem;
@@ -194,7 +188,8 @@ export class PartitionLog {
     const parsed = this.parseForAppend(batches);
     const {result, durable} = await this.lock.run(async () => {
       this.checkReadable();
-      const a = this.assignOffsets(batches, parsed, options.leaderEpoch);
+      const a = assignOffsets(batches, parsed, {nextOffset: this._logEndOffset, leaderEpoch: options.leaderEpoch, logStartOffset: this._logStartOffset,
+      appendTime: this.config.messageTimestampType === 'LogAppendTime' ? BigInt(this.now()) : -1n});
       const producers = this.producers.check(batches, a.appended);
       if (producers?.duplicate) return {result: duplicateResult(producers.duplicate, this._logStartOffset), durable: undefined};
       try {
@@ -228,7 +223,8 @@ export class PartitionLog {
     let records = 0;
     for (const b of parsed) records += b.recordCount;
     if (this.unflushedMessages + records >= this.config.flushMessages) return undefined;
-    const a = this.assignOffsets(batches, parsed, options.leaderEpoch);
+    const a = assignOffsets(batches, parsed, {nextOffset: this._logEndOffset, leaderEpoch: options.leaderEpoch, logStartOffset: this._logStartOffset,
+      appendTime: this.config.messageTimestampType === 'LogAppendTime' ? BigInt(this.now()) : -1n});
     const check = {messagesSize: batches.length, maxTimestamp: a.maxTimestamp, maxOffset: a.result.lastOffset, now: this.now(),
       segmentBytes: this.config.segmentBytes, segmentMs: this.config.segmentMs};
     if (this.activeSegment.shouldRollNow(check) !== false) return undefined;
@@ -334,28 +330,6 @@ export class PartitionLog {
     return parsed;
   }
 
-  /** Give the batches their offsets from the log end, the leader epoch and (if configured) LogAppendTime, in place. */
-  private assignOffsets(batches: Buffer, parsed: ParsedBatch[], leaderEpoch: number) {
-    const appendTime = this.config.messageTimestampType === 'LogAppendTime' ? BigInt(this.now()) : -1n;
-    let next = this._logEndOffset;
-    let maxTimestamp = -1n;
-    const appended: AppendedBatch[] = [];
-    let records = 0;
-    for (const b of parsed) {
-      setBaseOffset(batches, b.position, next);
-      setPartitionLeaderEpoch(batches, b.position, leaderEpoch);
-      if (appendTime >= 0n) setLogAppendTime(batches, b.position, appendTime);
-      const ts = batches.readBigInt64BE(b.position + OFFSET_MAX_TIMESTAMP);
-      const lastOffset = next + BigInt(b.lastOffsetDelta);
-      appended.push({position: b.position, size: b.size, lastOffset, maxTimestamp: ts});
-      if (ts > maxTimestamp) maxTimestamp = ts;
-      records += b.recordCount;
-      next = lastOffset + 1n;
-    }
-    const result: AppendResult = {baseOffset: this._logEndOffset, lastOffset: next - 1n, logAppendTime: appendTime, logStartOffset: this._logStartOffset};
-    return {appended, maxTimestamp, records, result};
-  }
-
   /** The batches are in the file: move the log end; the fsync to wait for if the flush policy asks for one. */
   private appended(next: bigint, records: number): Promise<void> | undefined {
     this.dirty.add(this.activeSegment);
@@ -390,28 +364,13 @@ export class PartitionLog {
   /** First offset whose record timestamp >= `timestampMs`, via the time index; null if none. */
   async offsetForTimestamp(timestampMs: bigint): Promise<{offset: bigint; timestamp: bigint} | null> {
     this.checkReadable();
-    for (const segment of this.segments) {
-      if (segment.size === 0) continue;
-      const {timestamp} = await segment.largestTimestamp();
-      if (timestamp < timestampMs) continue;
-      const found = await segment.findOffsetByTimestamp(timestampMs, this._logStartOffset);
-      if (found) return found;
-    }
-    return null;
+    return firstRecordAtOrAfter(this.segments, timestampMs, this._logStartOffset);
   }
 
   /** The record with the largest timestamp (Kafka's MAX_TIMESTAMP list offsets), null if none. */
   async maxTimestamp(): Promise<{offset: bigint; timestamp: bigint} | null> {
     this.checkReadable();
-    let best: LogSegment | undefined;
-    let bestTs = -1n;
-    for (const segment of this.segments) {
-      if (segment.size === 0) continue;
-      const {timestamp} = await segment.largestTimestamp();
-      if (timestamp > bestTs) [best, bestTs] = [segment, timestamp];
-    }
-    if (!best) return null;
-    return (await best.findOffsetByTimestamp(bestTs, this._logStartOffset)) ?? null;
+    return recordWithLargestTimestamp(this.segments, this._logStartOffset);
   }
 
   /** DeleteRecords: move the log start offset up to `offset` (-1 = high watermark); returns it. */
@@ -635,30 +594,4 @@ export class PartitionLog {
     const msg = cause instanceof Error ? cause.message : String(cause);
     return new StorageError(`cannot ${what} ${this.topicPartition} in ${this.dir}: ${msg}${suffix}`, ErrorCode.KAFKA_STORAGE_ERROR, cause);
   }
-}
-
-/** A one-batch append prepared by PartitionLog, its write still to be made (append-round.ts). */
-export class PreparedAppend {
-  /** Set by the round once the append is complete, or failed. */
-  result: AppendResult | undefined;
-  error: Error | undefined;
-
-  constructor(
-    readonly log: PartitionLog,
-    readonly batch: Buffer,
-    readonly segment: LogSegment,
-    /** Where the batch goes in the segment's log file, */
-    readonly start: number,
-    /** and that file's descriptor when the write is to be made apart (-1 otherwise). */
-    readonly fd: number,
-    readonly base: bigint,
-    readonly batches: AppendedBatch[],
-    readonly records: number,
-    readonly producers: ProducerAppend | undefined,
-  ) {}
-}
-
-/** The answer to a duplicate of an idempotent producer's batch: the original's offsets, nothing appended (Kafka's). */
-function duplicateResult(batch: BatchMetadata, logStartOffset: bigint): AppendResult {
-  return {baseOffset: batch.lastOffset - BigInt(batch.offsetDelta), lastOffset: batch.lastOffset, logAppendTime: batch.timestamp, logStartOffset};
 }

@@ -1,9 +1,12 @@
 /**
- * A Fetch's read from one segment file: whole batches from a position, up to a byte limit (the
- * whole first batch even beyond it when KIP-74 asks), none reaching `maxOffset`. The bytes go into
- * buffers of the read pool (src/storage/read-buffers.ts), which the connection gives back once
- * the socket has taken them.
+ * Reads from one segment file:
+ * - a Fetch's: whole batches from a position, up to a byte limit (the whole first batch even
+ *   beyond it when KIP-74 asks), none reaching `maxOffset`. The bytes go into buffers of the read
+ *   pool (src/storage/read-buffers.ts), which the connection gives back once the socket has taken them;
+ * - ListOffsets by timestamp: the first record at or after a timestamp.
  */
+import {decodeBatch} from '../records/batch.js';
+import {type ScannedBatch, scanBatches} from './batch-scanner.js';
 import type {PooledHandle} from './handle-pool.js';
 import {readBuffers} from './read-buffers.js';
 
@@ -63,4 +66,37 @@ async function readPooled(log: PooledHandle, position: number, length: number, s
     readBuffers.give(buf);
     throw err;
   }
+}
+
+/**
+ * The first record with timestamp >= `timestamp` and offset >= `startingOffset` in the batches of
+ * `log` between `from` and `end` (Kafka's LogSegment.findOffsetByTimestamp after its index lookup).
+ */
+export async function findRecordByTimestamp(log: PooledHandle, from: number, end: number, timestamp: bigint,
+  startingOffset: bigint): Promise<{offset: bigint; timestamp: bigint} | undefined> {
+  let pos = from;
+  for (;;) {
+    let candidate: ScannedBatch | undefined;
+    await scanBatches(log, pos, end, (b) => {
+      if (b.header.maxTimestamp >= timestamp && b.lastOffset >= startingOffset) {
+        candidate = b;
+        return true;
+      }
+    });
+    if (!candidate) return undefined;
+    const c = candidate as ScannedBatch;
+    if (c.header.magic < 2) return {offset: c.lastOffset, timestamp: c.header.maxTimestamp};
+    const decoded = await decodeBatch(await readBytes(log, c.position, c.size), 0, {verifyCrc: false});
+    for (const r of decoded.records) {
+      if (r.timestamp >= timestamp && r.offset >= startingOffset) return {offset: r.offset, timestamp: r.timestamp};
+    }
+    pos = c.position + c.size;
+  }
+}
+
+/** `length` bytes of `log` at `position` (fewer at the end of the file), in a buffer of their own. */
+export async function readBytes(log: PooledHandle, position: number, length: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(length);
+  const n = await log.read(buf, 0, length, position);
+  return buf.subarray(0, n);
 }

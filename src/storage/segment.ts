@@ -5,7 +5,6 @@
  * LazyIndex), and rebuilt from the log when missing or corrupt.
  */
 import * as path from 'node:path';
-import {decodeBatch} from '../records/batch.js';
 import {type ScannedBatch, scanBatches} from './batch-scanner.js';
 import {ReadPositions} from './read-positions.js';
 import {segmentFileName} from './filenames.js';
@@ -13,7 +12,7 @@ import type {FileSystem} from './fs.js';
 import {handlePoolOf, type PooledHandle} from './handle-pool.js';
 import {CorruptIndexError} from './index-file.js';
 import {OffsetIndex} from './offset-index.js';
-import {readWholeBatches} from './segment-read.js';
+import {findRecordByTimestamp, readBytes, readWholeBatches} from './segment-read.js';
 import {findScanStart, scanAndIndex} from './segment-rebuild.js';
 import {TimeIndex} from './time-index.js';
 
@@ -222,12 +221,8 @@ export class LogSegment {
   }
 
   /**
-   * Write `data` (whole batches, offsets assigned) at the end and index it. The bytes reach the
-   * file descriptor before this resolves; on a failed write the partial tail is cut off again.
-   */
-  /**
-   * append() without yielding, when no index entry is due and the write can be made synchronously;
-   * false (nothing done) otherwise. A failed write leaves no partial tail (writeNow cuts it) and throws.
+   * append() without yielding, when it can be made synchronously (appendStartNow); false (nothing
+   * done) otherwise. A failed write leaves no partial tail (writeNow cuts it) and throws.
    */
   appendNow(data: Buffer, batches: AppendedBatch[]): boolean {
     const start = this.appendStartNow(batches);
@@ -244,11 +239,7 @@ export class LogSegment {
     const idx = this.indexes;
     if (!idx) return -1;
     // Index entries due are written synchronously too, so their files must be open already.
-    let since = this.bytesSinceLastIndexEntry;
-    for (const b of batches) {
-      if (since > this.options.indexIntervalBytes && !(idx.offset.canAppendNow && idx.time.canAppendNow)) return -1;
-      since += b.size;
-    }
+    if (this.indexEntryDue(batches) && !(idx.offset.canAppendNow && idx.time.canAppendNow)) return -1;
     return this.committedSize;
   }
 
@@ -290,6 +281,10 @@ export class LogSegment {
     this.committedSize = start + length;
   }
 
+  /**
+   * Write `data` (whole batches, offsets assigned) at the end and index it. The bytes reach the
+   * file descriptor before this resolves; on a failed write the partial tail is cut off again.
+   */
   async append(data: Buffer, batches: AppendedBatch[]): Promise<void> {
     const idx = this.indexes ?? (await this.loadIndexes());
     const start = this.committedSize;
@@ -388,10 +383,8 @@ export class LogSegment {
     return data;
   }
 
-  async readBytes(position: number, length: number): Promise<Buffer> {
-    const buf = Buffer.allocUnsafe(length);
-    const n = await this.log.read(buf, 0, length, position);
-    return buf.subarray(0, n);
+  readBytes(position: number, length: number): Promise<Buffer> {
+    return readBytes(this.log, position, length);
   }
 
   /** First record with timestamp >= `timestamp` at or after `startingOffset` (Kafka's findOffsetByTimestamp). */
@@ -402,24 +395,8 @@ export class LogSegment {
   private async findOffsetByTimestampTracked(timestamp: bigint, startingOffset: bigint): Promise<{offset: bigint; timestamp: bigint} | undefined> {
     const idx = await this.loadIndexes();
     const entry = idx.time.lookup(timestamp);
-    let pos = idx.offset.lookup(entry.offset > startingOffset ? entry.offset : startingOffset).position;
-    for (;;) {
-      let candidate: ScannedBatch | undefined;
-      await scanBatches(this.log, pos, this.committedSize, (b) => {
-        if (b.header.maxTimestamp >= timestamp && b.lastOffset >= startingOffset) {
-          candidate = b;
-          return true;
-        }
-      });
-      if (!candidate) return undefined;
-      const c = candidate as ScannedBatch;
-      if (c.header.magic < 2) return {offset: c.lastOffset, timestamp: c.header.maxTimestamp};
-      const decoded = await decodeBatch(await this.readBytes(c.position, c.size), 0, {verifyCrc: false});
-      for (const r of decoded.records) {
-        if (r.timestamp >= timestamp && r.offset >= startingOffset) return {offset: r.offset, timestamp: r.timestamp};
-      }
-      pos = c.position + c.size;
-    }
+    const from = idx.offset.lookup(entry.offset > startingOffset ? entry.offset : startingOffset).position;
+    return findRecordByTimestamp(this.log, from, this.committedSize, timestamp, startingOffset);
   }
 
   /** Largest timestamp of any batch (-1 when none has one); scans once if the index cannot say. */

@@ -5,7 +5,8 @@ import {ErrorCode} from '../../src/protocol/error-codes.js';
 import {iterateBatches} from '../../src/records/batch.js';
 import {AppendRound} from '../../src/storage/append-round.js';
 import {LogManager} from '../../src/storage/log-manager.js';
-import {PreparedAppend, type PartitionLog} from '../../src/storage/partition-log.js';
+import {PreparedAppend} from '../../src/storage/append-result.js';
+import type {PartitionLog} from '../../src/storage/partition-log.js';
 import {FAILED_ON_THREAD, WriteThread} from '../../src/storage/write-thread.js';
 import {sizedBatch, tempDir} from './helpers.js';
 

@@ -28,7 +28,7 @@ import {defineHandler, HandlerContext} from '../handler.js';
 import {leaderEpochOf} from '../partition-state.js';
 import {isInternalTopic} from '../topics/topic-name.js';
 import {topicConfigValue} from '../config/index.js';
-import {type AppendResult, PreparedAppend} from '../../storage/partition-log.js';
+import {type AppendResult, PreparedAppend} from '../../storage/append-result.js';
 import {type AppendRound, MIN_SHARED_WRITES} from '../../storage/append-round.js';
 
 /** The ISR of every partition on this single-node broker: the broker itself. */

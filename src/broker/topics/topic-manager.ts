@@ -13,7 +13,8 @@
  */
 import type {LogConfig} from '../../storage/log-config.js';
 import type {LogManager} from '../../storage/log-manager.js';
-import type {AppendResult, PartitionLog} from '../../storage/partition-log.js';
+import type {AppendResult} from '../../storage/append-result.js';
+import type {PartitionLog} from '../../storage/partition-log.js';
 import type {AppendRound} from '../../storage/append-round.js';
 import type {BrokerConfig} from '../config/index.js';
 import {topicLogConfig, validateTopicConfigs} from '../config/index.js';

@@ -21,8 +21,7 @@ import {ErrorCode, errorMessage} from '../../protocol/error-codes.js';
 import {checkCompressedRecords, checkProducedBatch, isCompressedBatch, type RecordChecks} from '../../records/validate.js';
 import {convertLegacyMessageSet, isLegacyMessageSet} from '../../records/legacy-convert.js';
 import {needsRecompression, recompressBatch} from '../../records/recompress.js';
-import {recordChecksOf} from '../topics/record-checks.js';
-import {targetCompressionOf} from '../topics/target-compression.js';
+import {producePolicyOf} from '../topics/produce-policy.js';
 import {CloseConnection} from '../dispatch.js';
 import {defineHandler, HandlerContext} from '../handler.js';
 import {leaderEpochOf} from '../partition-state.js';
@@ -127,9 +126,8 @@ function producePartition(scope: TopicScope, partition: number, records: Buffer 
   if (!log) return failure(partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   const data = records ?? EMPTY_RECORDS;
   if (!recordsChecked) {
-    const checks = recordChecksOf(log.config, topic, ctx.broker.topics, ctx.broker.config);
+    const {checks, target} = producePolicyOf(log.config, topic, ctx.broker.topics, ctx.broker.config);
     const where = checks === null ? '' : `${topic}-${partition}`;
-    const target = targetCompressionOf(log.config, topic, ctx.broker.topics, ctx.broker.config);
     // A magic 0/1 message set (v0-v2 only) is validated while converted to a v2 batch, asynchronously.
     if (scope.version <= 2 && isLegacyMessageSet(data)) {
       const options = {maxMessageBytes: log.config.maxMessageBytes, checks, where: `${topic}-${partition}`, target};

@@ -11,28 +11,8 @@ import {type BrokerSources, topicConfigValue} from '../config/index.js';
 
 const LONG_MAX = (1n << 63n) - 1n;
 
-/**
- * Keyed by the log's LogConfig: a partition's log gets a new LogConfig object on every change of
- * its topic's or the broker's configs (TopicManager.applyConfig), so an entry never goes stale.
- */
-const cache = new WeakMap<LogConfig, RecordChecks | null>();
-
-/** Where a topic's overrides are looked up (on a cache miss only). */
-interface TopicConfigs {
-  get(name: string): {configs: Record<string, string>} | undefined;
-}
-
-/** The checks for a log of `topic` running with `config`. */
-export function recordChecksOf(config: LogConfig, topic: string, topics: TopicConfigs, broker: BrokerSources): RecordChecks | null {
-  let checks = cache.get(config);
-  if (checks === undefined) {
-    checks = resolveChecks(config, topics.get(topic)?.configs ?? {}, broker);
-    cache.set(config, checks);
-  }
-  return checks;
-}
-
-function resolveChecks(config: LogConfig, overrides: Record<string, string>, broker: BrokerSources): RecordChecks | null {
+/** The checks for a log running with `config`, whose topic has `overrides`. */
+export function resolveChecks(config: LogConfig, overrides: Record<string, string>, broker: BrokerSources): RecordChecks | null {
   const requireKeys = config.cleanupPolicy.includes('compact');
   const createTime = config.messageTimestampType === 'CreateTime';
   const beforeMaxMs = createTime ? bound('message.timestamp.before.max.ms', overrides, broker) : null;

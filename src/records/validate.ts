@@ -49,6 +49,24 @@ export function validateProducedBatches(buf: Buffer, maxMessageBytes: number): V
   return {batches: [{position: 0, size, header}], recordCount: header.recordCount};
 }
 
+/** The first Produce version that may carry zstd (KIP-110: v7 says the producer knows the codec). */
+export const ZSTD_PRODUCE_VERSION = 7;
+
+/**
+ * Produce v3-v6 refuse a zstd batch with UNSUPPORTED_COMPRESSION_TYPE, as Kafka's
+ * ProduceRequest.validateRecords does right after its magic check (before CRC or size checks);
+ * v0-v2 are not checked there (Kafka keeps their old leniency). Only a magic-2 batch is looked at:
+ * anything else is checkProducedBatch's to refuse.
+ */
+export function checkProduceVersionCodec(buf: Buffer, version: number): void {
+  if (version < 3 || version >= ZSTD_PRODUCE_VERSION || buf.length < OFFSET_ATTRIBUTES + 2) return;
+  if (buf.readInt8(OFFSET_MAGIC) !== 2) return;
+  if ((buf.readInt16BE(OFFSET_ATTRIBUTES) & ATTR_COMPRESSION_MASK) === CompressionType.Zstd) {
+    throw new RecordValidationError(UNSUPPORTED_COMPRESSION_TYPE,
+      `Produce requests with version ${version} are not allowed to use ZStandard compression`);
+  }
+}
+
 /**
  * validateProducedBatches without building a result (the Produce path checks thousands of
  * partitions per request): throws the same errors in the same order; returns the batch's size.

@@ -3,7 +3,8 @@
  * - acks other than -1, 0, 1: INVALID_REQUIRED_ACKS on every partition.
  * - unknown topic/partition: UNKNOWN_TOPIC_OR_PARTITION (Produce never auto-creates);
  *   internal topics refuse client writes with INVALID_TOPIC_EXCEPTION.
- * - v3+ must carry exactly one magic-2 batch per partition (INVALID_RECORD otherwise); v0-v2 may
+ * - v3+ must carry exactly one magic-2 batch per partition (INVALID_RECORD otherwise), and v3-v6
+ *   no zstd batch (UNSUPPORTED_COMPRESSION_TYPE; KIP-110 gave zstd to v7+); v0-v2 may
  *   carry a legacy message set (magic 0/1), validated and converted to one v2 batch as Kafka 3.x
  *   does (records/legacy-convert.ts); batches
  *   are validated (CRC, sizes, counts, max.message.bytes) before anything is appended, and their
@@ -18,7 +19,7 @@
  */
 import {ApiKey} from '../../protocol/api.js';
 import {ErrorCode, errorMessage} from '../../protocol/error-codes.js';
-import {checkCompressedRecords, checkProducedBatch, isCompressedBatch, type RecordChecks} from '../../records/validate.js';
+import {checkCompressedRecords, checkProduceVersionCodec, checkProducedBatch, isCompressedBatch, type RecordChecks} from '../../records/validate.js';
 import {convertLegacyMessageSet, isLegacyMessageSet} from '../../records/legacy-convert.js';
 import {needsRecompression, recompressBatch} from '../../records/recompress.js';
 import {producePolicyOf} from '../topics/produce-policy.js';
@@ -134,6 +135,7 @@ function producePartition(scope: TopicScope, partition: number, records: Buffer 
       return checkThenProduce(scope, partition, data, log, checking.get(log), checks, where, ctx, () => convertLegacyMessageSet(data, options));
     }
     try {
+      checkProduceVersionCodec(data, scope.version);
       checkProducedBatch(data, log.config.maxMessageBytes, checks, where);
     } catch (err) {
       return checkFailed(partition, err);

@@ -177,3 +177,27 @@ describe('Produce of compressed batches', () => {
     expect(values.at(-2)).toBe('zstd-1999');
   });
 });
+
+describe('Produce versions and zstd (KIP-110)', () => {
+  it('v3-v6 refuse a zstd batch with UNSUPPORTED_COMPRESSION_TYPE, appending nothing; v7+ accept it; other codecs pass in v3', async () => {
+    const zstd = await encodeBatch({records: [{key: 'k', value: 'zstd'}], compression: CompressionType.Zstd});
+    const before = logEnd('plain');
+    for (const version of [3, 4, 5, 6]) {
+      expect((await produce(version, 'plain', zstd)).errorCode, `v${version}`).toBe(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
+    }
+    // Checked before the batch itself, as Kafka's ProduceRequest.validateRecords does: a corrupt zstd batch gets the same answer.
+    const corrupt = Buffer.from(zstd);
+    corrupt.writeUInt32BE(0, 17);
+    expect((await produce(3, 'plain', corrupt)).errorCode).toBe(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
+    expect(logEnd('plain')).toBe(before);
+    for (const version of [7, 9]) {
+      const r = await produce(version, 'plain', zstd);
+      expect(r.errorCode, `v${version}`).toBe(ErrorCode.NONE);
+    }
+    for (const compression of CODECS.slice(0, 4)) {
+      const r = await produce(3, 'plain', await encodeBatch({records: [{value: 'v3'}], compression}));
+      expect(r.errorCode, String(compression)).toBe(ErrorCode.NONE);
+    }
+    expect(logEnd('plain')).toBe(before + 6n);
+  });
+});

@@ -8,7 +8,7 @@ import {Plugin} from '@oclif/core';
 
 export const MANIFEST = 'oclif.manifest.json';
 
-/** Writes `<root>/oclif.manifest.json` from the commands the package.json points at (dist/commands). */
+/** Writes `<root>/oclif.manifest.json` from the commands the package.json points at (dist/cli/commands). */
 export async function writeManifest(root) {
   // ignoreManifest: an existing manifest must not be copied into the new one (it may be stale);
   // errorOnManifestCreate: a command module that fails to load fails the build instead of

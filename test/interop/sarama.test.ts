@@ -6,7 +6,8 @@
  * (Produce v2 with magic-1 message sets, Fetch v3, Metadata v0 ...). It checks ClusterAdmin,
  * Sync/AsyncProducer with every acks mode and codec (and the idempotent producer), a
  * PartitionConsumer reading every record back byte-exact, offsets out of range, a two-member
- * ConsumerGroup with a rebalance and commits that survive a broker restart, and the OffsetManager.
+ * ConsumerGroup with a rebalance and commits that survive a broker restart, the OffsetManager and
+ * DeleteRecords.
  */
 import {execFile, execFileSync} from 'node:child_process';
 import {existsSync, mkdtempSync, rmSync} from 'node:fs';
@@ -254,6 +255,14 @@ describe.skipIf(!available)('sarama (Go) against the embedded broker', () => {
 
   it('the OffsetManager commits a marked offset outside any group generation and reads it back', async () => {
     expect(await saramaLast('offset-manager', [`-topic=${TOPIC}`, '-group=sarama-om', '-mark=1234'])).toEqual({before: -2, after: 1234, metadata: 'marked by sarama'});
+  });
+
+  it('DeleteRecords moves the log start: OffsetOldest follows it, an offset below it is ErrOffsetOutOfRange', async () => {
+    const r = await saramaLast('delete-records', [`-topic=${TOPIC}`, '-before=100']);
+    expect(r.delete).toBeNull();
+    expect(r.oldest).toBe(100);
+    expect(JSON.stringify(r.fromOldest)).toBe(expectedLog(runs, PARTITIONS)[0][100]);
+    expect(r.belowStart.error.code).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
   });
 
   it('with Version V0_10_2_0: CreateTopics v0, Metadata v0, Produce v2 (magic 1, every codec), Fetch v3, a group', async () => {

@@ -126,7 +126,7 @@ func (c *common) addrs() []string { return strings.Split(c.brokers, ",") }
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: sarama-client admin|produce|consume|offsets|group|offset-manager|describe-group [flags]")
+		fail("usage: sarama-client admin|produce|consume|offsets|group|offset-manager|describe-group|delete-records [flags]")
 	}
 	cmd, args := os.Args[1], os.Args[2:]
 	switch cmd {
@@ -144,6 +144,8 @@ func main() {
 		offsetManager(args)
 	case "describe-group":
 		describeGroup(args)
+	case "delete-records":
+		deleteRecords(args)
 	default:
 		fail("unknown subcommand %q", cmd)
 	}
@@ -880,5 +882,54 @@ func offsetManager(args []string) {
 	}
 	after, meta := next()
 	res["after"], res["metadata"] = after, meta
+	emit(res)
+}
+
+// deleteRecords: ClusterAdmin.DeleteRecords below -before on partition 0 of -topic, then where the
+// log starts (OffsetOldest), what a PartitionConsumer reads from there, and an offset below it.
+func deleteRecords(args []string) {
+	var c common
+	fs := flag.NewFlagSet("delete-records", flag.ExitOnError)
+	c.register(fs)
+	topic := fs.String("topic", "", "topic")
+	before := fs.Int64("before", 0, "new log start offset of partition 0")
+	_ = fs.Parse(args)
+	cfg := c.config()
+	cfg.Consumer.Return.Errors = true
+	ca, err := sarama.NewClusterAdmin(c.addrs(), cfg)
+	if err != nil {
+		fail("NewClusterAdmin: %v", err)
+	}
+	defer ca.Close()
+	res := map[string]interface{}{}
+	res["delete"] = describeErr(ca.DeleteRecords(*topic, map[int32]int64{0: *before}))
+	client, err := sarama.NewClient(c.addrs(), cfg)
+	if err != nil {
+		fail("NewClient: %v", err)
+	}
+	defer client.Close()
+	res["oldest"], _ = client.GetOffset(*topic, 0, sarama.OffsetOldest)
+	consumer, err := sarama.NewConsumerFromClient(client)
+	if err != nil {
+		fail("NewConsumer: %v", err)
+	}
+	defer consumer.Close()
+	first := func(offset int64) interface{} {
+		pc, err := consumer.ConsumePartition(*topic, 0, offset)
+		if err != nil {
+			return map[string]interface{}{"error": describeErr(err)}
+		}
+		defer pc.Close()
+		select {
+		case m := <-pc.Messages():
+			return toConsumed(m)
+		case e := <-pc.Errors():
+			return map[string]interface{}{"error": describeErr(e.Err)}
+		case <-time.After(10 * time.Second):
+			return map[string]interface{}{"error": "timeout"}
+		}
+	}
+	res["fromOldest"] = first(sarama.OffsetOldest)
+	res["belowStart"] = first(*before - 1)
 	emit(res)
 }

@@ -4,13 +4,6 @@
  * oversized length before allocating anything (a 2 GiB prefix costs nothing).
  */
 
-/**
- * A frame this large that arrives in several chunks is gathered into shared memory, so the write
- * thread can write its batches straight from it (storage/write-thread.ts: a Produce to many
- * partitions); smaller ones are what nearly every request is, and stay in ordinary buffers.
- */
-export const SHARED_FRAME_BYTES = 256 * 1024;
-
 export class FrameSizeError extends Error {
   constructor(readonly size: number, readonly maxBytes: number) {
     super(size < 0
@@ -62,7 +55,7 @@ export class FrameReader {
       this.buffered -= n;
       return out;
     }
-    const out = n >= SHARED_FRAME_BYTES ? Buffer.from(new SharedArrayBuffer(n)) : Buffer.allocUnsafe(n);
+    const out = Buffer.allocUnsafe(n);
     let filled = 0;
     while (filled < n) {
       const chunk = this.chunks[0]!;

@@ -13,9 +13,9 @@ import {sizedBatch, tempDir} from './helpers.js';
 const TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAQ';
 const now = () => 1_700_000_000_000;
 
-/** Copies of `batch` side by side in one shared buffer, as the batches of a large request frame arrive. */
-function inSharedFrame(batch: Buffer, count: number): Buffer[] {
-  const frame = Buffer.from(new SharedArrayBuffer(batch.length * count + 16));
+/** Copies of `batch` side by side in one buffer, as the batches of a large request frame arrive. */
+function inFrame(batch: Buffer, count: number): Buffer[] {
+  const frame = Buffer.alloc(batch.length * count + 16);
   return Array.from({length: count}, (_, i) => {
     const b = frame.subarray(16 + i * batch.length, 16 + (i + 1) * batch.length);
     batch.copy(b);
@@ -62,7 +62,7 @@ describe('AppendRound', () => {
     const completed: PartitionLog[] = [];
     const round = new AppendRound(thread, (log) => completed.push(log));
     const writeAll = vi.spyOn(thread, 'writeAll');
-    const batches = inSharedFrame(batch, all.length);
+    const batches = inFrame(batch, all.length);
     const prepared = all.map((log, i) => round.add(log, batches[i]!, 0));
     for (const p of prepared) expect(p).toBeInstanceOf(PreparedAppend);
     // Nothing is appended before finish(): not even the log end moved.
@@ -123,7 +123,7 @@ describe('AppendRound', () => {
     const victim = all[17]!;
     const segment = victim.segments.at(-1)!;
     vi.spyOn(segment, 'writeAppendNow').mockImplementationOnce(() => { throw Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC'}); });
-    const prepared = inSharedFrame(batch, all.length).map((b, i) => round.add(all[i]!, b, 0) as PreparedAppend);
+    const prepared = inFrame(batch, all.length).map((b, i) => round.add(all[i]!, b, 0) as PreparedAppend);
     round.finish();
     expect(prepared[17]!.result).toBeUndefined();
     expect(prepared[17]!.error).toMatchObject({errorCode: ErrorCode.KAFKA_STORAGE_ERROR});

@@ -243,7 +243,7 @@ describe('kstream produce and consume', () => {
       env.run(['consume', 'small', '-p', '3', '-e']),
       env.run(['consume', 'small', '-f', '%q']),
     ]);
-    expect(unknownP.stderr).toBe('Error: topic "nope" does not exist and the broker does not create topics on first use (auto.create.topics.enable=false). Create it with `kstream topics create nope`\n');
+    expect(unknownP.stderr).toBe('Error: topic "nope" does not exist, and the broker did not create it on first use (auto.create.topics.enable=false?). Create it with `kstream topics create nope`\n');
     expect(unknownC.stderr).toBe('Error: topic "nope" does not exist. List topics with `kstream topics list`\n');
     expect(tooLarge.stderr).toMatch(/^Error: MESSAGE_TOO_LARGE: record 2 \(5000 bytes\) is over the limit of topic "small", max.message.bytes=1000 \(the 1 records before it were produced\)\. Compress with -z zstd, or raise the limit/);
     expect(badFrom.stderr).toMatch(/^Error: invalid --from "yesterday"\. Use beginning, end, an offset/);

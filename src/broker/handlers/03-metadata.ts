@@ -1,9 +1,10 @@
 /**
  * Metadata (key 3), v0-v12.
  * - v0: an empty topic list means all topics; v1+: null means all, empty means none.
- * - v1-v3 always allow auto-creation; v4+ has AllowAutoTopicCreation. Like Kafka, a topic
- *   auto-created by this request is reported with LEADER_NOT_AVAILABLE and no partitions;
- *   the client's next Metadata request sees it.
+ * - v1-v3 always allow auto-creation; v4+ has AllowAutoTopicCreation. As in KRaft-mode Kafka
+ *   (AutoTopicCreationManager, which hands the creation to the controller), a topic auto-created
+ *   by this request is reported UNKNOWN_TOPIC_OR_PARTITION with no partitions; the client's next
+ *   Metadata request sees it. (ZooKeeper-mode Kafka said LEADER_NOT_AVAILABLE; clients retry both.)
  * - v10+ topic ids; a topic asked for by id only (name null) that does not exist gets
  *   UNKNOWN_TOPIC_ID. v8+ authorized operations: no authorizer, so every operation is allowed.
  * - One node, leader of everything and the controller: replicas = isr = [nodeId].
@@ -70,7 +71,7 @@ async function lookupTopic(requested: MetadataRequestTopic, allowAuto: boolean, 
   if (topicNameError(name) !== null) return errorTopic(ErrorCode.INVALID_TOPIC_EXCEPTION, name);
   if (allowAuto && ctx.broker.config.autoCreateTopicsEnable && !isInternalTopic(name)) {
     const created = await topics.ensureTopic(name);
-    if (created) return {...errorTopic(ErrorCode.LEADER_NOT_AVAILABLE, name), isInternal: created.internal};
+    if (created) return {...errorTopic(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name), isInternal: created.internal};
   }
   return errorTopic(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name);
 }

@@ -33,25 +33,38 @@ async function lookUp(cluster: ClusterClient, topic: string): Promise<{errorCode
   return {errorCode: t.errorCode, partitions: t.partitions.map((p: {partitionIndex: number}) => p.partitionIndex).sort((a: number, b: number) => a - b)};
 }
 
+/**
+ * How long to look for a topic that Metadata reported unknown: a KRaft broker (Kafka 3.x, 4.x and
+ * kstream's) answers UNKNOWN_TOPIC_OR_PARTITION to the request that makes it auto-create a topic,
+ * whether or not it creates it, so the topic may still appear; waits double from retryDelayMs.
+ */
+const UNKNOWN_TOPIC_RETRIES = 4;
+/** A ZooKeeper-mode broker answers LEADER_NOT_AVAILABLE instead, as for any leaderless topic. */
+const LEADERLESS_RETRIES = 20;
+
 export async function produceTarget(cluster: ClusterClient, topic: string, retryDelayMs = 100): Promise<ProduceTarget> {
   let autoCreated = false;
-  // A topic created by this very request is reported as LEADER_NOT_AVAILABLE until its
-  // partitions have leaders; a new topic gets them within moments, so ask again a few times.
+  let unknown = 0;
   for (let attempt = 0; ; attempt++) {
     const {errorCode, partitions} = await lookUp(cluster, topic);
     if (errorCode === ErrorCode.NONE && partitions.length > 0) {
       return {topic, partitions, maxMessageBytes: await maxMessageBytes(cluster, topic), autoCreated};
     }
-    if (errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
-      throw new KstreamError(`topic "${topic}" does not exist and the broker does not create topics on first use (auto.create.topics.enable=false)`, {
-        hint: `Create it with \`kstream topics create ${topic}\``,
-      });
-    }
     if (errorCode === ErrorCode.INVALID_TOPIC_EXCEPTION) throw new KstreamError(`"${topic}" is not a valid topic name`, {hint: 'Use letters, digits, ".", "_" and "-", at most 249 characters'});
-    if (errorCode !== ErrorCode.LEADER_NOT_AVAILABLE && errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(errorCode, `looking up topic "${topic}"`);
+    if (errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
+      if (unknown++ >= UNKNOWN_TOPIC_RETRIES) {
+        throw new KstreamError(`topic "${topic}" does not exist, and the broker did not create it on first use (auto.create.topics.enable=false?)`, {
+          hint: `Create it with \`kstream topics create ${topic}\``,
+        });
+      }
+    } else if (errorCode !== ErrorCode.LEADER_NOT_AVAILABLE && errorCode !== ErrorCode.NONE) {
+      throw new KafkaProtocolError(errorCode, `looking up topic "${topic}"`);
+    } else if (attempt >= LEADERLESS_RETRIES) {
+      throw new KstreamError(`topic "${topic}" has no partition leaders yet`, {hint: 'Try again in a moment'});
+    }
     autoCreated = true;
-    if (attempt >= 20) throw new KstreamError(`topic "${topic}" has no partition leaders yet`, {hint: 'Try again in a moment'});
-    await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
+    const delay = errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION ? retryDelayMs * 2 ** (unknown - 1) : retryDelayMs;
+    await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
 

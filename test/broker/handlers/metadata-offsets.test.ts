@@ -61,9 +61,10 @@ describe('Metadata', () => {
     expect(v0.topics.map((t: {name: string}) => t.name)).toContain('known');
   });
 
-  it('auto-creates with LEADER_NOT_AVAILABLE first, then describes the topic', async () => {
+  it('auto-creates with UNKNOWN_TOPIC_OR_PARTITION first (as KRaft-mode Kafka), then describes the topic', async () => {
     const first = await client.request(ApiKey.Metadata, 9, {topics: [{name: 'auto.made'}], allowAutoTopicCreation: true});
-    expect(first.topics[0]).toMatchObject({name: 'auto.made', errorCode: ErrorCode.LEADER_NOT_AVAILABLE});
+    expect(first.topics[0]).toMatchObject({name: 'auto.made', errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, partitions: []});
+    expect(tb.broker.topics.get('auto.made')).toBeDefined();
     const second = await client.request(ApiKey.Metadata, 9, {topics: [{name: 'auto.made'}], allowAutoTopicCreation: true});
     expect(second.topics[0].errorCode).toBe(ErrorCode.NONE);
     expect(second.topics[0].partitions).toHaveLength(3);

@@ -529,21 +529,7 @@ func offsets(args []string) {
 	newest, _ := client.GetOffset(*topic, 0, sarama.OffsetNewest)
 	res["oldest"], res["newest"] = oldest, newest
 
-	first := func(offset int64) interface{} {
-		pc, err := consumer.ConsumePartition(*topic, 0, offset)
-		if err != nil {
-			return map[string]interface{}{"error": describeErr(err)}
-		}
-		defer pc.Close()
-		select {
-		case m := <-pc.Messages():
-			return toConsumed(m)
-		case e := <-pc.Errors():
-			return map[string]interface{}{"error": describeErr(e.Err)}
-		case <-time.After(10 * time.Second):
-			return map[string]interface{}{"error": "timeout"}
-		}
-	}
+	first := func(offset int64) interface{} { return firstMessage(consumer, *topic, offset) }
 	res["fromOldest"] = first(sarama.OffsetOldest)
 	res["fromMiddle"] = first(newest / 2)
 
@@ -914,22 +900,25 @@ func deleteRecords(args []string) {
 		fail("NewConsumer: %v", err)
 	}
 	defer consumer.Close()
-	first := func(offset int64) interface{} {
-		pc, err := consumer.ConsumePartition(*topic, 0, offset)
-		if err != nil {
-			return map[string]interface{}{"error": describeErr(err)}
-		}
-		defer pc.Close()
-		select {
-		case m := <-pc.Messages():
-			return toConsumed(m)
-		case e := <-pc.Errors():
-			return map[string]interface{}{"error": describeErr(e.Err)}
-		case <-time.After(10 * time.Second):
-			return map[string]interface{}{"error": "timeout"}
-		}
-	}
+	first := func(offset int64) interface{} { return firstMessage(consumer, *topic, offset) }
 	res["fromOldest"] = first(sarama.OffsetOldest)
 	res["belowStart"] = first(*before - 1)
 	emit(res)
+}
+
+// firstMessage reads partition 0 of topic from offset: the first message, or the error sarama reports.
+func firstMessage(consumer sarama.Consumer, topic string, offset int64) interface{} {
+	pc, err := consumer.ConsumePartition(topic, 0, offset)
+	if err != nil {
+		return map[string]interface{}{"error": describeErr(err)}
+	}
+	defer pc.Close()
+	select {
+	case m := <-pc.Messages():
+		return toConsumed(m)
+	case e := <-pc.Errors():
+		return map[string]interface{}{"error": describeErr(e.Err)}
+	case <-time.After(10 * time.Second):
+		return map[string]interface{}{"error": "timeout"}
+	}
 }

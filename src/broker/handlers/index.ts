@@ -32,6 +32,7 @@ import {handler as describeLogDirs} from './35-describe-log-dirs.js';
 import {handler as createPartitions} from './37-create-partitions.js';
 import {handler as incrementalAlterConfigs} from './44-incremental-alter-configs.js';
 import {handler as describeCluster} from './60-describe-cluster.js';
+import {handler as describeProducers} from './61-describe-producers.js';
 import {handler as deleteGroups} from './42-delete-groups.js';
 import {handler as offsetDelete} from './47-offset-delete.js';
 
@@ -64,6 +65,7 @@ export const HANDLERS: readonly Handler[] = [
   createPartitions,
   incrementalAlterConfigs,
   describeCluster,
+  describeProducers,
   deleteGroups,
   offsetDelete,
 ];

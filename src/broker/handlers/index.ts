@@ -33,6 +33,8 @@ import {handler as createPartitions} from './37-create-partitions.js';
 import {handler as incrementalAlterConfigs} from './44-incremental-alter-configs.js';
 import {handler as describeCluster} from './60-describe-cluster.js';
 import {handler as describeProducers} from './61-describe-producers.js';
+import {handler as describeTransactions} from './65-describe-transactions.js';
+import {handler as listTransactions} from './66-list-transactions.js';
 import {handler as deleteGroups} from './42-delete-groups.js';
 import {handler as offsetDelete} from './47-offset-delete.js';
 
@@ -66,6 +68,8 @@ export const HANDLERS: readonly Handler[] = [
   incrementalAlterConfigs,
   describeCluster,
   describeProducers,
+  describeTransactions,
+  listTransactions,
   deleteGroups,
   offsetDelete,
 ];

@@ -33,10 +33,12 @@ export interface RecordChecks {
 
 /**
  * Walk `count` records in data[pos, end). `batch` is the batch (its header holds the base timestamp);
- * `where` ("topic-partition") goes into the record errors' messages, as Kafka's do.
+ * `where` ("topic-partition") goes into the record errors' messages, as Kafka's do. Returns whether
+ * the records' offset deltas are 0, 1, ... in order (for a compressed batch, Kafka rewrites one whose
+ * are not).
  */
 export function walkRecords(data: Buffer, pos: number, end: number, count: number, batch: Buffer,
-  checks: RecordChecks | null, where: string): void {
+  checks: RecordChecks | null, where: string): boolean {
   const requireKeys = checks?.requireKeys === true;
   const before = checks?.beforeMaxMs ?? null;
   const after = checks?.afterMaxMs ?? null;
@@ -50,6 +52,7 @@ export function walkRecords(data: Buffer, pos: number, end: number, count: numbe
   const baseLo = bounded ? batch.readUInt32BE(OFFSET_BASE_TIMESTAMP + 4) : 0;
   let errors: RecordError[] | undefined;
   let timestampFailed = false;
+  let inOrder = true;
   const cur = new Cursor(data, pos, end);
   for (let i = 0; i < count; i++) {
     if (cur.pos >= end) throw invalid('Incorrect declared batch size, premature EOF reached');
@@ -67,6 +70,7 @@ export function walkRecords(data: Buffer, pos: number, end: number, count: numbe
       cur.skip(1); // attributes: unused in v2
       timestampDelta = cur.readVarlong();
       offsetDelta = cur.readVarint();
+      if (offsetDelta !== i) inOrder = false;
       keyLength = cur.readVarint();
       if (keyLength > 0) cur.skip(keyLength);
       const valueLength = cur.readVarint();
@@ -101,6 +105,7 @@ export function walkRecords(data: Buffer, pos: number, end: number, count: numbe
   }
   if (cur.pos < end) throw invalid('Incorrect declared batch size, records still remaining in file');
   if (errors !== undefined) throw recordErrors(errors, timestampFailed);
+  return inOrder;
 }
 
 /**

@@ -134,9 +134,11 @@ export function isCompressedBatch(buf: Buffer): boolean {
  * The records of a compressed batch that passed checkProducedBatch, as Kafka's LogValidator checks
  * them: decompressed (data that does not decompress is UNKNOWN_SERVER_ERROR, Kafka's answer to its
  * "Failed to decompress record stream"), the declared count and each record's structure
- * (INVALID_RECORD), and `checks` on every record.
+ * (INVALID_RECORD), and `checks` on every record. Resolves whether the records' offsets (base
+ * offset + delta) are 0, 1, ... in order: Kafka rewrites a batch whose are not (some old clients
+ * numbered them wrongly, "historically the broker handled this by rewriting the batches").
  */
-export async function checkCompressedRecords(buf: Buffer, checks: RecordChecks | null = null, where = ''): Promise<void> {
+export async function checkCompressedRecords(buf: Buffer, checks: RecordChecks | null = null, where = ''): Promise<boolean> {
   const compression = (buf.readInt16BE(OFFSET_ATTRIBUTES) & ATTR_COMPRESSION_MASK) as CompressionType;
   const size = buf.readInt32BE(OFFSET_BATCH_LENGTH) + LOG_OVERHEAD;
   let data: Buffer;
@@ -146,7 +148,8 @@ export async function checkCompressedRecords(buf: Buffer, checks: RecordChecks |
     if (!(err instanceof CorruptRecordError)) throw err;
     throw new RecordValidationError(UNKNOWN_SERVER_ERROR, `Failed to decompress record stream: ${err.message}`);
   }
-  walkRecords(data, 0, data.length, buf.readInt32BE(OFFSET_RECORD_COUNT), buf, checks, where);
+  const deltasInOrder = walkRecords(data, 0, data.length, buf.readInt32BE(OFFSET_RECORD_COUNT), buf, checks, where);
+  return deltasInOrder && buf.readInt32BE(0) === 0 && buf.readInt32BE(4) === 0;
 }
 
 function checkBatchFields(buf: Buffer, attributes: number, recordCount: number): void {

@@ -19,6 +19,7 @@
  */
 import {ApiKey} from '../../protocol/api.js';
 import {ErrorCode, errorMessage} from '../../protocol/error-codes.js';
+import {compressionOf, OFFSET_ATTRIBUTES} from '../../records/batch-header.js';
 import {checkCompressedRecords, checkProduceVersionCodec, checkProducedBatch, isCompressedBatch, type RecordChecks} from '../../records/validate.js';
 import {convertLegacyMessageSet, isLegacyMessageSet} from '../../records/legacy-convert.js';
 import {needsRecompression, recompressBatch} from '../../records/recompress.js';
@@ -148,7 +149,9 @@ function producePartition(scope: TopicScope, partition: number, records: Buffer 
       return checkThenProduce(scope, partition, data, log, earlier, checks, where, ctx, recompress, true);
     }
     if (earlier !== undefined || isCompressedBatch(data)) {
-      return checkThenProduce(scope, partition, data, log, earlier, checks, where, ctx);
+      // Rewritten only if its inner offsets are out of order: in its own codec, at the topic's level.
+      const renumber = () => recompressBatch(data, target ?? {type: compressionOf(data.readInt16BE(OFFSET_ATTRIBUTES)), level: undefined}, log.config.maxMessageBytes, `${topic}-${partition}`);
+      return checkThenProduce(scope, partition, data, log, earlier, checks, where, ctx, undefined, false, renumber);
     }
   }
   // (v3+ allows exactly one batch per partition: checkProducedBatch refuses any other count.)
@@ -181,10 +184,13 @@ const checking = new WeakMap<object, Promise<void>>();
 /**
  * Once `earlier` is done: check a compressed v2 batch's records, `convert` what came to the batch
  * to append (a legacy message set, which convert validates itself, to v2; or with `convertsBatch`,
- * the checked v2 batch to the topic's codec), then go on as producePartition.
+ * the checked v2 batch to the topic's codec), then go on as producePartition. A compressed batch
+ * not converted whose inner offsets are not 0..n-1 is rewritten by `renumber`, as Kafka's
+ * LogValidator gives up in-place assignment for it.
  */
 function checkThenProduce(scope: TopicScope, partition: number, data: Buffer, log: object, earlier: Promise<void> | undefined,
-  checks: RecordChecks | null, where: string, ctx: HandlerContext, convert?: () => Promise<Buffer>, convertsBatch = false): Promise<PartitionResult> {
+  checks: RecordChecks | null, where: string, ctx: HandlerContext, convert?: () => Promise<Buffer>, convertsBatch = false,
+  renumber?: () => Promise<Buffer>): Promise<PartitionResult> {
   let done!: () => void;
   const turn = new Promise<void>((resolve) => { done = resolve; });
   checking.set(log, turn);
@@ -192,7 +198,10 @@ function checkThenProduce(scope: TopicScope, partition: number, data: Buffer, lo
     try {
       if (earlier !== undefined) await earlier;
       let batch = data;
-      if ((!convert || convertsBatch) && isCompressedBatch(data)) await checkCompressedRecords(data, checks, where);
+      if ((!convert || convertsBatch) && isCompressedBatch(data)) {
+        const offsetsInOrder = await checkCompressedRecords(data, checks, where);
+        if (!offsetsInOrder && !convert) convert = renumber;
+      }
       if (convert) batch = await convert();
       // Not awaited here: the turn ends (finally) once the append is under way, not appended.
       return producePartition(scope, partition, batch, ctx, undefined, true) as PartitionResult | Promise<PartitionResult>;

@@ -241,7 +241,8 @@ export class GroupCoordinator {
         leaderEpoch: o.leaderEpoch,
         metadata,
         commitTimestamp,
-        expireTimestamp: retention === -1n ? -1n : commitTimestamp + retention,
+        // A Java long sum: a retention near Long.MAX_VALUE wraps, as in Kafka, instead of failing the encode.
+        expireTimestamp: retention === -1n ? null : BigInt.asIntN(64, commitTimestamp + retention),
       });
     }
     const tooLarge = (o: OffsetToCommit) => (o.metadata ?? '').length > maxMetadata;

@@ -237,7 +237,7 @@ export function expiredOffsetKeys(group: GroupMetadata, now: number, retentionMs
     const keys: string[] = [];
     for (const [key, o] of group.offsets) {
       if (subscribed.has(parseOffsetKey(key).topic) || group.hasPendingOffsetCommit(key)) continue;
-      const expired = o.expireTimestamp >= 0n ? BigInt(now) >= o.expireTimestamp : now - base(o) >= retentionMs;
+      const expired = o.expireTimestamp !== null ? BigInt(now) >= o.expireTimestamp : now - base(o) >= retentionMs;
       if (expired) keys.push(key);
     }
     return keys;

@@ -53,13 +53,14 @@ export function groupMetadataKey(group: string): Buffer {
 }
 
 export function offsetCommitValue(offset: CommittedOffset): Buffer {
-  const version = offset.expireTimestamp >= 0n ? 1 : 3;
+  // Version 1 is the one with an expire timestamp (Kafka writes it whenever one is set).
+  const version = offset.expireTimestamp !== null ? 1 : 3;
   return versioned(version, encodeData('OffsetCommitValue', version, {
     offset: offset.offset,
     leaderEpoch: offset.leaderEpoch,
     metadata: offset.metadata,
     commitTimestamp: offset.commitTimestamp,
-    expireTimestamp: offset.expireTimestamp,
+    expireTimestamp: offset.expireTimestamp ?? -1n,
   }));
 }
 
@@ -88,7 +89,9 @@ export function decodeOffsetCommitValue(value: Buffer): CommittedOffset {
   const v = decodeData('OffsetCommitValue', version, value, 2) as {
     offset: bigint; leaderEpoch: number; metadata: string; commitTimestamp: bigint; expireTimestamp: bigint;
   };
-  return {offset: v.offset, leaderEpoch: v.leaderEpoch, metadata: v.metadata, commitTimestamp: v.commitTimestamp, expireTimestamp: v.expireTimestamp};
+  // Only version 1 carries an expire timestamp; Kafka reads it as set whatever its value.
+  const expireTimestamp = version === 1 ? v.expireTimestamp : null;
+  return {offset: v.offset, leaderEpoch: v.leaderEpoch, metadata: v.metadata, commitTimestamp: v.commitTimestamp, expireTimestamp};
 }
 
 export function decodeGroupMetadataValue(value: Buffer): StoredGroup {

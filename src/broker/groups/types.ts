@@ -37,8 +37,11 @@ export interface CommittedOffset {
   leaderEpoch: number;
   metadata: string;
   commitTimestamp: bigint;
-  /** -1n unless the commit came with a retention time (OffsetCommit v2-v4) or v1 timestamp. */
-  expireTimestamp: bigint;
+  /**
+   * null unless the commit came with a retention time (OffsetCommit v2-v4). Any value counts,
+   * negative too: Kafka keeps it as Some(ts) and expires the offset once now >= ts.
+   */
+  expireTimestamp: bigint | null;
 }
 
 export interface TopicPartitionKey {

@@ -86,6 +86,21 @@ describe('OffsetCommit and OffsetFetch', () => {
     expect(await coordinator.expireOffsets()).toBe(1);
     expect(coordinator.listGroups().groups).toEqual([]);
   });
+
+  // Found by test/broker/fuzz.test.ts: retentionTimeMs = Long.MAX_VALUE made the expire timestamp
+  // overflow int64, the OffsetCommitValue encode threw and the connection was closed.
+  it('wraps now + retentionTimeMs like a Java long and expires such an offset at the next check, as Kafka', async () => {
+    const {coordinator, log, scheduler} = await newCoordinator();
+    expect(await commit(coordinator, {retentionTimeMs: 2n ** 63n - 1n})).toEqual([{topic: 't', partition: 0, errorCode: ErrorCode.NONE}]);
+    const value = log.all()[0].value!;
+    expect(value.readInt16BE(0)).toBe(1);
+    expect(decodeOffsetCommitValue(value).expireTimestamp).toBe(BigInt.asIntN(64, BigInt(scheduler.now()) + 2n ** 63n - 1n));
+    expect(decodeOffsetCommitValue(value).expireTimestamp! < 0n).toBe(true);
+    // Kafka keeps Some(negative) and expires it once now >= expireTimestamp: at the next check.
+    expect(coordinator.fetchOffsets('g', null, false).offsets[0].offset).toBe(42n);
+    expect(await coordinator.expireOffsets()).toBe(1);
+    expect(coordinator.fetchOffsets('g', null, false).offsets).toEqual([]);
+  });
 });
 
 describe('DeleteGroups, OffsetDelete, ListGroups, retention', () => {
@@ -190,7 +205,7 @@ describe('persistence in __consumer_offsets', () => {
     const offset = records.find((r) => decodeOffsetsKey(r.key)?.type === 'offset')!;
     expect(offset.key.readInt16BE(0)).toBe(1);
     expect(offset.value!.readInt16BE(0)).toBe(3);
-    expect(decodeOffsetCommitValue(offset.value!)).toMatchObject({offset: 42n, leaderEpoch: 3, metadata: 'meta', expireTimestamp: -1n});
+    expect(decodeOffsetCommitValue(offset.value!)).toMatchObject({offset: 42n, leaderEpoch: 3, metadata: 'meta', expireTimestamp: null});
 
     const reloaded = (await newCoordinator({log})).coordinator;
     expect(reloaded.describeGroup('g').summary).toMatchObject({state: 'Stable', protocol: 'range',

@@ -13,6 +13,7 @@ import {LogManager} from '../storage/log-manager.js';
 import {DynamicBrokerConfigState} from './config/dynamic-state.js';
 import {type BrokerConfig, resolveBrokerConfig} from './config/index.js';
 import {defaultDataDir, lockDataDir} from './data-dir.js';
+import {oneLine} from './log-line.js';
 import {RequestDispatcher} from './dispatch.js';
 import {FetchSessionCache} from './fetch/fetch-session.js';
 import {GroupCoordinator, groupCoordinatorConfig} from './groups/coordinator.js';
@@ -61,7 +62,9 @@ const FETCH_SESSION_SLOTS = 1000;
 const FETCH_SESSION_EVICTION_MS = 120_000;
 
 export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`[kstream broker] ${line}\n`));
+  const sink = options.log ?? ((line: string) => process.stderr.write(`[kstream broker] ${line}\n`));
+  // DEBUG=kstream* keeps lines raw: there the stack of an unexpected failure is meant to span lines.
+  const log = process.env.DEBUG && /kstream/.test(process.env.DEBUG) ? sink : (line: string) => sink(oneLine(line));
   const overrides = options.config ?? {};
   // Static configs are checked before the data dir is touched; the dynamic ones stored there go over them.
   let config = resolveBrokerConfig(overrides);

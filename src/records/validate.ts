@@ -14,8 +14,8 @@
  * The record-level checks of LogValidator (validateRecord: keys on compacted topics, CreateTime
  * timestamps within message.timestamp.before/after.max.ms, with KIP-467 record errors) are made by
  * a walk that reads each record's fields in place (record-walk.ts). checkProducedBatch makes it on
- * uncompressed batches when a check applies; otherwise their records are only walked by their length
- * prefixes (cheap) to check the declared count. Compressed batches are decompressed and walked by
+ * every uncompressed batch, whether a check applies or not, since it also checks each record's
+ * structure (INVALID_RECORD). Compressed batches are decompressed and walked by
  * checkCompressedRecords (async), always, as Kafka decompresses every compressed batch it takes.
  */
 import {
@@ -26,7 +26,6 @@ import {
 import {decompress} from './compression.js';
 import {CorruptRecordError, RecordErrorCode, RecordValidationError} from './errors.js';
 import {type RecordChecks, walkRecords} from './record-walk.js';
-import {Cursor} from './varint.js';
 
 export type {RecordChecks} from './record-walk.js';
 
@@ -118,10 +117,9 @@ export function checkProducedBatch(buf: Buffer, maxMessageBytes: number, checks:
   }
   const recordCount = buf.readInt32BE(OFFSET_RECORD_COUNT);
   checkBatchFields(buf, attributes, recordCount);
-  if (compression === CompressionType.None) {
-    if (checks === null) checkUncompressedRecordCount(buf, size, recordCount);
-    else walkRecords(buf, BATCH_HEADER_SIZE, size, recordCount, buf, checks, where);
-  }
+  // Every record's structure, as Kafka's LogValidator iterates each record (DefaultRecord.readFrom):
+  // length prefixes alone would let a record whose fields overrun it into the log.
+  if (compression === CompressionType.None) walkRecords(buf, BATCH_HEADER_SIZE, size, recordCount, buf, checks, where);
   return size;
 }
 
@@ -172,26 +170,6 @@ function checkBatchFields(buf: Buffer, attributes: number, recordCount: number):
   }
   if ((attributes & ATTR_TIMESTAMP_TYPE) !== 0) {
     throw new RecordValidationError(INVALID_TIMESTAMP, 'producers must not set the timestamp type to LogAppendTime');
-  }
-}
-
-/** Walk the records by their length prefixes: exactly `count` records must fill the batch. */
-function checkUncompressedRecordCount(buf: Buffer, size: number, count: number): void {
-  const cur = new Cursor(buf, BATCH_HEADER_SIZE, size);
-  let seen = 0;
-  try {
-    while (cur.remaining() > 0) {
-      const len = cur.readVarint();
-      if (len < 0) throw new CorruptRecordError(`negative record length ${len}`);
-      cur.skip(len);
-      seen++;
-    }
-  } catch (err) {
-    if (!(err instanceof CorruptRecordError)) throw err;
-    throw new RecordValidationError(INVALID_RECORD, `found invalid record structure: ${err.message}`);
-  }
-  if (seen !== count) {
-    throw new RecordValidationError(INVALID_RECORD, `record batch declares ${count} records but contains ${seen}`);
   }
 }
 

@@ -94,6 +94,21 @@ describe('validateProducedBatches', () => {
     expect(codeOf(() => validateProducedBatches(resign(one), MAX))).toBe(RecordErrorCode.INVALID_RECORD);
   });
 
+  // Found by test/broker/fuzz.test.ts: a Produce whose record had a key length past its record
+  // (CRC re-signed) was appended, as only the record length prefixes were walked; ListOffsets by
+  // timestamp then failed reading it and closed the connection. Kafka's LogValidator iterates every
+  // record of an uncompressed batch too (DefaultRecord.readFrom) and answers INVALID_RECORD.
+  it('INVALID_RECORD when a record\'s fields overrun its declared size, even with no per-record check configured', async () => {
+    const b = await batch();
+    expect(b[61]).toBe(18); // first record: 9 bytes (zigzag 18)
+    b[65] = 40; // its key length: 20 bytes
+    expect(codeOf(() => validateProducedBatches(resign(b), MAX))).toBe(RecordErrorCode.INVALID_RECORD);
+    expect(codeOf(() => checkProducedBatch(b, MAX))).toBe(RecordErrorCode.INVALID_RECORD);
+    const headers = await batch();
+    headers[70] = 3; // the first record's header count: -2
+    expect(codeOf(() => checkProducedBatch(resign(headers), MAX))).toBe(RecordErrorCode.INVALID_RECORD);
+  });
+
   it('INVALID_TIMESTAMP when a producer sets LogAppendTime, UNSUPPORTED_COMPRESSION_TYPE for codec 6', async () => {
     const append = await batch({timestampType: 'append'});
     expect(codeOf(() => validateProducedBatches(append, MAX))).toBe(RecordErrorCode.INVALID_TIMESTAMP);

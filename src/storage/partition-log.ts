@@ -361,6 +361,15 @@ export class PartitionLog {
     return Buffer.alloc(0);
   }
 
+  /**
+   * Whether `offset` lies in an older segment than the high watermark (Kafka's
+   * LogOffsetMetadata.onOlderSegment): a read from it stops at that segment's end, however much
+   * data follows, so a fetch waiting for more bytes must be answered at once (DelayedFetch case F).
+   */
+  onOlderSegment(offset: bigint): boolean {
+    return this.segmentIndexFor(offset) < this.segmentIndexFor(this.highWatermark);
+  }
+
   /** First offset whose record timestamp >= `timestampMs`, via the time index; null if none. */
   async offsetForTimestamp(timestampMs: bigint): Promise<{offset: bigint; timestamp: bigint} | null> {
     this.checkReadable();

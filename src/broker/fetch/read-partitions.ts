@@ -19,6 +19,8 @@ export interface PartitionRead {
   lastStableOffset: bigint;
   logStartOffset: bigint;
   records: Buffer;
+  /** The read started in an older segment than the high watermark's, so it stopped at that segment's end. */
+  olderSegment: boolean;
 }
 
 export interface ReadOptions {
@@ -73,11 +75,12 @@ export async function readPartitions(topics: TopicManager, targets: FetchTarget[
       remaining = Math.max(0, remaining - records.length);
     }
     // No transactions yet, so the last stable offset is the high watermark.
-    results.push({target, topic, errorCode: ErrorCode.NONE, highWatermark, lastStableOffset: highWatermark, logStartOffset, records});
+    const olderSegment = target.fetchOffset < highWatermark && log.onOlderSegment(target.fetchOffset);
+    results.push({target, topic, errorCode: ErrorCode.NONE, highWatermark, lastStableOffset: highWatermark, logStartOffset, records, olderSegment});
   }
   return results;
 }
 
 function failed(target: FetchTarget, topic: TopicInfo | undefined, errorCode: number): PartitionRead {
-  return {target, topic, errorCode, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: EMPTY};
+  return {target, topic, errorCode, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: EMPTY, olderSegment: false};
 }

@@ -105,8 +105,9 @@ async function readWithWait(targets: FetchTarget[], request: FetchRequest, ctx: 
       const reads = await readPartitions(broker.topics, targets, options);
       const bytes = reads.reduce((sum, r) => sum + r.records.length, 0);
       const remainingMs = deadline - broker.now();
+      // As Kafka's DelayedFetch: an error, or a read stopped by a segment end (case F), answers at once.
       const done = request.maxWaitMs <= 0 || targets.length === 0 || bytes >= request.minBytes
-        || reads.some((r) => r.errorCode !== ErrorCode.NONE) || remainingMs <= 0 || broker.closing.aborted;
+        || reads.some((r) => r.errorCode !== ErrorCode.NONE || r.olderSegment) || remainingMs <= 0 || broker.closing.aborted;
       if (done) return reads;
       await waitFor(changed, remainingMs, broker.closing);
       if (broker.now() >= deadline || broker.closing.aborted) return await readPartitions(broker.topics, targets, options);

@@ -184,6 +184,29 @@ describe('Fetch', () => {
     producer.close();
   });
 
+  // Found by test/broker/fuzz.test.ts: a Fetch (minBytes 29184, maxWaitMs 822083584) from offset 0
+  // of a log whose first segment held 3.5 KB waited out maxWaitMs, though the log held 122 KB.
+  it('answers at once when the read stops at the end of an older segment, as Kafka\'s DelayedFetch (case F)', async () => {
+    await tb.broker.topics.createTopic('rolled', {numPartitions: 1, replicationFactor: -1, configs: {'segment.bytes': '1024'}});
+    for (let i = 0; i < 6; i++) {
+      expect((await produce(9, 'rolled', 0, await encodeBatch({records: [{value: 'x'.repeat(400)}]}))).errorCode).toBe(ErrorCode.NONE);
+    }
+    const log = tb.broker.topics.getLog('rolled', 0)!;
+    expect(log.onOlderSegment(0n)).toBe(true);
+    expect(log.onOlderSegment(log.logEndOffset - 1n)).toBe(false);
+    for (const version of [2, 12]) {
+      const started = Date.now();
+      const res = await client.request(ApiKey.Fetch, version, fetchBody(version, 'rolled', 0, 0n, {maxWaitMs: 20000, minBytes: 1 << 20}));
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect((await values(res.responses[0].partitions[0].records)).length).toBeGreaterThan(0);
+    }
+    // From the active segment, the same request still long-polls until max wait.
+    const started = Date.now();
+    const res = await client.request(ApiKey.Fetch, 12, fetchBody(12, 'rolled', 0, log.logEndOffset - 1n, {maxWaitMs: 300, minBytes: 1 << 20}));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect((await values(res.responses[0].partitions[0].records)).length).toBe(1);
+  });
+
   it('returns empty after max wait when nothing arrives', async () => {
     const end = tb.broker.topics.getLog('f', 1)!.logEndOffset;
     const started = Date.now();

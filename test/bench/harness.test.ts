@@ -45,6 +45,10 @@ describe('stats', () => {
     expect(quantile(values, 0.999)).toBe(999);
     expect(quantile([], 0.5)).toBeNaN();
   });
+  it('gives the maximum of more values than a call can take as arguments (the latency run has ~130,000)', () => {
+    const values = Array.from({length: 500_000}, (_, i) => (i * 7919) % 500_000);
+    expect(quantile(values, 1)).toBe(499_999);
+  });
   it('formats percentages of a limit and times', () => {
     expect(pctOf(70, 100)).toBe('70%');
     expect(pctOf(1, 0)).toBe('-');

@@ -91,7 +91,8 @@ export async function latency(ctx: BenchContext): Promise<void> {
           target: label === 'p99' ? '< 5 ms' : undefined, met: label === 'p99' ? value < 5 : undefined,
         });
       }
-      report.add({group: 'latency', name: 'produce max', result: fmtMs(Math.max(...values))});
+      // Not Math.max(...values): 130,000 arguments overflow the call stack.
+      report.add({group: 'latency', name: 'produce max', result: fmtMs(quantile(values, 1))});
     } finally {
       client.close();
     }

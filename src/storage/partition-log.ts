@@ -24,6 +24,7 @@ import {hasProducerId} from './producer-state.js';
 import {loadSegments} from './recovery.js';
 import {firstRecordAtOrAfter, recordWithLargestTimestamp} from './timestamp-lookup.js';
 import {LogSegment, type RollCheck} from './segment.js';
+import {segmentIndexFor} from './segment-search.js';
 
 export const ZERO_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
@@ -354,7 +355,7 @@ export class PartitionLog {
     // Never past the log end offset, even while an append's bytes are landing in the file.
     const maxOffset = options.maxOffset !== undefined && options.maxOffset < this._logEndOffset ? options.maxOffset : this._logEndOffset;
     const segments = this.segments;
-    for (let i = this.segmentIndexFor(fetchOffset); i < segments.length; i++) {
+    for (let i = segmentIndexFor(segments, fetchOffset); i < segments.length; i++) {
       const data = await segments[i].read(fetchOffset, maxBytes, {minOneBatch: options.minOneBatch ?? false, maxOffset});
       if (data !== undefined) return data;
     }
@@ -367,7 +368,7 @@ export class PartitionLog {
    * data follows, so a fetch waiting for more bytes must be answered at once (DelayedFetch case F).
    */
   onOlderSegment(offset: bigint): boolean {
-    return this.segmentIndexFor(offset) < this.segmentIndexFor(this.highWatermark);
+    return segmentIndexFor(this.segments, offset) < segmentIndexFor(this.segments, this.highWatermark);
   }
 
   /** First offset whose record timestamp >= `timestampMs`, via the time index; null if none. */
@@ -452,17 +453,6 @@ export class PartitionLog {
       for (const s of this.segments) await s.close().catch(() => {});
       await this.removal.removeAll();
     });
-  }
-
-  private segmentIndexFor(offset: bigint): number {
-    let lo = 0;
-    let hi = this.segments.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (this.segments[mid].baseOffset <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
   }
 
   /** Roll first if the append needs it; undefined (nothing to wait for) in the usual case. */
@@ -565,7 +555,7 @@ export class PartitionLog {
         error = this.ioError('fsync', cause, ` (appends after offset ${this._recoveryPoint} were not acknowledged and are rolled back)`);
         try {
           await this.truncateTo(this._recoveryPoint);
-          for (const s of this.segments) if (s.baseOffset >= this.segments[this.segmentIndexFor(this._recoveryPoint)].baseOffset) await s.flush(true);
+          for (const s of this.segments) if (s.baseOffset >= this.segments[segmentIndexFor(this.segments, this._recoveryPoint)].baseOffset) await s.flush(true);
         } catch (err) {
           this.offline = this.ioError('roll back', err, '; the partition is offline until the broker restarts');
         }

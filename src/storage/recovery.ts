@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import {CLEANED_SUFFIX, DELETED_SUFFIX, SWAP_SUFFIX, parseSegmentFileName, segmentFileName} from './filenames.js';
 import type {FileSystem} from './fs.js';
 import {LogSegment, type SegmentOptions} from './segment.js';
+import {segmentIndexFor} from './segment-search.js';
 
 export interface LoadOptions {
   segmentOptions: SegmentOptions;
@@ -44,8 +45,7 @@ export async function loadSegments(fs: FileSystem, dir: string, options: LoadOpt
     let truncatedBytes = 0;
     if (!options.hadCleanShutdown) {
       const rp = options.recoveryPoint ?? -1n;
-      let first = 0;
-      while (first + 1 < segments.length && segments[first + 1].baseOffset <= rp) first++;
+      const first = segmentIndexFor(segments, rp);
       for (let i = first; i < segments.length; i++) {
         const last = i === segments.length - 1;
         // Only the segment holding the recovery point can start part-way: what precedes it is fsynced.

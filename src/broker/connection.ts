@@ -5,7 +5,7 @@
  * Any failure closes this connection only.
  */
 import type {Socket} from 'node:net';
-import {FrameReader, FrameSizeError} from './framing.js';
+import {frameBuffers, FrameReader, FrameSizeError, releaseHandledFrame} from './framing.js';
 import {CloseConnection, RequestDispatcher} from './dispatch.js';
 import type {ConnectionInfo} from './handler.js';
 import {readBuffers} from '../storage/read-buffers.js';
@@ -31,7 +31,7 @@ export class Connection {
     maxRequestBytes: number,
     private readonly log: (line: string) => void,
   ) {
-    this.frames = new FrameReader(maxRequestBytes);
+    this.frames = new FrameReader(maxRequestBytes, frameBuffers);
     this.info = {remoteAddress: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`, clientId: null};
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -76,6 +76,7 @@ export class Connection {
     this.slots.push(slot);
     this.dispatcher.dispatch(frame, this.info).then(
       (response) => {
+        releaseHandledFrame(frame);
         slot.done = true;
         slot.response = response;
         this.scheduleFlush();

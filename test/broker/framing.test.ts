@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {FrameReader, FrameSizeError} from '../../src/broker/framing.js';
+import {FrameReader, FrameSizeError, releaseHandledFrame} from '../../src/broker/framing.js';
+import {BufferPool} from '../../src/storage/buffer-pool.js';
 
 function frame(body: Buffer): Buffer {
   const size = Buffer.alloc(4);
@@ -59,5 +60,39 @@ describe('FrameReader', () => {
   it('accepts a frame of exactly the maximum size', () => {
     const reader = new FrameReader(8);
     expect(reader.push(frame(Buffer.alloc(8, 1)))).toHaveLength(1);
+  });
+
+  it('copies a frame spread over several reads into a pooled buffer, and slices one that is not', () => {
+    const pool = new BufferPool();
+    const reader = new FrameReader(1 << 20, pool);
+    const large = Buffer.alloc(200 * 1024, 3);
+    const bytes = Buffer.concat([frame(large), frame(Buffer.from('small'))]);
+    const got: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += 65536) got.push(...reader.push(bytes.subarray(i, i + 65536)));
+    expect(got[0]!.equals(large)).toBe(true);
+    expect(pool.owns(got[0]!)).toBe(true);
+    expect(got[1]!.toString()).toBe('small');
+    expect(pool.owns(got[1]!)).toBe(false);
+  });
+});
+
+describe('releaseHandledFrame', () => {
+  /** A request frame (no size prefix) of `size` bytes with api key `apiKey`, taken from `pool`. */
+  function requestFrame(pool: BufferPool, apiKey: number, size = 100_000): Buffer {
+    const f = pool.take(size);
+    f.writeInt16BE(apiKey, 0);
+    return f;
+  }
+
+  it('gives back the frame of a handled Produce and keeps those of other requests', async () => {
+    const {frameBuffers} = await import('../../src/broker/framing.js');
+    const produce = requestFrame(frameBuffers, 0);
+    const joinGroup = requestFrame(frameBuffers, 11);
+    releaseHandledFrame(produce);
+    releaseHandledFrame(joinGroup);
+    // A JoinGroup keeps views of its frame (member metadata): its buffer must never be reused.
+    expect(frameBuffers.owns(joinGroup)).toBe(true);
+    expect(frameBuffers.owns(produce)).toBe(false);
+    expect(frameBuffers.take(100_000).buffer).toBe(produce.buffer);
   });
 });

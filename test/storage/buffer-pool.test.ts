@@ -1,9 +1,9 @@
 import {describe, expect, it} from 'vitest';
-import {MIN_POOLED_BYTES, ReadBufferPool} from '../../src/storage/read-buffers.js';
+import {BufferPool, MIN_POOLED_BYTES} from '../../src/storage/buffer-pool.js';
 
-describe('ReadBufferPool', () => {
+describe('BufferPool', () => {
   it('gives back a buffer for the next take of its size class', () => {
-    const pool = new ReadBufferPool();
+    const pool = new BufferPool();
     const a = pool.take(1 << 20);
     expect(a.length).toBe(1 << 20);
     expect(pool.owns(a.subarray(10, 20))).toBe(true);
@@ -18,7 +18,7 @@ describe('ReadBufferPool', () => {
   });
 
   it('never hands out a buffer that is in use', () => {
-    const pool = new ReadBufferPool();
+    const pool = new BufferPool();
     const a = pool.take(200_000);
     const b = pool.take(200_000);
     expect(b.buffer).not.toBe(a.buffer);
@@ -32,7 +32,7 @@ describe('ReadBufferPool', () => {
   });
 
   it('leaves small and huge reads and foreign buffers alone', () => {
-    const pool = new ReadBufferPool();
+    const pool = new BufferPool();
     const small = pool.take(MIN_POOLED_BYTES - 1);
     const huge = pool.take(16 << 20);
     expect(pool.owns(small) || pool.owns(huge)).toBe(false);
@@ -44,7 +44,7 @@ describe('ReadBufferPool', () => {
   });
 
   it('keeps at most its retained-bytes limit of free buffers', () => {
-    const pool = new ReadBufferPool(2 << 20);
+    const pool = new BufferPool(2 << 20);
     const taken = [pool.take(1 << 20), pool.take(1 << 20), pool.take(1 << 20)];
     for (const b of taken) pool.give(b);
     expect(pool.retainedBytes).toBe(2 << 20);

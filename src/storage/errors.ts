@@ -42,3 +42,16 @@ export class CorruptBatchError extends StorageError {
     this.name = 'CorruptBatchError';
   }
 }
+
+/**
+ * Records already in a segment that cannot be read back (corrupted on disk, or written by a build
+ * that did not check them one by one). Carries the code Kafka's read path answers with:
+ * INVALID_RECORD for a record that does not parse, UNKNOWN_SERVER_ERROR for data that does not
+ * decompress.
+ */
+export class UnreadableRecordsError extends StorageError {
+  constructor(message: string, errorCode: number, cause?: unknown) {
+    super(message, errorCode, cause);
+    this.name = 'UnreadableRecordsError';
+  }
+}

@@ -5,10 +5,10 @@
  *   pool (src/storage/read-buffers.ts), which the connection gives back once the socket has taken them;
  * - ListOffsets by timestamp: the first record at or after a timestamp.
  */
-import {decodeBatch} from '../records/batch.js';
 import {type ScannedBatch, scanBatches} from './batch-scanner.js';
 import type {PooledHandle} from './handle-pool.js';
 import {readBuffers} from './read-buffers.js';
+import {storedRecords} from './stored-records.js';
 
 export interface WholeBatchRead {
   /** The batches (empty when none fits). */
@@ -86,8 +86,9 @@ export async function findRecordByTimestamp(log: PooledHandle, from: number, end
     if (!candidate) return undefined;
     const c = candidate as ScannedBatch;
     if (c.header.magic < 2) return {offset: c.lastOffset, timestamp: c.header.maxTimestamp};
-    const decoded = await decodeBatch(await readBytes(log, c.position, c.size), 0, {verifyCrc: false});
-    for (const r of decoded.records) {
+    // A record that cannot be read fails the lookup (with Kafka's code), it is not skipped.
+    const records = await storedRecords(await readBytes(log, c.position, c.size), `${log.path} at byte ${c.position}`);
+    for (const r of records) {
       if (r.timestamp >= timestamp && r.offset >= startingOffset) return {offset: r.offset, timestamp: r.timestamp};
     }
     pos = c.position + c.size;

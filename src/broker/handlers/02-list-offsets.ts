@@ -5,9 +5,11 @@
  * offset -1). Any other value: the first offset whose timestamp is >= it, or -1 if none.
  * v0 answers in the old shape (old_style_offsets, up to max_num_offsets entries).
  * v4+ checks the current leader epoch and reports the leader epoch.
+ * A lookup that fails reading the log (a damaged record) answers that partition with an error code.
  */
 import {ApiKey} from '../../protocol/api.js';
 import {ErrorCode} from '../../protocol/error-codes.js';
+import {toApiError} from '../config/api-error.js';
 import {defineHandler, HandlerContext} from '../handler.js';
 import {checkLeaderEpoch, leaderEpochOf, type PartitionView} from '../partition-state.js';
 
@@ -43,9 +45,14 @@ export const handler = defineHandler({
     const topics = request.topics.map((topic) => {
       const partitions = new Array<PartitionAnswer>(topic.partitions.length);
       for (let i = 0; i < topic.partitions.length; i++) {
-        const result = listOffset(topic.name, topic.partitions[i]!, ctx);
-        if (result instanceof Promise) (lookups ??= []).push(result.then((answered) => { partitions[i] = answered; }));
-        else partitions[i] = result;
+        const p = topic.partitions[i]!;
+        const result = listOffset(topic.name, p, ctx);
+        if (result instanceof Promise) {
+          (lookups ??= []).push(result.then((answered) => { partitions[i] = answered; },
+            (err: unknown) => { partitions[i] = failedLookup(topic.name, p.partitionIndex, err, ctx); }));
+        } else {
+          partitions[i] = result;
+        }
       }
       return {name: topic.name, partitions};
     });
@@ -86,6 +93,18 @@ function listOffset(topic: string, p: ListOffsetsRequest['topics'][number]['part
   return log.offsetForTimestamp(p.timestamp).then((found) => (!found || found.offset >= latest
     ? answer(p.partitionIndex, ErrorCode.NONE, -1n, -1n, -1)
     : answer(p.partitionIndex, ErrorCode.NONE, found.timestamp, found.offset, epoch)));
+}
+
+/**
+ * A lookup that failed reading the log answers its partition alone, as Kafka's
+ * ReplicaManager.fetchOffset does: the code Errors.forException gives (INVALID_RECORD for a record
+ * that does not parse, KAFKA_STORAGE_ERROR for an offline log, UNKNOWN_SERVER_ERROR otherwise) and
+ * one log line (none for KAFKA_STORAGE_ERROR, which Kafka logs at debug level only).
+ */
+function failedLookup(topic: string, partitionIndex: number, err: unknown, ctx: HandlerContext): PartitionAnswer {
+  const {errorCode, errorMessage} = toApiError(err);
+  if (errorCode !== ErrorCode.KAFKA_STORAGE_ERROR) ctx.broker.log(`list offsets for ${topic}-${partitionIndex} failed: ${errorMessage}`);
+  return answer(partitionIndex, errorCode);
 }
 
 /** v0: a list of offsets; kstream gives the one offset later versions would give. */

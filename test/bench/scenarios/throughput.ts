@@ -8,7 +8,7 @@
  * vs send-file.mjs), and Fetch requests on raw sockets (gen/fetch.mjs vs drain.mjs).
  */
 import {join} from 'node:path';
-import {mkdir, readdir, readFile, rm, stat} from 'node:fs/promises';
+import {mkdir, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import {BrokerProcess} from '../lib/broker-process.js';
 import {connect, createTopic, endOffsetSum} from '../lib/admin.js';
 import {fetchLoop, rawFetch} from '../lib/fetch-loop.js';
@@ -58,7 +58,7 @@ export async function throughput(ctx: BenchContext): Promise<void> {
     await writeRecordFile(join(workDir, 'records-100.txt'), 100, settings.produceMB * 1e6),
     await writeRecordFile(join(workDir, 'records-1k.txt'), 1024, settings.produceMB * 1e6),
   ];
-  report.note(`Produce: kcat -P -l FILE -X linger.ms=5 -X batch.num.messages=10000 -X batch.size=1048576, one partition, ${settings.produceMB} MB of payload per case, wall time of the kcat process (start, metadata, all deliveries acknowledged); the end offset is checked afterwards. Limit: send-file.mjs streams the same file over a loopback socket to socket-to-file.mjs, which appends it to a file; both are separate Node processes like kcat and the broker. acks=all and acks=1 take the same path on a single node: the answer follows the write to the segment file (Kafka's default flush policy, no fsync per request). Limit runs before and after the broker cases, the higher counts. CPU = user+system CPU time of the broker and of kcat over the wall time (100% = one core of the 2): when the broker is below 100% and kcat is high, the load generator, not the broker, sets the figure.`);
+  report.note(`Produce: kcat -P -l FILE -X linger.ms=5 -X batch.num.messages=10000 -X batch.size=1048576, one partition, ${settings.produceMB} MB of payload per case, wall time of the kcat process (start, metadata, all deliveries acknowledged); the end offset is checked afterwards. The broker process runs every case in turn, after one unmeasured kcat -P of the 100 B file into a topic of its own (warm-up: in a fresh broker process the first 40 MB took 1.4-2.2x as long as the next, JIT compilation and first buffers). Limit: send-file.mjs streams the same file over a loopback socket to socket-to-file.mjs, which appends it to a file; both are separate Node processes like kcat and the broker. acks=all and acks=1 take the same path on a single node: the answer follows the write to the segment file (Kafka's default flush policy, no fsync per request). Limit runs before and after the broker cases, the higher counts. CPU = user+system CPU time of the broker and of kcat over the wall time (100% = one core of the 2): when the broker is below 100% and kcat is high, the load generator, not the broker, sets the figure.`);
   report.note(`kcat ceiling (produce rows): the same kcat -P command, timed the same way, against limit/kafka-sink.mjs instead of the broker: a Node program that, like socket-to-file.mjs, appends every byte it receives to a file, and answers each request once the bytes completing it are written (as the broker answers acks=1/all after its write): ApiVersions and Metadata with the broker's own answers to the same kcat command, recorded by the proxy of the replayed rows (correlation id patched, the sink's port advertised), Produce with error 0 and a running base offset for the request's topic and partition, built from the batch headers' record counts without decoding records. kcat exits 0 only when every delivery was acknowledged; the sink's record count must equal the file's and its bytes must be within 10% of the recorded stream's. kcat's own CPU time (100-160% for 100 B records and zstd) is paid on both sides, so this is the most any broker could reach with kcat on this machine; it is an additional comparison, not a replacement for the Node limit (the issue's target stays on that). Before and after the broker cases, the higher counts.`);
   const profile = (phase: string) => settings.profileDir && join(settings.profileDir, phase);
   const topics: Array<{name: string; file: RecordFile}> = [];
@@ -69,6 +69,7 @@ export async function throughput(ctx: BenchContext): Promise<void> {
     try {
       const admin = await connect(broker.address);
       try {
+        await warmUpWithKcat(broker, admin, files[0]!);
         for (const file of files) {
           const cases = recordings.filter((r) => r.file === file);
           const before = await produceLimit(file, join(workDir, 'limit-sink.bin'));
@@ -121,6 +122,48 @@ export async function throughput(ctx: BenchContext): Promise<void> {
     }
   } finally {
     await Promise.all([...consumers.values()].flatMap((p) => [`${p}.json`, `${p}.bin`]).map((f) => rm(f, {force: true})));
+  }
+}
+
+/**
+ * One unmeasured kcat -P of `file` into a topic of its own, so that the first measured row does not
+ * pay for the broker process's start (JIT compilation, first buffers): in a fresh broker the first
+ * 40 MB took about 1.4x as long as the same command right after.
+ */
+async function warmUpWithKcat(broker: BrokerProcess, admin: Awaited<ReturnType<typeof connect>>, file: RecordFile): Promise<void> {
+  const topic = 'warm-up';
+  await createTopic(admin, topic, 1);
+  const r = await runWithCpu(KCAT, kcatProduceArgs(broker.address, topic, file, CASES[0]!));
+  const end = await endOffsetSum(admin, [{name: topic, partitions: 1}]);
+  if (end !== BigInt(file.records)) throw new Error(`warm-up: ${end} records stored, ${file.records} produced (kcat: ${r.stderr.trim().slice(0, 300)})`);
+}
+
+/**
+ * The same for the replay broker: `rec` replayed once, unmeasured, into a topic of its own. The
+ * recorded requests name their topic, so the copy names another of the same length ("produce-" ->
+ * "prewarm-"; records are not compared with it: their bytes come from the record file).
+ */
+async function warmUpWithReplay(ctx: BenchContext, broker: BrokerProcess, admin: Awaited<ReturnType<typeof connect>>, rec: Recording): Promise<void> {
+  const topic = rec.topic.replace(/^produce-/, 'prewarm-');
+  if (topic.length !== rec.topic.length || topic === rec.topic) throw new Error(`warm-up: cannot rename topic ${rec.topic}`);
+  const bytes = await readFile(rec.path);
+  const from = Buffer.from(rec.topic);
+  const to = Buffer.from(topic);
+  let renamed = 0;
+  for (let at = bytes.indexOf(from); at >= 0; at = bytes.indexOf(from, at + from.length)) {
+    to.copy(bytes, at);
+    renamed++;
+  }
+  if (renamed < rec.stream.produce.requests) throw new Error(`warm-up: the topic name appears ${renamed} times in ${rec.stream.produce.requests} Produce requests`);
+  const path = join(ctx.workDir, 'replay-warm-up.bin');
+  await writeFile(path, bytes);
+  try {
+    await createTopic(admin, topic, 1);
+    await replay(broker.address, path, rec.stream.expectedResponses, join(ctx.workDir, 'replay-responses.bin'));
+    const end = await endOffsetSum(admin, [{name: topic, partitions: 1}]);
+    if (end !== BigInt(rec.stream.produce.records)) throw new Error(`warm-up replay: ${end} records stored, ${rec.stream.produce.records} replayed`);
+  } finally {
+    await rm(path, {force: true});
   }
 }
 
@@ -237,6 +280,7 @@ async function replayCases(ctx: BenchContext, recordings: Recording[]): Promise<
     try {
       const admin = await connect(broker.address);
       try {
+        await warmUpWithReplay(ctx, broker, admin, recordings[0]!);
         for (const rec of recordings) await replayOnce(ctx, broker, admin, rec);
       } finally {
         admin.close();
@@ -245,7 +289,7 @@ async function replayCases(ctx: BenchContext, recordings: Recording[]): Promise<
       await broker.stop();
     }
     const s = recordings[0]!.stream;
-    report.note(`Produce, librdkafka requests replayed: each produce case is run once more with the same kcat command through a recording proxy in the bench (kcat's bytes to the broker saved, the broker's answers passed back; the broker advertises the proxy, so kcat's one connection goes through it), checked like the kcat rows and for producer id -1 in every batch (kcat's default enable.idempotence=false, no retried batches). A fresh broker with the same topics then receives each recorded stream on one connection from gen/replay.mjs, a Node sender that writes the file like send-file.mjs (1 MiB reads, socket backpressure) and counts response frames; time from the first byte sent to the last response, one response per request (${Object.entries(s.apis).map(([k, v]) => `${v} ${k}`).join(', ')} in the first stream). Every response is then decoded (correlation ids in order, no Produce partition error) and the end offset must equal the records in the stream. Limit: send-file.mjs streams the same recorded file to socket-to-file.mjs, before and after the replay, the higher counts. MB/s counts payload bytes as the kcat rows do. CPU broker / sender: the broker's and gen/replay.mjs's CPU time over the replay's wall time.`);
+    report.note(`Produce, librdkafka requests replayed: each produce case is run once more with the same kcat command through a recording proxy in the bench (kcat's bytes to the broker saved, the broker's answers passed back; the broker advertises the proxy, so kcat's one connection goes through it), checked like the kcat rows and for producer id -1 in every batch (kcat's default enable.idempotence=false, no retried batches). A fresh broker with the same topics (warmed up by one unmeasured replay of the first stream into a topic of its own) then receives each recorded stream on one connection from gen/replay.mjs, a Node sender that writes the file like send-file.mjs (1 MiB reads, socket backpressure) and counts response frames; time from the first byte sent to the last response, one response per request (${Object.entries(s.apis).map(([k, v]) => `${v} ${k}`).join(', ')} in the first stream). Every response is then decoded (correlation ids in order, no Produce partition error) and the end offset must equal the records in the stream. Limit: send-file.mjs streams the same recorded file to socket-to-file.mjs, before and after the replay, the higher counts. MB/s counts payload bytes as the kcat rows do. CPU broker / sender: the broker's and gen/replay.mjs's CPU time over the replay's wall time.`);
   } finally {
     await rm(replayDir, {recursive: true, force: true});
   }
@@ -286,8 +330,15 @@ async function segmentFiles(dataDir: string, topic: string): Promise<{files: str
   return {files, bytes};
 }
 
-/** The kcat consumer of every fetch row, against the broker, the recording proxy or kafka-source.mjs. */
-const kcatConsumeArgs = (address: string, topic: string): string[] => ['-C', '-b', address, '-t', topic, '-o', 'beginning', '-e',
+/**
+ * The kcat consumer of every fetch row, against the broker, the recording proxy or kafka-source.mjs.
+ * From offset 0 (where these topics start) rather than `-o beginning`: for that, librdkafka 2.0.2
+ * first sends ListOffsets, and when the partition is started before the first Metadata answer has
+ * given it a leader, rd_kafka_toppar_offset_request puts the query off by 500 ms (its debug log
+ * shows the gap). A client-side race, with any broker; here it hit at least one of 4 consumers in
+ * 7 of 10 rounds, and made a 0.3 s row take 0.7 s.
+ */
+const kcatConsumeArgs = (address: string, topic: string): string[] => ['-C', '-b', address, '-t', topic, '-o', '0', '-e',
   '-X', 'fetch.max.bytes=52428800', '-X', 'queued.max.messages.kbytes=1048576', '-X', 'fetch.wait.max.ms=5'];
 
 /** kcat -e says where it stopped on stderr: every consumer must have reached the end offset. */
@@ -346,7 +397,7 @@ async function fetchCeilingOf(ctx: BenchContext, name: string, file: RecordFile,
 async function fetchCases(ctx: BenchContext, broker: BrokerProcess, dataDir: string, topics: Array<{name: string; file: RecordFile}>, canned: Map<string, string>): Promise<void> {
   const {report, settings} = ctx;
   const n = settings.consumers;
-  report.note(`Fetch: ${n} kcat -C -e -o beginning processes at once on the topic written above (in the page cache), first right after a broker restart (cold process: segments not open, code not optimized), then again (from cache), with -X fetch.wait.max.ms=5 (otherwise the last, empty Fetch that tells kcat -e it reached the end long-polls 500 ms, as on Kafka, and that wait would dominate); output to /dev/null; each kcat must print that it reached the end at the topic's end offset; MB/s counts the log bytes each consumer received (the topic's .log files) over the wall time of all. Limit: file-to-socket.mjs sends the same .log files to ${n} connections of drain.mjs (one Node process), which discards them.`);
+  report.note(`Fetch: ${n} kcat -C -e -o 0 processes at once on the topic written above (which starts at offset 0; with -o beginning librdkafka 2.0.2 often put its first ListOffsets off by 500 ms: when a partition starts before Metadata has given it a leader, rd_kafka_toppar_offset_request retries after 500 ms, a client-side race with any broker) (in the page cache), first right after a broker restart (cold process: segments not open, code not optimized), then again (from cache), with -X fetch.wait.max.ms=5 (otherwise the last, empty Fetch that tells kcat -e it reached the end long-polls 500 ms, as on Kafka, and that wait would dominate); output to /dev/null; each kcat must print that it reached the end at the topic's end offset; MB/s counts the log bytes each consumer received (the topic's .log files) over the wall time of all. Limit: file-to-socket.mjs sends the same .log files to ${n} connections of drain.mjs (one Node process), which discards them.`);
   report.note(`kcat ceiling (fetch rows with kcat consumers): one kcat -C -e of the same command is recorded through the proxy in front of a broker on the same data (the requests and the broker's answers), then the same ${n} kcat -C -e at once run against limit/kafka-source.mjs: a Node program that, like file-to-socket.mjs, reads a file and writes a socket, answering each request with the recorded answer to the same request (same bytes but the correlation id; ApiVersions and Metadata by version; the port it listens on advertised), read from the recording file at request time. For the same data and settings librdkafka sends the same requests from run to run, apart from Metadata; a request the recording lacks ends the program and the ceiling column shows "failed: ...". The last, empty Fetch is answered at once rather than after fetch.wait.max.ms, so kcat may send it a few more times before it exits. Each kcat must reach the end offset. Measured before and after the two kcat rows of the topic, the higher counts; kcat's CPU is paid on both sides. An additional comparison, not a replacement for the Node limit.`);
   for (const {name, file} of topics) {
     const {files, bytes} = await segmentFiles(dataDir, name);

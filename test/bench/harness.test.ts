@@ -338,6 +338,52 @@ describe('produce pipe', () => {
   }));
 });
 
+describe('probe.mjs', () => {
+  it('sends one ApiVersions at a time and reports each send time and latency when its stdin closes', async () => {
+    // A stand-in broker that answers each request frame with its correlation id, after 5 ms.
+    const seen: Array<{apiKey: number; version: number; correlationId: number}> = [];
+    let probe: ReturnType<typeof spawn> | undefined;
+    const server = createServer((socket) => {
+      let pending = Buffer.alloc(0);
+      socket.on('data', (chunk: Buffer) => {
+        pending = Buffer.concat([pending, chunk]);
+        while (pending.length >= 4 && pending.length >= 4 + pending.readInt32BE(0)) {
+          const frame = pending.subarray(4, 4 + pending.readInt32BE(0));
+          pending = pending.subarray(4 + frame.length);
+          seen.push({apiKey: frame.readInt16BE(0), version: frame.readInt16BE(2), correlationId: frame.readInt32BE(4)});
+          const answer = Buffer.alloc(8);
+          answer.writeInt32BE(4, 0);
+          answer.writeInt32BE(frame.readInt32BE(4), 4);
+          setTimeout(() => socket.write(answer), 5);
+          if (seen.length === 5) probe!.stdin!.end();
+        }
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const port = (server.address() as {port: number}).port;
+      const before = performance.timeOrigin + performance.now();
+      probe = spawn(process.execPath, [join(import.meta.dirname, 'gen', 'probe.mjs'), '127.0.0.1', String(port), '1'], {stdio: ['pipe', 'pipe', 'inherit']});
+      let out = '';
+      probe.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
+      const [code] = await once(probe, 'close');
+      expect(code).toBe(0);
+      const samples = JSON.parse(out) as Array<[number, number]>;
+      // The fifth request's answer comes after stdin closed: the probe waits for it, then stops.
+      expect(samples).toHaveLength(5);
+      expect(seen.map((r) => [r.apiKey, r.version, r.correlationId])).toEqual([1, 2, 3, 4, 5].map((id) => [18, 0, id]));
+      for (const [i, [at, ms]] of samples.entries()) {
+        expect(ms).toBeGreaterThanOrEqual(4);
+        // One at a time: each is sent after the previous answer (times rounded to 1 µs).
+        expect(at).toBeGreaterThanOrEqual(i === 0 ? before : samples[i - 1]![0] + samples[i - 1]![1] - 0.002);
+      }
+    } finally {
+      server.close();
+    }
+  });
+});
+
 describe('kafka-sink.mjs', () => {
   /** The sink with no recorded answers (so only Produce is answered) and its port. */
   async function startSink(dir: string) {

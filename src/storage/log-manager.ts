@@ -23,7 +23,7 @@ import {forEachLimited} from './limiter.js';
 import {Mutex} from './mutex.js';
 import {PartitionLog, type PartitionLogOpenOptions, ZERO_TOPIC_ID} from './partition-log.js';
 import {applyRetention} from './retention.js';
-import {AppendRound, MIN_SHARED_WRITES} from './append-round.js';
+import {AppendRound, type ExpectedWrites, MIN_SHARED_WRITES} from './append-round.js';
 import {WriteThread} from './write-thread.js';
 
 export interface LogManagerOptions {
@@ -126,8 +126,8 @@ export class LogManager {
   }
 
   /** A round of appends to many partitions, their writes made together (append-round.ts); `completed` is told of each append done. */
-  startAppendRound(completed: (log: PartitionLog) => void): AppendRound {
-    return new AppendRound(this.writeThread, completed);
+  startAppendRound(completed: (log: PartitionLog) => void, expected?: ExpectedWrites): AppendRound {
+    return new AppendRound(this.writeThread, completed, expected);
   }
 
   /**

@@ -5,16 +5,17 @@
  *
  * The event-loop thread and the write thread take writes from one shared counter until none are
  * left; the event-loop thread then waits only for a write the other is still making (a few µs),
- * so the caller sees one synchronous call, as with writeSync. A job goes to the thread only when it
+ * so the caller sees one synchronous call, as with writeSync. A job can be handed over write by
+ * write while the caller still prepares the next ones (open, add, close): the thread starts on
+ * the first while the event loop works on the rest. A job goes to the thread only when it
  * has finished the previous one; a thread that is late (descheduled on a busy machine) simply
  * takes no writes, and the event-loop thread never waits for it to wake. The write thread can only
  * reach memory shared with it, so each job's bytes are first copied into one staging
- * SharedArrayBuffer that the WriteThread keeps and reuses (bytes already in a SharedArrayBuffer are
- * not copied). Reused, because fresh memory is costly to touch: on this project's VM a new
- * SharedArrayBuffer costs ~3.5 ms per MiB in page faults, far more than the copy (~0.1 ms per MiB
- * warm). Writes beyond the staging capacity stay on the event-loop thread. A write that fails on
- * the write thread is cut back to its position and marked for the caller to make again on its own
- * thread, which then reports the error as any write does.
+ * SharedArrayBuffer that the WriteThread keeps and reuses. Reused, because fresh memory is costly
+ * to touch: on this project's VM a new SharedArrayBuffer costs ~3.5 ms per MiB in page faults, far
+ * more than the copy (~0.1 ms per MiB warm). Writes beyond the staging capacity stay on the
+ * event-loop thread. A write that fails on the write thread is cut back to its position and marked
+ * for the caller to make again on its own thread, which then reports the error as any write does.
  */
 import {MessageChannel, Worker, type MessagePort} from 'node:worker_threads';
 
@@ -28,7 +29,7 @@ export interface SharedWrite {
 // control (Int32Array) slots
 const JOB = 0; // incremented for every job; the thread waits on it
 const NEXT = 1; // next write to take
-const COUNT = 2; // writes in this job
+const STATE = 2; // writes handed over in this job x 2, + 1 once the job is closed (no more come)
 const DONE = 3; // the last job the thread finished
 const STOP = 4; // 1: the thread returns
 const READY = 5; // 1 once the thread waits for jobs
@@ -43,8 +44,10 @@ export const FAILED_ON_THREAD = 2;
 const MADE_HERE = 3;
 /** How long the event-loop thread waits for the write thread's last write before making it itself. */
 const WRITE_TIMEOUT_MS = 5000;
-/** Checks of BUSY before sleeping on it: the last write usually lands within microseconds. */
+/** Checks of BUSY (or, on the thread, of STATE) before sleeping on it: the next write usually comes within microseconds. */
 const SPINS = 2000;
+/** Writes handed over between two wake-ups of a sleeping write thread. */
+const NOTIFY_EVERY = 32;
 /** Most bytes staged per job (kept allocated once reached); the rest is written by the event loop. */
 export const MAX_STAGING_BYTES = 16 * 1024 * 1024;
 const MIN_STAGING_BYTES = 1024 * 1024;
@@ -64,11 +67,19 @@ for (;;) {
   const message = receiveMessageOnPort(port).message;
   if (message.items) { items = new Float64Array(message.items); outcome = new Uint8Array(message.outcome); }
   buffers = message.buffers.map((b) => Buffer.from(b));
-  const count = Atomics.load(control, ${COUNT});
   for (;;) {
     // Raised before taking, so the event-loop thread, once it finds no write left, knows whether one is still being made.
     Atomics.store(control, ${BUSY}, 1);
     const i = Atomics.add(control, ${NEXT}, 1);
+    // Write i may not be handed over yet: wait until it is, or until the job closes without it.
+    // Waiting on STATE, which every hand-over and the close change, so no wake-up is missed.
+    let state = Atomics.load(control, ${STATE});
+    for (let spin = 0; spin < ${SPINS} && i >= state >> 1 && (state & 1) === 0; spin++) state = Atomics.load(control, ${STATE});
+    while (i >= state >> 1 && (state & 1) === 0) {
+      Atomics.wait(control, ${STATE}, state);
+      state = Atomics.load(control, ${STATE});
+    }
+    const count = state >> 1;
     if (i < count) {
       const f = i * ${FIELDS};
       const fd = items[f], data = buffers[items[f + 1]], offset = items[f + 2], length = items[f + 3], position = items[f + 4];
@@ -139,70 +150,86 @@ export class WriteThread {
    */
   writeAll(writes: SharedWrite[], writeHere: (i: number) => void, takeShared = true): Uint8Array {
     const result = new Uint8Array(writes.length);
-    const c = this.control;
-    // Still in its previous job (it woke late): it gets none of this one.
-    if (Atomics.load(c, DONE) !== this.lastJob) {
+    let bytes = 0;
+    for (const w of writes) bytes += w.data.length;
+    const job = this.open(writes.length, bytes);
+    if (!job) {
       for (let i = 0; i < writes.length; i++) writeHere(i);
       return result;
     }
-    const staging = this.stagingFor(writes);
-    const shared: number[] = [];
+    const handed: number[] = [];
     const local: number[] = [];
-    const outcome = this.prepare(writes.length);
-    const buffers: SharedArrayBuffer[] = [staging.buffer as SharedArrayBuffer];
-    let staged = 0;
-    let lastBuffer: ArrayBufferLike = staging.buffer;
-    for (let i = 0; i < writes.length; i++) {
-      const w = writes[i]!;
-      const f = shared.length * FIELDS;
-      if (w.data.buffer instanceof SharedArrayBuffer) {
-        if (w.data.buffer !== lastBuffer) {
-          lastBuffer = w.data.buffer;
-          buffers.push(lastBuffer);
-        }
-        this.items[f + 1] = buffers.length - 1;
-        this.items[f + 2] = w.data.byteOffset;
-      } else if (staged + w.data.length <= staging.length) {
-        w.data.copy(staging, staged);
-        this.items[f + 1] = 0;
-        this.items[f + 2] = staged;
-        staged += w.data.length;
-      } else {
-        local.push(i);
-        continue;
-      }
-      this.items[f] = w.fd;
-      this.items[f + 3] = w.data.length;
-      this.items[f + 4] = w.position;
-      shared.push(i);
-    }
-    const message: {items?: SharedArrayBuffer; outcome?: SharedArrayBuffer; buffers: SharedArrayBuffer[]} = {buffers};
+    for (let i = 0; i < writes.length; i++) (job.add(writes[i]!.fd, writes[i]!.data, writes[i]!.position) ? handed : local).push(i);
+    // This thread: the writes that did not fit the staging buffer, then its share of the rest.
+    for (const i of local) writeHere(i);
+    const outcome = job.close((k) => writeHere(handed[k]!), takeShared);
+    for (let k = 0; k < handed.length; k++) result[handed[k]!] = outcome[k]!;
+    return result;
+  }
+
+  /**
+   * Start a job of up to `maxWrites` writes of `maxBytes` in all, handed over one by one with
+   * WriteJob.add, which the thread starts on at once; undefined when the thread cannot take one
+   * (not started, stopped, or still in its previous job because it woke late).
+   */
+  open(maxWrites: number, maxBytes: number): WriteJob | undefined {
+    const c = this.control;
+    if (!this.ready || Atomics.load(c, DONE) !== this.lastJob) return undefined;
+    const staging = this.stagingFor(maxBytes);
+    this.prepare(maxWrites);
+    const message: {items?: SharedArrayBuffer; outcome?: SharedArrayBuffer; buffers: SharedArrayBuffer[]} = {buffers: [staging.buffer as SharedArrayBuffer]};
     if (this.items.buffer !== this.sentItems) {
-      message.items = this.items.buffer;
-      message.outcome = this.outcome.buffer;
+      message.items = this.items.buffer as SharedArrayBuffer;
+      message.outcome = this.outcome.buffer as SharedArrayBuffer;
       this.sentItems = this.items.buffer;
     }
     Atomics.store(c, NEXT, 0);
-    Atomics.store(c, COUNT, shared.length);
+    Atomics.store(c, STATE, 0);
     this.port.postMessage(message);
     this.lastJob = Atomics.add(c, JOB, 1) + 1;
     Atomics.notify(c, JOB);
-    // This thread: the writes the other cannot reach, then its share of the rest.
-    for (const i of local) writeHere(i);
+    return new WriteJob(this, maxWrites, staging);
+  }
+
+  /** For WriteJob.add: write `k` (its bytes staged, its fields set) is handed over. */
+  handOver(k: number, fd: number, offset: number, length: number, position: number): void {
+    const f = k * FIELDS;
+    this.items[f] = fd;
+    this.items[f + 1] = 0; // the staging buffer
+    this.items[f + 2] = offset;
+    this.items[f + 3] = length;
+    this.items[f + 4] = position;
+    Atomics.store(this.control, STATE, (k + 1) * 2);
+    // A wake-up is a system call when the thread sleeps: one per NOTIFY_EVERY writes, not per write
+    // (10,000 of them cost the event loop ~30 ms); meanwhile it spins for the next few.
+    if ((k + 1) % NOTIFY_EVERY === 0) Atomics.notify(this.control, STATE);
+  }
+
+  /**
+   * For WriteJob.close: no more writes come after the `count` handed over; this thread makes those
+   * the other has not taken (`writeHere(k)`), then waits only for one the other still holds.
+   * Returns, per write handed over, WRITTEN_BY_THREAD, FAILED_ON_THREAD or 0 (made here).
+   */
+  finishJob(count: number, writeHere: (k: number) => void, takeShared: boolean): Uint8Array {
+    const c = this.control;
+    const outcome = this.outcome;
+    Atomics.store(c, STATE, count * 2 + 1);
+    Atomics.notify(c, STATE);
     while (takeShared) {
       const k = Atomics.add(c, NEXT, 1);
-      if (k >= shared.length) break;
+      if (k >= count) break;
       outcome[k] = MADE_HERE;
-      writeHere(shared[k]!);
+      writeHere(k);
     }
     // None left to take: wait only for a write the thread is still making (tests: for all of them).
     if (!(takeShared ? this.waitWhileBusy() : this.waitFor(DONE, this.lastJob))) {
       // The thread did not finish its write (it cannot fail by itself; the process is in trouble):
       // its unfinished writes are the caller's to make again, and it gets no more work.
       this.stopped = true;
-      for (let k = 0; k < shared.length; k++) if (outcome[k] === 0) outcome[k] = FAILED_ON_THREAD;
+      for (let k = 0; k < count; k++) if (outcome[k] === 0) outcome[k] = FAILED_ON_THREAD;
     }
-    for (let k = 0; k < shared.length; k++) result[shared[k]!] = outcome[k] === MADE_HERE ? 0 : outcome[k]!;
+    const result = new Uint8Array(count);
+    for (let k = 0; k < count; k++) result[k] = outcome[k] === MADE_HERE ? 0 : outcome[k]!;
     return result;
   }
 
@@ -223,10 +250,8 @@ export class WriteThread {
     return true;
   }
 
-  /** The staging buffer, grown (up to MAX_STAGING_BYTES) to hold the bytes of `writes` not already shared. */
-  private stagingFor(writes: SharedWrite[]): Buffer {
-    let needed = 0;
-    for (const w of writes) if (!(w.data.buffer instanceof SharedArrayBuffer)) needed += w.data.length;
+  /** The staging buffer, grown (up to MAX_STAGING_BYTES) to hold `needed` bytes. */
+  private stagingFor(needed: number): Buffer {
     if (needed > this.staging.length && this.staging.length < MAX_STAGING_BYTES) {
       let size = Math.max(MIN_STAGING_BYTES, this.staging.length);
       while (size < needed && size < MAX_STAGING_BYTES) size *= 2;
@@ -255,5 +280,36 @@ export class WriteThread {
     Atomics.add(this.control, JOB, 1);
     Atomics.notify(this.control, JOB);
     this.port.close();
+  }
+}
+
+/**
+ * One job of a WriteThread, handed over write by write: add() copies the write's bytes to the
+ * staging buffer and lets the thread take it at once; close() ends the job (see finishJob).
+ */
+export class WriteJob {
+  private count = 0;
+  private staged = 0;
+  private closed = false;
+
+  constructor(private readonly thread: WriteThread, private readonly maxWrites: number, private readonly staging: Buffer) {}
+
+  /**
+   * Hand the write of `data` at `position` of `fd` to the thread (its index in the job is the
+   * number of writes added before it); false when it does not fit, and the caller makes it.
+   */
+  add(fd: number, data: Buffer, position: number): boolean {
+    if (this.closed || this.count >= this.maxWrites || this.staged + data.length > this.staging.length) return false;
+    data.copy(this.staging, this.staged);
+    this.thread.handOver(this.count, fd, this.staged, data.length, position);
+    this.staged += data.length;
+    this.count++;
+    return true;
+  }
+
+  /** End the job: see WriteThread.finishJob; `writeHere(k)` makes the k-th write added. */
+  close(writeHere: (k: number) => void, takeShared = true): Uint8Array {
+    this.closed = true;
+    return this.thread.finishJob(this.count, writeHere, takeShared);
   }
 }

@@ -89,6 +89,26 @@ describe('AppendRound', () => {
     await reopened.close();
   });
 
+  it('with the writes expected, hands each prepared write to the thread at once, before finish()', async () => {
+    const all = await logs(200);
+    const completed: PartitionLog[] = [];
+    const batches = inFrame(batch, all.length);
+    const round = new AppendRound(thread, (log) => completed.push(log), {writes: all.length, bytes: batch.length * all.length});
+    const prepared = all.map((log, i) => round.add(log, batches[i]!, 0) as PreparedAppend);
+    // The thread writes while this one goes on: the first partition's batch reaches its file before finish().
+    const file = path.join(dir, 'round-0', '00000000000000000000.log');
+    await vi.waitFor(async () => expect((await stat(file)).size).toBe(2 * batch.length));
+    expect(all[0]!.logEndOffset).toBe(3n); // but the append is not complete yet
+    round.finish();
+    expect(completed).toEqual(all);
+    for (const [i, log] of all.entries()) {
+      expect(prepared[i]!.result).toMatchObject({baseOffset: 3n, lastOffset: 5n});
+      expect(log.logEndOffset).toBe(6n);
+      const read = await log.read(3n, 1 << 20);
+      expect(read.subarray(12)).toEqual(batches[i]!.subarray(12));
+    }
+  });
+
   it('leaves a second append to the same partition to append(), after the first', async () => {
     const [log] = await logs(1);
     const round = new AppendRound(thread, () => undefined);
@@ -115,11 +135,14 @@ describe('AppendRound', () => {
     expect(index.readInt32BE(0)).toBe(5); // relative offset of the entry for the batch at 3..5
   });
 
-  it('fails only the partition whose write failed: nothing of it in the file, and it takes the next append', async () => {
+  it.each([false, true])('fails only the partition whose write failed: nothing of it in the file, and it takes the next append (writes handed over as prepared: %s)', async (streamed) => {
     const all = await logs(200);
-    // A thread that cannot write anything: every write comes back to this thread.
-    const broken = {ready: true, writeAll: (writes: unknown[]) => new Uint8Array(writes.length).fill(FAILED_ON_THREAD)} as unknown as WriteThread;
-    const round = new AppendRound(broken, () => undefined);
+    // A thread that cannot write anything: every write comes back to this thread (handed over
+    // as the appends are prepared, or all together at finish()).
+    let handed = 0;
+    const job = {add: () => { handed++; return true; }, close: () => new Uint8Array(handed).fill(FAILED_ON_THREAD)};
+    const broken = {ready: true, open: () => job, writeAll: (writes: unknown[]) => new Uint8Array(writes.length).fill(FAILED_ON_THREAD)} as unknown as WriteThread;
+    const round = new AppendRound(broken, () => undefined, streamed ? {writes: all.length, bytes: batch.length * all.length} : undefined);
     const victim = all[17]!;
     const segment = victim.segments.at(-1)!;
     vi.spyOn(segment, 'writeAppendNow').mockImplementationOnce(() => { throw Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC'}); });
@@ -130,6 +153,7 @@ describe('AppendRound', () => {
     expect(prepared[17]!.error!.message).toMatch(/cannot append to round-17 .*ENOSPC/);
     expect(victim.logEndOffset).toBe(3n);
     expect(prepared.filter((p) => p.result?.baseOffset === 3n)).toHaveLength(199);
+    if (streamed) expect(handed).toBe(all.length);
     // Not stuck: the next append goes the quick way again, at the same position.
     expect(victim.tryAppendNow(Buffer.from(batch), {leaderEpoch: 0})).toMatchObject({baseOffset: 3n});
     expect((await victim.read(0n, 1 << 20)).length).toBe(2 * batch.length);

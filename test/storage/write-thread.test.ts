@@ -1,6 +1,6 @@
 import {closeSync, openSync, readFileSync, writeSync} from 'node:fs';
 import * as path from 'node:path';
-import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {FAILED_ON_THREAD, MAX_STAGING_BYTES, WRITTEN_BY_THREAD, WriteThread, type SharedWrite} from '../../src/storage/write-thread.js';
 import {tempDir} from './helpers.js';
 
@@ -90,6 +90,34 @@ describe('WriteThread', () => {
     expect([...outcome]).toEqual([FAILED_ON_THREAD, WRITTEN_BY_THREAD]);
     expect(readFileSync(path.join(dir, 'good')).toString()).toBe('ok');
     expect(readFileSync(path.join(dir, 'read-only')).length).toBe(0);
+  });
+
+  it('starts on the writes of a job as they are handed over, before the job is closed', async () => {
+    const texts = ['first', 'second', 'third'];
+    const fds = texts.map((_, i) => file(`h${i}`));
+    const job = thread.open(texts.length, 100)!;
+    expect(job).toBeDefined();
+    for (const [i, text] of texts.entries()) expect(job.add(fds[i]!, Buffer.from(text), 1)).toBe(true);
+    // Written by the thread while this one goes on: visible before close().
+    await vi.waitFor(() => {
+      for (const [i, text] of texts.entries()) expect(readFileSync(path.join(dir, `h${i}`)).subarray(1).toString()).toBe(text);
+    });
+    const outcome = job.close(() => { throw new Error('the thread has made them all'); });
+    expect([...outcome]).toEqual([WRITTEN_BY_THREAD, WRITTEN_BY_THREAD, WRITTEN_BY_THREAD]);
+  });
+
+  it('takes no more writes than the job was opened for, nor more bytes than its staging buffer', () => {
+    const job = thread.open(2, 10)!;
+    const fd = file('limits');
+    expect(job.add(fd, Buffer.from('a'), 0)).toBe(true);
+    expect(job.add(fd, Buffer.alloc(MAX_STAGING_BYTES), 1)).toBe(false);
+    expect(job.add(fd, Buffer.from('b'), 1)).toBe(true);
+    expect(job.add(fd, Buffer.from('c'), 2)).toBe(false);
+    const here: number[] = [];
+    const outcome = job.close((k) => { here.push(k); writeSync(fd, Buffer.from(k === 0 ? 'a' : 'b'), 0, 1, k); });
+    expect(outcome).toHaveLength(2);
+    expect(readFileSync(path.join(dir, 'limits')).toString()).toBe('ab');
+    for (let k = 0; k < 2; k++) expect(outcome[k] === 0 ? here.includes(k) : outcome[k] === WRITTEN_BY_THREAD).toBe(true);
   });
 
   it('is not ready once stopped, and is reused across many jobs', () => {

@@ -30,7 +30,7 @@ import {leaderEpochOf} from '../partition-state.js';
 import {isInternalTopic} from '../topics/topic-name.js';
 import {topicConfigValue} from '../config/index.js';
 import {type AppendResult, PreparedAppend} from '../../storage/append-result.js';
-import {type AppendRound, MIN_SHARED_WRITES} from '../../storage/append-round.js';
+import {type AppendRound, type ExpectedWrites, MIN_SHARED_WRITES} from '../../storage/append-round.js';
 
 /** The ISR of every partition on this single-node broker: the broker itself. */
 const ISR_SIZE = 1;
@@ -75,7 +75,8 @@ export const handler = defineHandler({
     // Most partitions are appended at once; wait only for those that could not be.
     let pending: Promise<void>[] | undefined;
     // A Produce to many partitions makes the file writes of its appends together (storage/append-round.ts).
-    const round = acksValid && partitionCount(request) >= MIN_SHARED_WRITES ? ctx.broker.topics.startAppendRound() : undefined;
+    const expected = acksValid ? expectedWrites(request) : undefined;
+    const round = expected && expected.writes >= MIN_SHARED_WRITES ? ctx.broker.topics.startAppendRound(expected) : undefined;
     let prepared: Array<{topic: string; results: PartitionResult[]; i: number; index: number; append: PreparedAppend}> | undefined;
     let responses: Array<{name: string; partitionResponses: PartitionResult[]}>;
     try {
@@ -225,10 +226,15 @@ function checkFailed(partition: number, err: unknown): PartitionResult {
   return result;
 }
 
-function partitionCount(request: ProduceRequest): number {
-  let n = 0;
-  for (const t of request.topicData) n += t.partitionData.length;
-  return n;
+/** The most appends a request can make together, and their bytes. */
+function expectedWrites(request: ProduceRequest): ExpectedWrites {
+  let writes = 0;
+  let bytes = 0;
+  for (const t of request.topicData) {
+    writes += t.partitionData.length;
+    for (const p of t.partitionData) bytes += p.records?.length ?? 0;
+  }
+  return {writes, bytes};
 }
 
 function appended(index: number, result: AppendResult): PartitionResult {

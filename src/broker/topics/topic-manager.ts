@@ -15,7 +15,7 @@ import type {LogConfig} from '../../storage/log-config.js';
 import type {LogManager} from '../../storage/log-manager.js';
 import type {AppendResult} from '../../storage/append-result.js';
 import type {PartitionLog} from '../../storage/partition-log.js';
-import type {AppendRound} from '../../storage/append-round.js';
+import type {AppendRound, ExpectedWrites} from '../../storage/append-round.js';
 import type {BrokerConfig} from '../config/index.js';
 import {topicLogConfig, validateTopicConfigs} from '../config/index.js';
 import {ErrorCode} from '../../protocol/error-codes.js';
@@ -270,8 +270,8 @@ export class TopicManager {
    * For a Produce to many partitions: appendNow per partition through the round (whose results
    * may come from its finish()), the file writes made together (storage/append-round.ts).
    */
-  startAppendRound(): AppendRound {
-    return this.logManager.startAppendRound((log) => this.appends.notify(log.topic, log.partition));
+  startAppendRound(expected?: ExpectedWrites): AppendRound {
+    return this.logManager.startAppendRound((log) => this.appends.notify(log.topic, log.partition), expected);
   }
 
   /** Append validated batches and wake fetches waiting on the partition (waiting for its log if it is being created). */

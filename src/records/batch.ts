@@ -48,17 +48,22 @@ export async function decodeBatch(buf: Buffer, pos = 0, options: DecodeBatchOpti
   const compression = (header.attributes & ATTR_COMPRESSION_MASK) as CompressionType;
   const start = pos + BATCH_HEADER_SIZE;
   const end = pos + size;
-  const ctx = {
-    baseOffset: header.baseOffset,
-    baseTimestamp: header.baseTimestamp,
-    logAppendTime: (header.attributes & ATTR_TIMESTAMP_TYPE) !== 0 ? header.maxTimestamp : null,
-    baseSequence: header.baseSequence,
-  };
+  const ctx = recordContextOf(header);
   if (compression === CompressionType.None) {
     return {header, records: decodeRecords(buf, start, end, header.recordCount, ctx)};
   }
   const data = await decompress(compression, buf.subarray(start, end));
   return {header, records: decodeRecords(data, 0, data.length, header.recordCount, ctx)};
+}
+
+/** What decodeRecords needs from the header of the batch the records are in. */
+export function recordContextOf(header: BatchHeader): {baseOffset: bigint; baseTimestamp: bigint; logAppendTime: bigint | null; baseSequence: number} {
+  return {
+    baseOffset: header.baseOffset,
+    baseTimestamp: header.baseTimestamp,
+    logAppendTime: (header.attributes & ATTR_TIMESTAMP_TYPE) !== 0 ? header.maxTimestamp : null,
+    baseSequence: header.baseSequence,
+  };
 }
 
 /** Size of the v2 batch at `pos`, after checking that it is whole and really magic 2. */

@@ -5,7 +5,8 @@
  * DefaultRecordBatch's iterators): a record that does not parse is an InvalidRecordException
  * (INVALID_RECORD), data that does not decompress a KafkaException (UNKNOWN_SERVER_ERROR).
  */
-import {ATTR_COMPRESSION_MASK, ATTR_TIMESTAMP_TYPE, BATCH_HEADER_SIZE, CompressionType, readBatchHeader} from '../records/batch-header.js';
+import {ATTR_COMPRESSION_MASK, BATCH_HEADER_SIZE, CompressionType, readBatchHeader} from '../records/batch-header.js';
+import {recordContextOf} from '../records/batch.js';
 import {decompress} from '../records/compression.js';
 import {CorruptRecordError} from '../records/errors.js';
 import {decodeRecords, type KafkaRecord} from '../records/record.js';
@@ -28,14 +29,8 @@ export async function storedRecords(batch: Buffer, where: string): Promise<Kafka
       throw new UnreadableRecordsError(`${at}: Failed to decompress record stream: ${(err as Error).message}`, ErrorCode.UNKNOWN_SERVER_ERROR, err);
     }
   }
-  const ctx = {
-    baseOffset: header.baseOffset,
-    baseTimestamp: header.baseTimestamp,
-    logAppendTime: (header.attributes & ATTR_TIMESTAMP_TYPE) !== 0 ? header.maxTimestamp : null,
-    baseSequence: header.baseSequence,
-  };
   try {
-    return decodeRecords(data, 0, data.length, header.recordCount, ctx);
+    return decodeRecords(data, 0, data.length, header.recordCount, recordContextOf(header));
   } catch (err) {
     if (!(err instanceof CorruptRecordError)) throw err;
     throw new UnreadableRecordsError(`${at}: Found invalid record structure: ${err.message}`, ErrorCode.INVALID_RECORD, err);

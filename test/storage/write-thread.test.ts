@@ -39,7 +39,7 @@ describe('WriteThread', () => {
     const writes: SharedWrite[] = [];
     for (let i = 0; i < 2000; i++) {
       const fd = file(`f${i}`);
-      // Every third one in ordinary memory (copied to the staging buffer), the others shared already.
+      // Every third one in ordinary memory, the others in shared memory: all are copied to the staging buffer.
       const text = `head-${i}|body-${i}`;
       writes.push({fd, data: i % 3 === 0 ? Buffer.from(text) : shared(text), position: 4});
     }

@@ -53,8 +53,26 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   preallocate: false,
 });
 
-/** Merge overrides onto a base config, rejecting values Kafka would reject. */
-export function resolveLogConfig(base: Readonly<LogConfig>, overrides: Partial<LogConfig> = {}): LogConfig {
+/** Resolved configs by base, then by overrides object (undefined overrides: by base alone). */
+const resolved = new WeakMap<Readonly<LogConfig>, {plain?: LogConfig; by: WeakMap<Partial<LogConfig>, LogConfig>}>();
+
+/**
+ * Merge overrides onto a base config, rejecting values Kafka would reject. The result is frozen and
+ * shared: the same base and overrides objects give the same config, so all partitions of a topic
+ * hold one object and what is derived from it once (the Produce policy) is derived once per topic.
+ */
+export function resolveLogConfig(base: Readonly<LogConfig>, overrides?: Partial<LogConfig>): LogConfig {
+  let entry = resolved.get(base);
+  if (!entry) resolved.set(base, (entry = {by: new WeakMap()}));
+  let config = overrides === undefined ? entry.plain : entry.by.get(overrides);
+  if (config) return config;
+  config = mergeLogConfig(base, overrides ?? {});
+  if (overrides === undefined) entry.plain = config;
+  else entry.by.set(overrides, config);
+  return config;
+}
+
+function mergeLogConfig(base: Readonly<LogConfig>, overrides: Partial<LogConfig>): LogConfig {
   const config: LogConfig = {...base, ...stripUndefined(overrides)};
   config.cleanupPolicy = [...config.cleanupPolicy];
   const atLeast = (name: keyof LogConfig, value: number, min: number) => {
@@ -75,7 +93,8 @@ export function resolveLogConfig(base: Readonly<LogConfig>, overrides: Partial<L
   for (const p of config.cleanupPolicy) {
     if (p !== 'delete' && p !== 'compact') throw new RangeError(`invalid cleanup policy "${String(p)}": use delete and/or compact`);
   }
-  return config;
+  Object.freeze(config.cleanupPolicy);
+  return Object.freeze(config);
 }
 
 function stripUndefined<T extends object>(obj: T): Partial<T> {

@@ -115,7 +115,7 @@ describe('IncrementalAlterConfigs', () => {
       ]}]});
       expect(res.responses[0].errorCode, `v${v}`).toBe(ErrorCode.NONE);
       expect(broker.topics.get('conf')!.configs).toEqual({'segment.ms': '60000', 'cleanup.policy': 'delete,compact'});
-      expect(broker.topics.getLog('conf', 0)!.config.cleanupPolicy.sort()).toEqual(['compact', 'delete']);
+      expect([...broker.topics.getLog('conf', 0)!.config.cleanupPolicy].sort()).toEqual(['compact', 'delete']);
       const sub = await client.send(44, v, {validateOnly: false, resources: [{resourceType: TOPIC, resourceName: 'conf', configs: [
         {name: 'cleanup.policy', configOperation: 3, value: 'delete'}]}]});
       expect(sub.responses[0].errorCode).toBe(ErrorCode.NONE);

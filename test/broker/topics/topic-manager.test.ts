@@ -35,6 +35,8 @@ describe('TopicManager', () => {
     }
     expect(tb.broker.topics.getById(info.topicId)?.name).toBe('orders');
     expect(tb.broker.topics.getLog('orders', 1)!.config.retentionMs).toBe(1000);
+    // One LogConfig per topic, so what the Produce path derives from it is derived once per topic.
+    expect(tb.broker.topics.getLog('orders', 0)!.config).toBe(tb.broker.topics.getLog('orders', 1)!.config);
   });
 
   it('refuses bad requests with Kafka error codes and messages', async () => {

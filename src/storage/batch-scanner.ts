@@ -23,6 +23,11 @@ export interface ScanResult {
   end: number;
   /** Why the scan stopped before `to`, if it did. */
   stopReason?: string;
+  /**
+   * The scan stopped at an entry that cannot be a batch (a size below the minimum for its magic, or
+   * an unknown magic), not at a truncated one: a torn tail to recovery, corruption to a lookup.
+   */
+  corrupt?: true;
 }
 
 export interface ScanOptions {
@@ -64,11 +69,12 @@ export async function scanBatches(
     const size = chunk.readInt32BE(at + 8) + LOG_OVERHEAD;
     const magic = chunk.readInt8(at + OFFSET_MAGIC);
     if (magic === 2) {
-      if (size < BATCH_HEADER_SIZE || headerBytes < BATCH_HEADER_SIZE) return {end: pos, stopReason: `invalid batch size ${size} at byte ${pos}`};
+      if (size < BATCH_HEADER_SIZE) return {end: pos, stopReason: `invalid batch size ${size} at byte ${pos}`, corrupt: true};
+      if (headerBytes < BATCH_HEADER_SIZE) return {end: pos, stopReason: `truncated batch header at byte ${pos}`};
     } else if (magic === 0 || magic === 1) {
-      if (size < MIN_LEGACY_ENTRY_SIZE) return {end: pos, stopReason: `invalid message size ${size} at byte ${pos}`};
+      if (size < MIN_LEGACY_ENTRY_SIZE) return {end: pos, stopReason: `invalid message size ${size} at byte ${pos}`, corrupt: true};
     } else {
-      return {end: pos, stopReason: `invalid magic ${magic} at byte ${pos}`};
+      return {end: pos, stopReason: `invalid magic ${magic} at byte ${pos}`, corrupt: true};
     }
     if (pos + size > to) return {end: pos, stopReason: `batch at byte ${pos} of ${size} bytes is truncated`};
     if (options.full && !(await ensure(pos, size))) return {end: pos, stopReason: `batch at byte ${pos} of ${size} bytes is truncated`};

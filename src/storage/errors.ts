@@ -35,7 +35,10 @@ export class RecordBatchTooLargeError extends StorageError {
   }
 }
 
-/** A malformed batch handed to append (the broker validates first, so this is a bug guard). */
+/**
+ * A malformed batch: handed to append (the broker validates first, so there a bug guard), or an
+ * entry in a segment file that a lookup finds cannot be a batch (corrupted on disk).
+ */
 export class CorruptBatchError extends StorageError {
   constructor(message: string) {
     super(message, ErrorCode.CORRUPT_MESSAGE);

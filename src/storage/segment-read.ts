@@ -9,6 +9,7 @@ import {type ScannedBatch, scanBatches} from './batch-scanner.js';
 import type {PooledHandle} from './handle-pool.js';
 import {readBuffers} from './read-buffers.js';
 import {storedRecords} from './stored-records.js';
+import {CorruptBatchError} from './errors.js';
 
 export interface WholeBatchRead {
   /** The batches (empty when none fits). */
@@ -77,12 +78,16 @@ export async function findRecordByTimestamp(log: PooledHandle, from: number, end
   let pos = from;
   for (;;) {
     let candidate: ScannedBatch | undefined;
-    await scanBatches(log, pos, end, (b) => {
+    const scan = await scanBatches(log, pos, end, (b) => {
       if (b.header.maxTimestamp >= timestamp && b.lastOffset >= startingOffset) {
         candidate = b;
         return true;
       }
     });
+    // An entry that cannot be a batch fails the lookup (Kafka's FileLogInputStream throws
+    // CorruptRecordException) rather than letting it go on to a later segment; a batch cut short
+    // by the end of the file ends it quietly, as in Kafka.
+    if (!candidate && scan.corrupt) throw new CorruptBatchError(`${log.path}: ${scan.stopReason}`);
     if (!candidate) return undefined;
     const c = candidate as ScannedBatch;
     if (c.header.magic < 2) return {offset: c.lastOffset, timestamp: c.header.maxTimestamp};

@@ -25,6 +25,7 @@ import {loadOrCreateMeta} from './meta-properties.js';
 import {HandlerRegistry} from './registry.js';
 import {KafkaServer} from './server.js';
 import {TopicManager} from './topics/topic-manager.js';
+import {primeAllocator} from './allocator-priming.js';
 
 export interface BrokerOptions {
   /** Default: the user's data dir (~/.local/share/kstream/data). */
@@ -62,6 +63,8 @@ const FETCH_SESSION_SLOTS = 1000;
 const FETCH_SESSION_EVICTION_MS = 120_000;
 
 export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
+  // Not awaited: it runs on the threadpool while the broker starts (allocator-priming.ts).
+  void primeAllocator();
   const sink = options.log ?? ((line: string) => process.stderr.write(`[kstream broker] ${line}\n`));
   // DEBUG=kstream* keeps lines raw: there the stack of an unexpected failure is meant to span lines.
   const log = process.env.DEBUG && /kstream/.test(process.env.DEBUG) ? sink : (line: string) => sink(oneLine(line));

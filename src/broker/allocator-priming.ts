@@ -30,7 +30,11 @@ let primed: Promise<void> | undefined;
 /** Prime the allocator once per process; resolves when done (callers need not wait). Never rejects. */
 export function primeAllocator(): Promise<void> {
   primed ??= new Promise((resolve) => {
-    scrypt('kstream', 'allocator', 16, {...PRIMING_SCRYPT, maxmem: 2 * PRIMING_BYTES}, () => resolve());
+    try {
+      scrypt('kstream', 'allocator', 16, {...PRIMING_SCRYPT, maxmem: 2 * PRIMING_BYTES}, () => resolve());
+    } catch {
+      resolve(); // An OpenSSL without scrypt (FIPS mode): nothing primed, nothing else changes.
+    }
   });
   return primed;
 }

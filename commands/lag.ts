@@ -49,7 +49,7 @@ JSON document per line with -o json) every interval instead.`;
     {description: 'A log of lag, one JSON line per refresh', command: '<%= config.bin %> lag --watch -o json > lag.ndjson'},
   ];
   static override flags = {
-    topic: Flags.string({char: 't', description: 'only this topic (repeatable)', multiple: true, default: []}),
+    topic: Flags.string({char: 't', description: 'only this topic (repeatable)', multiple: true}),
     watch: Flags.boolean({char: 'w', description: 'live dashboard (a refreshed table when stdout is not a terminal)'}),
     interval: Flags.string({char: 'i', description: 'time between samples: 2s, 500ms, 1m (default 2s with --watch, else 1s)'}),
     samples: Flags.integer({description: 'samples to take before printing (snapshot mode)', default: 2, min: 1, max: 100}),
@@ -60,7 +60,7 @@ JSON document per line with -o json) every interval instead.`;
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Lag);
     const intervalMs = parseInterval(flags.interval ?? (flags.watch ? '2s' : '1s'));
-    const filter = {groups: argv as string[], topics: flags.topic, measure: !flags['estimate-only']};
+    const filter = {groups: argv as string[], topics: flags.topic ?? [], measure: !flags['estimate-only']};
     const conn = await this.connection(flags);
     const format = (flags.output ?? 'table') as OutputFormat;
     if (flags.watch) {

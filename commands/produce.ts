@@ -29,7 +29,7 @@ Records are grouped into requests below the topic's max.message.bytes. When stdi
     'key-delimiter': Flags.string({char: 'K', description: 'split each record into key and value at the first occurrence of this string'}),
     delimiter: Flags.string({char: 'd', description: 'record separator; escapes \\n \\r \\t \\0 \\xHH; "" = whole input is one record', default: '\\n'}),
     partition: Flags.integer({char: 'p', description: 'produce every record to this partition', min: 0}),
-    header: Flags.string({char: 'H', description: 'header key=value on every record (repeatable)', multiple: true, default: []}),
+    header: Flags.string({char: 'H', description: 'header key=value on every record (repeatable)', multiple: true}),
     compression: Flags.string({char: 'z', description: 'compression codec', options: [...COMPRESSION_NAMES], default: 'none'}),
     acks: Flags.string({description: 'acknowledgements to wait for: 0 (none), 1 (leader), all (in-sync replicas)', options: ['0', '1', 'all'], default: 'all'}),
     'empty-as-null': Flags.boolean({char: 'Z', description: 'produce empty values as null (tombstones on compacted topics, kcat -Z)'}),
@@ -43,7 +43,7 @@ Records are grouped into requests below the topic's max.message.bytes. When stdi
     const keyDelimiter = flags['key-delimiter'] === undefined ? undefined : parseDelimiter(flags['key-delimiter']);
     const options = {
       partition: flags.partition,
-      headers: parseHeaders(flags.header),
+      headers: parseHeaders(flags.header ?? []),
       compression: flags.compression as CompressionName,
       acks: flags.acks as AcksName,
       emptyAsNull: flags['empty-as-null'],

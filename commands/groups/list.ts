@@ -12,13 +12,13 @@ export default class GroupsList extends ClusterCommand {
   static override summary = 'List consumer groups';
   static override examples = ['<%= config.bin %> groups list', '<%= config.bin %> groups list --state Stable --state Empty -o json'];
   static override flags = {
-    state: Flags.string({description: 'only groups in this state (repeatable)', multiple: true, options: GROUP_STATES, default: []}),
+    state: Flags.string({description: 'only groups in this state (repeatable)', multiple: true, options: GROUP_STATES}),
     output: outputFlag,
   };
 
   async run(): Promise<void> {
     const {flags} = await this.parse(GroupsList);
-    const groups = await ClusterClient.with(await this.connection(flags), (c) => listGroups(new GroupClient(c), flags.state));
+    const groups = await ClusterClient.with(await this.connection(flags), (c) => listGroups(new GroupClient(c), flags.state ?? []));
     this.print(groups, flags.output, groupListTable);
   }
 }

@@ -38,7 +38,7 @@ its next commit. Stop the consumers first; the command names them when it refuse
   ];
   static override flags = {
     'all-topics': Flags.boolean({description: 'every topic the group has committed offsets for', exclusive: ['topic']}),
-    topic: Flags.string({description: 'TOPIC or TOPIC:0,1,2 (repeatable)', multiple: true, default: []}),
+    topic: Flags.string({description: 'TOPIC or TOPIC:0,1,2 (repeatable)', multiple: true}),
     'to-earliest': Flags.boolean({description: 'reset to the log start offset', exclusive: exclusive('to-earliest')}),
     'to-latest': Flags.boolean({description: 'reset to the log end offset', exclusive: exclusive('to-latest')}),
     'to-current': Flags.boolean({description: 'keep the committed offset (log end where none)', exclusive: exclusive('to-current')}),
@@ -93,7 +93,7 @@ its next commit. Stop the consumers first; the command names them when it refuse
   async run(): Promise<void> {
     const {args, flags} = await this.parse(GroupsResetOffsets);
     const target = await this.target(flags);
-    const scope = {allTopics: flags['all-topics'], topics: flags.topic.map(parseTopicScope)};
+    const scope = {allTopics: flags['all-topics'], topics: (flags.topic ?? []).map(parseTopicScope)};
     const result = await ClusterClient.with(await this.connection(flags), (c) => resetOffsets(c, args.group, scope, target, {execute: flags.execute, nowMs: Date.now()}));
     if (flags.export) await writeFile(flags.export, planToCsv(result));
     this.print(result, flags.output, resetPlanTable);

@@ -17,15 +17,15 @@ export default class TopicsAlterConfig extends ClusterCommand {
     '<%= config.bin %> topics alter-config orders --set cleanup.policy=compact --dry-run',
   ];
   static override flags = {
-    set: Flags.string({char: 's', description: 'config key=value to set (repeatable)', multiple: true, default: []}),
-    delete: Flags.string({char: 'd', description: 'config to revert to its default (repeatable)', multiple: true, default: []}),
+    set: Flags.string({char: 's', description: 'config key=value to set (repeatable)', multiple: true}),
+    delete: Flags.string({char: 'd', description: 'config to revert to its default (repeatable)', multiple: true}),
     'dry-run': Flags.boolean({description: 'only validate the change on the broker'}),
     output: outputFlag,
   };
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(TopicsAlterConfig);
-    const change = {set: parseConfigPairs(flags.set), delete: flags.delete};
+    const change = {set: parseConfigPairs(flags.set ?? []), delete: flags.delete ?? []};
     const result = await ClusterClient.with(await this.connection(flags), (c) => alterTopicConfig(c, args.topic, change, flags['dry-run']));
     this.print(result, flags.output, alterConfigText);
   }

@@ -21,7 +21,7 @@ cleanup.policy, ...); the broker validates them, also with --dry-run, which crea
   static override flags = {
     partitions: Flags.integer({char: 'p', description: 'number of partitions (default: the broker\'s num.partitions)', min: 1}),
     replicas: Flags.integer({char: 'r', description: 'replication factor (default: the broker\'s default.replication.factor)', min: 1}),
-    config: Flags.string({char: 'c', description: 'topic config key=value (repeatable)', multiple: true, default: []}),
+    config: Flags.string({char: 'c', description: 'topic config key=value (repeatable)', multiple: true}),
     'if-not-exists': Flags.boolean({description: 'succeed without change if the topic exists'}),
     'dry-run': Flags.boolean({description: 'only validate the request on the broker'}),
     output: outputFlag,
@@ -29,7 +29,7 @@ cleanup.policy, ...); the broker validates them, also with --dry-run, which crea
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(TopicsCreate);
-    const spec = {name: args.name, partitions: flags.partitions ?? -1, replicationFactor: flags.replicas ?? -1, configs: parseConfigPairs(flags.config)};
+    const spec = {name: args.name, partitions: flags.partitions ?? -1, replicationFactor: flags.replicas ?? -1, configs: parseConfigPairs(flags.config ?? [])};
     const result = await ClusterClient.with(await this.connection(flags), (c) => createTopic(c, spec, {dryRun: flags['dry-run'], ifNotExists: flags['if-not-exists']}));
     this.print(result, flags.output, createTopicText);
   }

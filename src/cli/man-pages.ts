@@ -56,9 +56,11 @@ export function renderCommandPage(cmd: CommandMeta, bin: string, version: string
   if (flags.length > 0) {
     lines.push('.SH OPTIONS');
     for (const [name, f] of flags) {
+      const text = f.summary ?? f.description ?? '';
       const extra = f.default !== undefined && f.type !== 'boolean' ? ` (default: ${String(f.default)})` : '';
-      const multiple = f.type === 'option' && f.multiple ? ' (repeatable)' : '';
-      lines.push('.TP', `.B ${roffEscape(flagSynopsis(name, f))}`, roffEscape(`${f.summary ?? f.description ?? ''}${extra}${multiple}`));
+      // Most repeatable flags say so in their description already (for --help, which does not).
+      const multiple = f.type === 'option' && f.multiple && !text.includes('(repeatable)') ? ' (repeatable)' : '';
+      lines.push('.TP', `.B ${roffEscape(flagSynopsis(name, f))}`, roffEscape(`${text}${extra}${multiple}`));
     }
   }
   const examples = (cmd.examples ?? []).map((e) => renderTemplate(exampleText(e), bin, spaced));

@@ -22,4 +22,13 @@ describe('man pages', () => {
     expect(page).toContain('\\-\\-sasl\\-mechanism=plain|scram\\-sha\\-256|scram\\-sha\\-512');
     expect(page).toContain('kstream profile create local \\-b 127.0.0.1:9092');
   });
+
+  it('say once that a flag repeats, and show no empty default', async () => {
+    const pages = await generateManPages(root);
+    expect(pages.get('kstream-produce.1')).toContain('header key=value on every record (repeatable)\n');
+    for (const [name, text] of pages) {
+      expect(text, name).not.toContain('(repeatable) (repeatable)');
+      expect(text, name).not.toContain('(default: )');
+    }
+  });
 });

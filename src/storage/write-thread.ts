@@ -35,8 +35,8 @@ const STOP = 4; // 1: the thread returns
 const READY = 5; // 1 once the thread waits for jobs
 const BUSY = 6; // 1 while the thread may hold a write it took (raised before taking one)
 
-// Per write in `items` (Float64Array): fd, index of its SharedArrayBuffer, byte offset, length, position.
-const FIELDS = 5;
+// Per write in `items` (Float64Array): fd, byte offset in the staging buffer, length, position.
+const FIELDS = 4;
 /** What the thread marks per write in `outcome` (Uint8Array): written, or failed and to be made again. */
 export const WRITTEN_BY_THREAD = 1;
 export const FAILED_ON_THREAD = 2;
@@ -57,16 +57,17 @@ const THREAD_SOURCE = `
 const {workerData, receiveMessageOnPort} = require('node:worker_threads');
 const {writeSync, ftruncateSync} = require('node:fs');
 const {control, port} = workerData;
-let items, outcome, buffers = [], seen = 0;
+let items, outcome, staging, seen = 0;
 Atomics.store(control, ${READY}, 1);
 Atomics.notify(control, ${READY});
 for (;;) {
   Atomics.wait(control, ${JOB}, seen);
   seen = Atomics.load(control, ${JOB});
   if (Atomics.load(control, ${STOP}) === 1) break;
-  const message = receiveMessageOnPort(port).message;
-  if (message.items) { items = new Float64Array(message.items); outcome = new Uint8Array(message.outcome); }
-  buffers = message.buffers.map((b) => Buffer.from(b));
+  // A message comes only when the shared arrays were replaced (grown) since the last job.
+  const message = receiveMessageOnPort(port)?.message;
+  if (message?.items) { items = new Float64Array(message.items); outcome = new Uint8Array(message.outcome); }
+  if (message?.staging) staging = Buffer.from(message.staging);
   for (;;) {
     // Raised before taking, so the event-loop thread, once it finds no write left, knows whether one is still being made.
     Atomics.store(control, ${BUSY}, 1);
@@ -82,10 +83,10 @@ for (;;) {
     const count = state >> 1;
     if (i < count) {
       const f = i * ${FIELDS};
-      const fd = items[f], data = buffers[items[f + 1]], offset = items[f + 2], length = items[f + 3], position = items[f + 4];
+      const fd = items[f], offset = items[f + 1], length = items[f + 2], position = items[f + 3];
       let written = 0;
       try {
-        while (written < length) written += writeSync(fd, data, offset + written, length - written, position + written);
+        while (written < length) written += writeSync(fd, staging, offset + written, length - written, position + written);
         outcome[i] = ${WRITTEN_BY_THREAD};
       } catch {
         try { if (written > 0) ftruncateSync(fd, position); } catch {}
@@ -96,7 +97,6 @@ for (;;) {
     Atomics.notify(control, ${BUSY});
     if (i >= count) break;
   }
-  buffers = [];
   Atomics.store(control, ${DONE}, seen);
   Atomics.notify(control, ${DONE});
 }
@@ -113,8 +113,9 @@ export class WriteThread {
   private readonly worker: Worker;
   private items = new Float64Array(new SharedArrayBuffer(0));
   private outcome = new Uint8Array(new SharedArrayBuffer(0));
-  /** The items buffer the thread holds (a new one is sent with the next job). */
+  /** The items and staging buffers the thread holds (a new one is sent with the next job). */
   private sentItems: SharedArrayBuffer | undefined;
+  private sentStaging: SharedArrayBuffer | undefined;
   /** Where writes' bytes are copied for the thread to reach; grown on demand, then reused. */
   private staging: Buffer = Buffer.from(new SharedArrayBuffer(0));
   /** The last job handed to the thread. */
@@ -177,15 +178,17 @@ export class WriteThread {
     if (!this.ready || Atomics.load(c, DONE) !== this.lastJob) return undefined;
     const staging = this.stagingFor(maxBytes);
     this.prepare(maxWrites);
-    const message: {items?: SharedArrayBuffer; outcome?: SharedArrayBuffer; buffers: SharedArrayBuffer[]} = {buffers: [staging.buffer as SharedArrayBuffer]};
+    const message: {items?: SharedArrayBuffer; outcome?: SharedArrayBuffer; staging?: SharedArrayBuffer} = {};
     if (this.items.buffer !== this.sentItems) {
       message.items = this.items.buffer as SharedArrayBuffer;
       message.outcome = this.outcome.buffer as SharedArrayBuffer;
       this.sentItems = this.items.buffer;
     }
+    if (staging.buffer !== this.sentStaging) message.staging = this.sentStaging = staging.buffer as SharedArrayBuffer;
     Atomics.store(c, NEXT, 0);
     Atomics.store(c, STATE, 0);
-    this.port.postMessage(message);
+    // Queued before the job starts, so the thread finds it when it wakes for the job.
+    if (message.items || message.staging) this.port.postMessage(message);
     this.lastJob = Atomics.add(c, JOB, 1) + 1;
     Atomics.notify(c, JOB);
     return new WriteJob(this, maxWrites, staging);
@@ -195,10 +198,9 @@ export class WriteThread {
   handOver(k: number, fd: number, offset: number, length: number, position: number): void {
     const f = k * FIELDS;
     this.items[f] = fd;
-    this.items[f + 1] = 0; // the staging buffer
-    this.items[f + 2] = offset;
-    this.items[f + 3] = length;
-    this.items[f + 4] = position;
+    this.items[f + 1] = offset;
+    this.items[f + 2] = length;
+    this.items[f + 3] = position;
     Atomics.store(this.control, STATE, (k + 1) * 2);
     // A wake-up is a system call when the thread sleeps: one per NOTIFY_EVERY writes, not per write
     // (10,000 of them cost the event loop ~30 ms); meanwhile it spins for the next few.

@@ -31,7 +31,7 @@ export function checkLeaderEpoch(requested: number, log: Pick<PartitionLog, 'lea
  * empty log it is going to be (NEW_PARTITION).
  */
 export type PartitionView = Pick<PartitionLog,
-  'leaderEpoch' | 'logStartOffset' | 'logEndOffset' | 'highWatermark' | 'sizeInBytes' | 'read' | 'maxTimestamp' | 'offsetForTimestamp' | 'endOffsetForEpoch' | 'onOlderSegment'>;
+  'leaderEpoch' | 'logStartOffset' | 'logEndOffset' | 'highWatermark' | 'sizeInBytes' | 'read' | 'readNow' | 'maxTimestamp' | 'offsetForTimestamp' | 'endOffsetForEpoch' | 'onOlderSegment'>;
 
 /** A partition whose log is still being created: empty from offset 0, leader epoch 0. */
 export const NEW_PARTITION: PartitionView = Object.freeze({
@@ -41,6 +41,7 @@ export const NEW_PARTITION: PartitionView = Object.freeze({
   highWatermark: 0n,
   sizeInBytes: 0,
   read: () => Promise.resolve(Buffer.alloc(0)),
+  readNow: () => Buffer.alloc(0),
   onOlderSegment: () => false,
   maxTimestamp: () => Promise.resolve(null),
   offsetForTimestamp: () => Promise.resolve(null),

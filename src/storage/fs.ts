@@ -3,7 +3,7 @@
  * Writes are positional and unbuffered: once write() resolves the bytes are in the OS page cache
  * and survive kill -9 of the process; sync() is what makes them survive a machine crash.
  */
-import {constants, ftruncateSync, writeSync} from 'node:fs';
+import {constants, ftruncateSync, readSync, writeSync} from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import {Limiter} from './limiter.js';
@@ -20,6 +20,8 @@ export const transientFileOps = new Limiter(64);
  * batches) go through libuv's thread pool, so copying megabytes never holds up other requests.
  */
 const SYNC_WRITE_MAX_BYTES = 64 * 1024;
+/** Reads up to this size may be made synchronously (readNow); larger ones go through the thread pool. */
+const SYNC_READ_MAX_BYTES = 64 * 1024;
 
 /** A small file's text, or null when it does not exist (any other failure throws). */
 export async function readTextIfExists(file: string): Promise<string | null> {
@@ -43,6 +45,11 @@ export interface FileHandle {
    * write() instead. A failed write cuts the file back to `position` before throwing.
    */
   writeNow?(data: Buffer, position: number): boolean;
+  /**
+   * Read like read() but synchronously, if this handle can (small reads of a real file); returns
+   * undefined, having read nothing, when the caller must use read() instead.
+   */
+  readNow?(buffer: Buffer, offset: number, length: number, position: number): number | undefined;
   /** The descriptor for a writeNow of `length` bytes made on another thread (write-thread.ts); undefined when writeNow would refuse it. */
   descriptorForWriteNow?(length: number): number | undefined;
   sync(): Promise<void>;
@@ -98,6 +105,19 @@ class NodeFileHandle implements FileHandle {
 
   descriptorForWriteNow(length: number): number | undefined {
     return length > SYNC_WRITE_MAX_BYTES ? undefined : this.fh.fd;
+  }
+
+  readNow(buffer: Buffer, offset: number, length: number, position: number): number | undefined {
+    if (length > SYNC_READ_MAX_BYTES) return undefined;
+    // From the page cache in ~3-4 µs, where a read through the thread pool costs ~20-40 µs of CPU
+    // on this project's VM: a Fetch of 10,000 partitions makes one or two reads per partition.
+    let total = 0;
+    while (total < length) {
+      const n = readSync(this.fh.fd, buffer, offset + total, length - total, position + total);
+      if (n === 0) break;
+      total += n;
+    }
+    return total;
   }
 
   writeNow(data: Buffer, position: number): boolean {
@@ -356,6 +376,12 @@ class FaultyFileHandle implements FileHandle {
   async read(buffer: Buffer, offset: number, length: number, position: number): Promise<number> {
     const n = await this.inner.read(buffer, offset, length, position);
     this.owner.countRead(this.path, n);
+    return n;
+  }
+
+  readNow(buffer: Buffer, offset: number, length: number, position: number): number | undefined {
+    const n = this.inner.readNow?.(buffer, offset, length, position);
+    if (n !== undefined) this.owner.countRead(this.path, n);
     return n;
   }
 

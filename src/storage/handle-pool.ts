@@ -162,6 +162,18 @@ export class PooledHandle implements FileHandle {
     return this.use((fh) => fh.write(data, position));
   }
 
+  /** A synchronous read while the descriptor is open (FileHandle.readNow); undefined, nothing read, otherwise. */
+  readNow(buffer: Buffer, offset: number, length: number, position: number): number | undefined {
+    if (this.closed || this.closing || this.fh?.readNow === undefined) return undefined;
+    this.users++;
+    try {
+      return this.fh.readNow(buffer, offset, length, position);
+    } finally {
+      this.users--;
+      if (!this.pinned) this.pool.touch(this);
+    }
+  }
+
   /** Whether writeNow can write right now (the descriptor is open, not closing). */
   get canWriteNow(): boolean {
     return !this.closed && !this.closing && this.fh?.writeNow !== undefined;

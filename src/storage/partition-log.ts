@@ -347,19 +347,40 @@ export class PartitionLog {
    * `maxBytes` but at least one batch when `minOneBatch`. Empty at the log end offset.
    */
   async read(fetchOffset: bigint, maxBytes: number, options: {minOneBatch?: boolean; maxOffset?: bigint} = {}): Promise<Buffer> {
-    this.checkReadable();
-    if (fetchOffset < this._logStartOffset || fetchOffset > this._logEndOffset) {
-      throw new OffsetOutOfRangeError(this.topicPartition, fetchOffset, this._logStartOffset, this._logEndOffset);
-    }
-    if (fetchOffset === this._logEndOffset) return Buffer.alloc(0);
-    // Never past the log end offset, even while an append's bytes are landing in the file.
-    const maxOffset = options.maxOffset !== undefined && options.maxOffset < this._logEndOffset ? options.maxOffset : this._logEndOffset;
+    const maxOffset = this.readLimit(fetchOffset, options.maxOffset);
+    if (maxOffset === undefined) return Buffer.alloc(0);
     const segments = this.segments;
     for (let i = segmentIndexFor(segments, fetchOffset); i < segments.length; i++) {
       const data = await segments[i].read(fetchOffset, maxBytes, {minOneBatch: options.minOneBatch ?? false, maxOffset});
       if (data !== undefined) return data;
     }
     return Buffer.alloc(0);
+  }
+
+  /**
+   * read() made synchronously (LogSegment.readNow), which a Fetch of many partitions tries first;
+   * undefined, having read nothing, when the caller must use read(). Throws as read() rejects.
+   */
+  readNow(fetchOffset: bigint, maxBytes: number, options: {minOneBatch?: boolean; maxOffset?: bigint} = {}): Buffer | undefined {
+    const maxOffset = this.readLimit(fetchOffset, options.maxOffset);
+    if (maxOffset === undefined) return Buffer.alloc(0);
+    const segments = this.segments;
+    for (let i = segmentIndexFor(segments, fetchOffset); i < segments.length; i++) {
+      const data = segments[i].readNow(fetchOffset, maxBytes, {minOneBatch: options.minOneBatch ?? false, maxOffset});
+      if (data !== null) return data;
+    }
+    return Buffer.alloc(0);
+  }
+
+  /** For a read from `fetchOffset`: the offset it stops before, or undefined at the log end; throws when the log cannot be read there. */
+  private readLimit(fetchOffset: bigint, maxOffset: bigint | undefined): bigint | undefined {
+    this.checkReadable();
+    if (fetchOffset < this._logStartOffset || fetchOffset > this._logEndOffset) {
+      throw new OffsetOutOfRangeError(this.topicPartition, fetchOffset, this._logStartOffset, this._logEndOffset);
+    }
+    if (fetchOffset === this._logEndOffset) return undefined;
+    // Never past the log end offset, even while an append's bytes are landing in the file.
+    return maxOffset !== undefined && maxOffset < this._logEndOffset ? maxOffset : this._logEndOffset;
   }
 
   /**

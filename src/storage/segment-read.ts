@@ -25,15 +25,41 @@ export async function readWholeBatches(log: PooledHandle, position: number, avai
   opts: {minOneBatch: boolean; maxOffset?: bigint}): Promise<WholeBatchRead> {
   // At least the 12-byte length prefix, so an oversized first batch is recognised.
   let buf = await readPooled(log, position, Math.min(Math.max(maxBytes, 12), available));
-  if (buf.length >= 12 && buf.readInt32BE(8) + 12 > buf.length) {
+  const oversized = firstBatchBeyond(buf);
+  if (oversized !== undefined) {
     // The first batch alone is larger than maxBytes: whole, or nothing (KIP-74).
-    const size = buf.readInt32BE(8) + 12;
-    if (!opts.minOneBatch) {
-      readBuffers.give(buf);
-      return EMPTY;
-    }
-    buf = await readPooled(log, position, size, buf);
+    if (!opts.minOneBatch) return nothing(buf);
+    buf = await readPooled(log, position, oversized, buf);
   }
+  return wholeBatchesIn(buf, opts.maxOffset);
+}
+
+/**
+ * readWholeBatches made synchronously (PooledHandle.readNow); undefined, having kept nothing,
+ * when a read cannot be made that way.
+ */
+export function readWholeBatchesNow(log: PooledHandle, position: number, available: number, maxBytes: number,
+  opts: {minOneBatch: boolean; maxOffset?: bigint}): WholeBatchRead | undefined {
+  let buf = readPooledNow(log, position, Math.min(Math.max(maxBytes, 12), available));
+  if (buf === undefined) return undefined;
+  const oversized = firstBatchBeyond(buf);
+  if (oversized !== undefined) {
+    if (!opts.minOneBatch) return nothing(buf);
+    buf = readPooledNow(log, position, oversized, buf);
+    if (buf === undefined) return undefined;
+  }
+  return wholeBatchesIn(buf, opts.maxOffset);
+}
+
+/** The size of the first batch in `buf` when it does not fit in it (a read of fewer bytes than that batch). */
+function firstBatchBeyond(buf: Buffer): number | undefined {
+  if (buf.length < 12) return undefined;
+  const size = buf.readInt32BE(8) + 12;
+  return size > buf.length ? size : undefined;
+}
+
+/** The whole batches at the start of `buf` that end before `maxOffset`; `buf` goes back to the pool when there are none. */
+function wholeBatchesIn(buf: Buffer, maxOffset: bigint | undefined): WholeBatchRead {
   let end = 0;
   let nextOffset: bigint | undefined;
   while (buf.length - end >= 12) {
@@ -42,15 +68,17 @@ export async function readWholeBatches(log: PooledHandle, position: number, avai
     if (end + size > buf.length || size < 26) break;
     const magic = buf.readInt8(end + 16);
     const last = buf.readBigInt64BE(end) + (magic === 2 ? BigInt(buf.readInt32BE(end + 23)) : 0n);
-    if (opts.maxOffset !== undefined && last >= opts.maxOffset) break;
+    if (maxOffset !== undefined && last >= maxOffset) break;
     end += size;
     nextOffset = last + 1n;
   }
-  if (nextOffset === undefined) {
-    readBuffers.give(buf);
-    return EMPTY;
-  }
+  if (nextOffset === undefined) return nothing(buf);
   return {data: buf.subarray(0, end), nextOffset};
+}
+
+function nothing(buf: Buffer): WholeBatchRead {
+  readBuffers.give(buf);
+  return EMPTY;
 }
 
 /**
@@ -67,6 +95,25 @@ async function readPooled(log: PooledHandle, position: number, length: number, s
     readBuffers.give(buf);
     throw err;
   }
+}
+
+/** readPooled made synchronously; undefined (both buffers given back) when it cannot be. */
+function readPooledNow(log: PooledHandle, position: number, length: number, start?: Buffer): Buffer | undefined {
+  const buf = readBuffers.take(length);
+  const have = start ? start.copy(buf) : 0;
+  if (start) readBuffers.give(start);
+  let n: number | undefined;
+  try {
+    n = log.readNow(buf, have, length - have, position + have);
+  } catch (err) {
+    readBuffers.give(buf);
+    throw err;
+  }
+  if (n === undefined) {
+    readBuffers.give(buf);
+    return undefined;
+  }
+  return buf.subarray(0, have + n);
 }
 
 /**

@@ -12,7 +12,8 @@ import type {FileSystem} from './fs.js';
 import {handlePoolOf, type PooledHandle} from './handle-pool.js';
 import {CorruptIndexError} from './index-file.js';
 import {OffsetIndex} from './offset-index.js';
-import {findRecordByTimestamp, readBytes, readWholeBatches} from './segment-read.js';
+import {findRecordByTimestamp, readBytes, readWholeBatches, readWholeBatchesNow} from './segment-read.js';
+import {BATCH_HEADER_SIZE, LOG_OVERHEAD, OFFSET_LAST_OFFSET_DELTA, OFFSET_MAGIC} from '../records/batch-header.js';
 import {findScanStart, scanAndIndex} from './segment-rebuild.js';
 import {TimeIndex} from './time-index.js';
 
@@ -37,6 +38,8 @@ interface Indexes {
 }
 
 const LOOKUP_SCAN_CHUNK = 16 * 1024;
+/** Where readNow's lookups read (one at a time: they never yield). */
+const lookupChunk = Buffer.alloc(LOOKUP_SCAN_CHUNK);
 
 /** What Kafka's LogSegment.shouldRoll looks at for the next append. */
 export interface RollCheck {
@@ -381,6 +384,48 @@ export class LogSegment {
     const {data, nextOffset} = await readWholeBatches(this.log, position, this.committedSize - position, maxBytes, opts);
     if (nextOffset !== undefined) this.nextReads.set(nextOffset, position + data.length);
     return data;
+  }
+
+  /**
+   * read() made synchronously: when the first batch is found from the offset index (in memory)
+   * within one short read, and every read can be made at once (PooledHandle.readNow: the log file
+   * open, the reads small). null where read() resolves to undefined; undefined, having changed
+   * nothing, when the caller must use read().
+   */
+  readNow(startOffset: bigint, maxBytes: number, opts: {minOneBatch: boolean; maxOffset?: bigint}): Buffer | null | undefined {
+    const idx = this.indexes;
+    if (!idx) return undefined;
+    let position = this.nextReads.get(startOffset);
+    if (position === undefined || position >= this.committedSize) {
+      const first = this.firstBatchPositionNow(idx, startOffset);
+      if (first === undefined || first === null) return first;
+      position = first;
+    }
+    const read = readWholeBatchesNow(this.log, position, this.committedSize - position, maxBytes, opts);
+    if (read === undefined) return undefined;
+    if (read.nextOffset !== undefined) this.nextReads.set(read.nextOffset, position + read.data.length);
+    return read.data;
+  }
+
+  /**
+   * translateOffset made synchronously, for readNow: the position of the first batch whose last
+   * offset >= `offset`, null when the segment has none, undefined when one read of
+   * LOOKUP_SCAN_CHUNK bytes from the index entry cannot tell (or the batches there are not plain
+   * v2 batches): translateOffset then scans as far as needed and reports what it finds.
+   */
+  private firstBatchPositionNow(idx: Indexes, offset: bigint): number | null | undefined {
+    const from = idx.offset.lookup(offset).position;
+    const length = Math.min(LOOKUP_SCAN_CHUNK, this.committedSize - from);
+    if (length <= 0) return null;
+    if (this.log.readNow(lookupChunk, 0, length, from) !== length) return undefined;
+    let at = 0;
+    while (at + BATCH_HEADER_SIZE <= length) {
+      const size = lookupChunk.readInt32BE(at + 8) + LOG_OVERHEAD;
+      if (lookupChunk.readInt8(at + OFFSET_MAGIC) !== 2 || size < BATCH_HEADER_SIZE || from + at + size > this.committedSize) return undefined;
+      if (lookupChunk.readBigInt64BE(at) + BigInt(lookupChunk.readInt32BE(at + OFFSET_LAST_OFFSET_DELTA)) >= offset) return from + at;
+      at += size;
+    }
+    return from + at === this.committedSize ? null : undefined;
   }
 
   readBytes(position: number, length: number): Promise<Buffer> {

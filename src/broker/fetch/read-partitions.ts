@@ -34,51 +34,104 @@ export interface ReadOptions {
 
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * Reads of one Fetch through the thread pool in flight at once. Small reads of open files are
+ * made synchronously (PartitionLog.readNow); the others, made one after the other, would each wait
+ * for a round trip to the pool.
+ */
+export const READS_AT_ONCE = 16;
+
 export async function readPartitions(topics: TopicManager, targets: FetchTarget[], options: ReadOptions): Promise<PartitionRead[]> {
-  let remaining = options.maxBytes;
-  let minOne = options.minOneBatch;
-  const results: PartitionRead[] = [];
-  for (const target of targets) {
+  // As if the partitions were read one after the other, in order: a read's byte limit and KIP-74
+  // flag come from the reads before it, so a read starts while others are in flight only when
+  // they cannot change those (none of them can return data beyond its own limit, and what they
+  // may return still leaves this partition its whole limit); otherwise it waits for them.
+  let remaining = options.maxBytes; // less the bytes returned by finished reads
+  let minOne = options.minOneBatch; // until a finished read returned data
+  let inFlightLimits = 0; // the most the reads in flight can return
+  const inFlight = new Set<Promise<void>>();
+  let failure: {err: unknown} | undefined;
+  const results = new Array<PartitionRead>(targets.length);
+  for (let k = 0; k < targets.length && !failure; k++) {
+    const target = targets[k]!;
     const topic = options.byTopicId ? topics.getById(target.topicKey) : topics.get(target.topicKey);
     const unknown = options.byTopicId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
     // A partition whose log is being created reads as the empty log it will be.
     const log = topic && topics.readView(topic.name, target.partition);
     if (!topic || !log) {
-      results.push(failed(target, topic, topic ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : unknown));
+      results[k] = failed(target, topic, topic ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : unknown);
       continue;
     }
     const epochError = checkLeaderEpoch(target.currentLeaderEpoch, log);
     if (epochError !== ErrorCode.NONE) {
-      results.push(failed(target, topic, epochError));
+      results[k] = failed(target, topic, epochError);
       continue;
+    }
+    if (target.fetchOffset < log.highWatermark) {
+      for (;;) {
+        const settled = inFlight.size === 0 || (!minOne && remaining - inFlightLimits >= target.maxBytes);
+        if (settled && inFlight.size < READS_AT_ONCE) break;
+        await Promise.race(inFlight);
+      }
+      if (failure) break;
     }
     const highWatermark = log.highWatermark;
     const logStartOffset = log.logStartOffset;
     if (target.fetchOffset < logStartOffset || target.fetchOffset > log.logEndOffset) {
-      results.push(failed(target, topic, ErrorCode.OFFSET_OUT_OF_RANGE));
+      results[k] = failed(target, topic, ErrorCode.OFFSET_OUT_OF_RANGE);
       continue;
     }
-    const limit = Math.max(0, Math.min(target.maxBytes, remaining));
-    let records: Buffer = EMPTY;
-    if (target.fetchOffset < highWatermark && (limit > 0 || minOne)) {
-      try {
-        records = await log.read(target.fetchOffset, limit, {minOneBatch: minOne, maxOffset: highWatermark});
-      } catch (err) {
-        const code = (err as {errorCode?: number}).errorCode
-          ?? ((err as Error).name === 'OffsetOutOfRangeError' ? ErrorCode.OFFSET_OUT_OF_RANGE : ErrorCode.KAFKA_STORAGE_ERROR);
-        results.push(failed(target, topic, code));
-        continue;
+    const limit = Math.max(0, Math.min(target.maxBytes, remaining - inFlightLimits));
+    if (!(target.fetchOffset < highWatermark && (limit > 0 || minOne))) {
+      const olderSegment = target.fetchOffset < highWatermark && log.onOlderSegment(target.fetchOffset);
+      results[k] = {target, topic, errorCode: ErrorCode.NONE, highWatermark, lastStableOffset: highWatermark, logStartOffset, records: EMPTY, olderSegment};
+      continue;
+    }
+    // Most reads are small and of open files, made at once; the others go through the thread pool.
+    let now: Buffer | undefined;
+    try {
+      now = log.readNow(target.fetchOffset, limit, {minOneBatch: minOne, maxOffset: highWatermark});
+    } catch (err) {
+      results[k] = readFailed(target, topic, err);
+      continue;
+    }
+    const done = (records: Buffer) => {
+      if (records.length > 0) {
+        minOne = false;
+        remaining = Math.max(0, remaining - records.length);
       }
+      // No transactions yet, so the last stable offset is the high watermark.
+      const olderSegment = log.onOlderSegment(target.fetchOffset);
+      results[k] = {target, topic, errorCode: ErrorCode.NONE, highWatermark, lastStableOffset: highWatermark, logStartOffset, records, olderSegment};
+    };
+    if (now !== undefined) {
+      done(now);
+      continue;
     }
-    if (records.length > 0) {
-      minOne = false;
-      remaining = Math.max(0, remaining - records.length);
-    }
-    // No transactions yet, so the last stable offset is the high watermark.
-    const olderSegment = target.fetchOffset < highWatermark && log.onOlderSegment(target.fetchOffset);
-    results.push({target, topic, errorCode: ErrorCode.NONE, highWatermark, lastStableOffset: highWatermark, logStartOffset, records, olderSegment});
+    inFlightLimits += limit;
+    const read = log.read(target.fetchOffset, limit, {minOneBatch: minOne, maxOffset: highWatermark}).then(
+      (records) => {
+        inFlightLimits -= limit;
+        done(records);
+      },
+      (err: unknown) => {
+        inFlightLimits -= limit;
+        results[k] = readFailed(target, topic, err);
+      },
+    ).catch((err: unknown) => { failure ??= {err}; });
+    inFlight.add(read);
+    void read.then(() => inFlight.delete(read));
   }
+  await Promise.all(inFlight);
+  if (failure) throw failure.err;
   return results;
+}
+
+/** A partition whose read failed: Kafka's code when the error carries one. */
+function readFailed(target: FetchTarget, topic: TopicInfo, err: unknown): PartitionRead {
+  const code = (err as {errorCode?: number}).errorCode
+    ?? ((err as Error).name === 'OffsetOutOfRangeError' ? ErrorCode.OFFSET_OUT_OF_RANGE : ErrorCode.KAFKA_STORAGE_ERROR);
+  return failed(target, topic, code);
 }
 
 function failed(target: FetchTarget, topic: TopicInfo | undefined, errorCode: number): PartitionRead {

@@ -93,28 +93,40 @@ async function readWithWait(targets: FetchTarget[], request: FetchRequest, ctx: 
   };
   const deadline = broker.now() + Math.max(0, request.maxWaitMs);
   for (;;) {
+    const reads = await readPartitions(broker.topics, targets, options);
+    const bytes = reads.reduce((sum, r) => sum + r.records.length, 0);
+    const remainingMs = deadline - broker.now();
+    // As Kafka's DelayedFetch: an error, or a read stopped by a segment end (case F), answers at once.
+    const done = request.maxWaitMs <= 0 || targets.length === 0 || bytes >= request.minBytes
+      || reads.some((r) => r.errorCode !== ErrorCode.NONE || r.olderSegment) || remainingMs <= 0 || broker.closing.aborted;
+    if (done) return reads;
+    // Subscribed only now, so a fetch answered at once never subscribes (a key per partition: in a
+    // CPU profile of five 10,000-partition fetches, 70 ms in subscribing): what changed between the read and the subscription shows as a partition
+    // whose high watermark or log start offset moved (or whose topic is gone), and is read at once.
     let woken!: () => void;
     const changed = new Promise<void>((resolve) => (woken = resolve));
-    // Subscribe before reading so an append that lands mid-read still wakes us.
     const keys = targets.map((t) => {
       const name = options.byTopicId ? broker.topics.getById(t.topicKey)?.name ?? '' : t.topicKey;
       return partitionKey(name, t.partition);
     });
     const unsubscribe = broker.topics.appends.subscribe(keys, woken);
     try {
-      const reads = await readPartitions(broker.topics, targets, options);
-      const bytes = reads.reduce((sum, r) => sum + r.records.length, 0);
-      const remainingMs = deadline - broker.now();
-      // As Kafka's DelayedFetch: an error, or a read stopped by a segment end (case F), answers at once.
-      const done = request.maxWaitMs <= 0 || targets.length === 0 || bytes >= request.minBytes
-        || reads.some((r) => r.errorCode !== ErrorCode.NONE || r.olderSegment) || remainingMs <= 0 || broker.closing.aborted;
-      if (done) return reads;
-      await waitFor(changed, remainingMs, broker.closing);
+      if (!movedSince(reads, broker, options.byTopicId)) await waitFor(changed, remainingMs, broker.closing);
       if (broker.now() >= deadline || broker.closing.aborted) return await readPartitions(broker.topics, targets, options);
     } finally {
       unsubscribe();
     }
   }
+}
+
+/** Whether a partition read has changed since (an append, DeleteRecords, its topic deleted). */
+function movedSince(reads: PartitionRead[], broker: HandlerContext['broker'], byTopicId: boolean): boolean {
+  for (const r of reads) {
+    const topic = byTopicId ? broker.topics.getById(r.target.topicKey) : broker.topics.get(r.target.topicKey);
+    const log = topic && broker.topics.readView(topic.name, r.target.partition);
+    if (!log || log.highWatermark !== r.highWatermark || log.logStartOffset !== r.logStartOffset) return true;
+  }
+  return false;
 }
 
 function waitFor(changed: Promise<void>, ms: number, closing: AbortSignal): Promise<void> {

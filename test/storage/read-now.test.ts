@@ -1,0 +1,86 @@
+/**
+ * PartitionLog.readNow: the synchronous read a Fetch tries first. It must answer exactly what
+ * read() answers wherever it answers, and leave to read() what it cannot do at once.
+ */
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import {OffsetOutOfRangeError} from '../../src/storage/errors.js';
+import {PooledHandle} from '../../src/storage/handle-pool.js';
+import {LogManager} from '../../src/storage/log-manager.js';
+import {sizedBatch, tempDir} from './helpers.js';
+
+const TOPIC_ID = 'Yjwa-XTYSF28JSz9pdcuyw';
+
+describe('PartitionLog.readNow', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let manager: LogManager;
+
+  beforeEach(async () => {
+    ({dir, cleanup} = await tempDir());
+    manager = await LogManager.open({dataDir: dir, now: () => 1_700_000_000_000});
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await manager.close();
+    await cleanup();
+  });
+
+  it('answers what read() answers, without the thread pool, across segments and index entries', async () => {
+    // Small segments and a sparse index, so lookups start from index entries and cross segments.
+    const log = await manager.createLog('t', 0, TOPIC_ID, {segmentBytes: 6000, indexIntervalBytes: 700});
+    for (let i = 0; i < 60; i++) await log.append(await sizedBatch(1 + (i % 3), 40 + (i * 37) % 200), {leaderEpoch: 0});
+    const end = log.logEndOffset;
+    expect(log.segments.length).toBeGreaterThan(3);
+    const asyncReads = vi.spyOn(PooledHandle.prototype, 'read');
+    let compared = 0;
+    for (let offset = 0n; offset <= end; offset += 7n) {
+      for (const maxBytes of [0, 10, 300, 2000, 1 << 20]) {
+        for (const minOneBatch of [false, true]) {
+          for (const maxOffset of [undefined, offset + 5n]) {
+            const options = {minOneBatch, maxOffset};
+            asyncReads.mockClear();
+            const now = log.readNow(offset, maxBytes, options);
+            expect(asyncReads).not.toHaveBeenCalled();
+            expect(now, `readNow(${offset}, ${maxBytes}, ${minOneBatch}, ${maxOffset})`).toBeInstanceOf(Buffer);
+            const later = await log.read(offset, maxBytes, options);
+            expect(Buffer.compare(now!, later), `readNow(${offset}, ${maxBytes}, ${minOneBatch}, ${maxOffset})`).toBe(0);
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+    expect(() => log.readNow(end + 1n, 100)).toThrow(OffsetOutOfRangeError);
+  });
+
+  it('continues a sequential reader where its previous read ended', async () => {
+    const log = await manager.createLog('seq', 0, TOPIC_ID, {indexIntervalBytes: 100_000});
+    const b = await sizedBatch(2, 100);
+    for (let i = 0; i < 20; i++) await log.append(Buffer.from(b), {leaderEpoch: 0});
+    const read = vi.spyOn(PooledHandle.prototype, 'readNow');
+    const first = log.readNow(0n, b.length * 3)!;
+    expect(first.length).toBe(b.length * 3);
+    // The lookup (one read from the index entry) and the batches.
+    expect(read).toHaveBeenCalledTimes(2);
+    read.mockClear();
+    expect(log.readNow(6n, b.length * 3)!.length).toBe(b.length * 3);
+    // Where the previous read ended is remembered: no lookup.
+    expect(read).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves to read() what it cannot do at once: reads beyond 64 KiB, or batches past one lookup read', async () => {
+    const log = await manager.createLog('big', 0, TOPIC_ID, {indexIntervalBytes: 1 << 30});
+    const b = await sizedBatch(1, 1000);
+    for (let i = 0; i < 100; i++) await log.append(Buffer.from(b), {leaderEpoch: 0});
+    // 100 KiB asked and there: through the thread pool.
+    expect(log.readNow(0n, 100 * 1024)).toBeUndefined();
+    expect((await log.read(0n, 100 * 1024)).length).toBe(Math.floor(100 * 1024 / b.length) * b.length);
+    // No index entry (the interval is never reached): offset 90 lies beyond the first 16 KiB of the segment.
+    expect(log.readNow(90n, 5000)).toBeUndefined();
+    expect((await log.read(90n, 5000)).length).toBe(Math.floor(5000 / b.length) * b.length);
+    // Within the first 16 KiB it is found at once.
+    expect(log.readNow(3n, 5000)!.length).toBe(Math.floor(5000 / b.length) * b.length);
+    // At the log end, empty at once.
+    expect(log.readNow(100n, 5000)!.length).toBe(0);
+  });
+});

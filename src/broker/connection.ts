@@ -107,7 +107,7 @@ export class Connection {
     this.socket.cork();
     while (!this.closed && this.slots.length > 0 && this.slots[0]!.done) {
       const chunks = this.slots.shift()!.response ?? [];
-      // Record sets read into pooled buffers go back once the kernel has copied them (no array
+      // Pooled buffers (record sets read for Fetch, response chunks) go back once the kernel has copied them (no array
       // per response when there are none: Produce answers have none).
       let pooled: Buffer[] | undefined;
       for (const c of chunks) if (readBuffers.owns(c)) (pooled ??= []).push(c);

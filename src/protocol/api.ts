@@ -126,10 +126,12 @@ export function encodeResponse(apiKey: number, apiVersion: number, correlationId
 /**
  * Like encodeResponse but without joining: the frame as chunks (first one starts with the size
  * prefix), so large Fetch record sets go to the socket without being copied (socket.cork + write each).
+ * `allocate` gives the writer's chunks (see Writer).
  */
-export function encodeResponseChunks(apiKey: number, apiVersion: number, correlationId: number, body: object): Buffer[] {
+export function encodeResponseChunks(apiKey: number, apiVersion: number, correlationId: number, body: object,
+  allocate?: (size: number) => Buffer): Buffer[] {
   const schema = checkVersion(responses.get(apiKey), apiKey, apiVersion);
-  const w = new Writer();
+  const w = new Writer(undefined, allocate);
   w.int32(0).int32(correlationId);
   if (responseHeaderVersion(apiKey, apiVersion) >= 1) w.uvarint(0);
   encodeMessage(schema, apiVersion, body, w);

@@ -16,8 +16,12 @@ export class Writer {
   private readonly parts: Buffer[] = [];
   private partsLength = 0;
 
-  constructor(initialSize = FIRST_CHUNK) {
-    this.chunk = Buffer.allocUnsafe(initialSize);
+  /**
+   * `allocate` gives the chunks: a broker passes its pool of reusable buffers for responses, whose
+   * chunks it gives back once the socket has taken them.
+   */
+  constructor(initialSize = FIRST_CHUNK, private readonly allocate: (size: number) => Buffer = Buffer.allocUnsafe) {
+    this.chunk = allocate(initialSize);
   }
 
   /** Bytes written so far. */
@@ -37,7 +41,7 @@ export class Writer {
     if (this.pos + n <= this.chunk.length) return;
     this.flushPending();
     const size = Math.max(n, Math.min(MAX_CHUNK, this.chunk.length * 2));
-    this.chunk = Buffer.allocUnsafe(size);
+    this.chunk = this.allocate(size);
     this.start = 0;
     this.pos = 0;
   }

@@ -374,8 +374,7 @@ export class LogSegment {
   }
 
   private async readTracked(startOffset: bigint, maxBytes: number, opts: {minOneBatch: boolean; maxOffset?: bigint}): Promise<Buffer | undefined> {
-    // A sequential reader continues where the previous read ended: no index lookup needed.
-    let position = this.nextReads.get(startOffset);
+    let position = this.knownPosition(startOffset);
     if (position === undefined || position >= this.committedSize) {
       const first = await this.translateOffset(startOffset);
       if (!first) return undefined;
@@ -387,6 +386,15 @@ export class LogSegment {
   }
 
   /**
+   * Where the batch holding `offset` starts, when known without a lookup: a sequential reader
+   * continues where its previous read ended, and a read from the segment's base offset (a consumer
+   * starting from the earliest offset) at its first batch, whose last offset is at least that.
+   */
+  private knownPosition(offset: bigint): number | undefined {
+    return offset === this.baseOffset ? 0 : this.nextReads.get(offset);
+  }
+
+  /**
    * read() made synchronously: when the first batch is found from the offset index (in memory)
    * within one short read, and every read can be made at once (PooledHandle.readNow: the log file
    * open, the reads small). null where read() resolves to undefined; undefined, having changed
@@ -395,7 +403,7 @@ export class LogSegment {
   readNow(startOffset: bigint, maxBytes: number, opts: {minOneBatch: boolean; maxOffset?: bigint}): Buffer | null | undefined {
     const idx = this.indexes;
     if (!idx) return undefined;
-    let position = this.nextReads.get(startOffset);
+    let position = this.knownPosition(startOffset);
     if (position === undefined || position >= this.committedSize) {
       const first = this.firstBatchPositionNow(idx, startOffset);
       if (first === undefined || first === null) return first;

@@ -53,18 +53,22 @@ describe('PartitionLog.readNow', () => {
     expect(() => log.readNow(end + 1n, 100)).toThrow(OffsetOutOfRangeError);
   });
 
-  it('continues a sequential reader where its previous read ended', async () => {
+  it('reads without a lookup from the segment start and where the previous read ended', async () => {
     const log = await manager.createLog('seq', 0, TOPIC_ID, {indexIntervalBytes: 100_000});
     const b = await sizedBatch(2, 100);
     for (let i = 0; i < 20; i++) await log.append(Buffer.from(b), {leaderEpoch: 0});
     const read = vi.spyOn(PooledHandle.prototype, 'readNow');
-    const first = log.readNow(0n, b.length * 3)!;
-    expect(first.length).toBe(b.length * 3);
-    // The lookup (one read from the index entry) and the batches.
+    // From the segment's base offset: its first batch, one read.
+    expect(log.readNow(0n, b.length * 3)!.length).toBe(b.length * 3);
+    expect(read).toHaveBeenCalledTimes(1);
+    read.mockClear();
+    // From offset 12, the 7th batch: the lookup (one read from the index entry), then the batches.
+    const middle = log.readNow(12n, b.length * 3)!;
+    expect(middle.readBigInt64BE(0)).toBe(12n);
     expect(read).toHaveBeenCalledTimes(2);
     read.mockClear();
-    expect(log.readNow(6n, b.length * 3)!.length).toBe(b.length * 3);
-    // Where the previous read ended is remembered: no lookup.
+    // Where that read ended is remembered: no lookup.
+    expect(log.readNow(18n, b.length * 3)!.readBigInt64BE(0)).toBe(18n);
     expect(read).toHaveBeenCalledTimes(1);
   });
 

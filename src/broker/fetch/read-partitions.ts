@@ -9,6 +9,7 @@ import type {TopicInfo} from '../topics/topic-manager.js';
 import type {TopicManager} from '../topics/topic-manager.js';
 import {checkLeaderEpoch} from '../partition-state.js';
 import type {FetchTarget} from './fetch-session.js';
+import {nextTurn, PARTITIONS_PER_TURN} from '../turns.js';
 
 export interface PartitionRead {
   target: FetchTarget;
@@ -53,6 +54,8 @@ export async function readPartitions(topics: TopicManager, targets: FetchTarget[
   let failure: {err: unknown} | undefined;
   const results = new Array<PartitionRead>(targets.length);
   for (let k = 0; k < targets.length && !failure; k++) {
+    // Thousands of partitions: other connections are served between turns (../turns.ts).
+    if (k > 0 && k % PARTITIONS_PER_TURN === 0) await nextTurn();
     const target = targets[k]!;
     const topic = options.byTopicId ? topics.getById(target.topicKey) : topics.get(target.topicKey);
     const unknown = options.byTopicId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;

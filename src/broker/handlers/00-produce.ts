@@ -16,7 +16,7 @@
  * - v2+ report log append time (-1 for CreateTime), v5+ the log start offset, v8+ the error
  *   message. With acks=0 nothing is sent; if a partition failed the connection is closed,
  *   which is how Kafka tells an acks=0 producer that something went wrong.
- * - Partitions are appended PARTITIONS_PER_TURN at a time, other connections served in between;
+ * - Partitions are appended PARTITIONS_PER_TURN at a time (../turns.ts), other connections served in between;
  *   a connection's next Produce waits for this one's appends.
  */
 import {ApiKey} from '../../protocol/api.js';
@@ -30,19 +30,10 @@ import {CloseConnection} from '../dispatch.js';
 import {type ConnectionInfo, defineHandler, HandlerContext} from '../handler.js';
 import {leaderEpochOf} from '../partition-state.js';
 import {isInternalTopic} from '../topics/topic-name.js';
+import {nextTurn, PARTITIONS_PER_TURN} from '../turns.js';
 import {topicConfigValue} from '../config/index.js';
 import {type AppendResult, PreparedAppend} from '../../storage/append-result.js';
 import {type AppendRound, type ExpectedWrites, MIN_SHARED_WRITES} from '../../storage/append-round.js';
-
-/**
- * Partitions appended per turn of the event loop. A Produce to 10,000 partitions holds the event
- * loop for 80-300 ms on 2 cores; in turns of this many, other connections are served in between,
- * as Kafka serves them from its other request-handler threads. Measured with an ApiVersions probe
- * every 5 ms during 10,000-partition Produce requests: the slowest probe answer was 140-161 ms
- * with turns of 1,000, 78-98 ms with 500 and 55-86 ms with 250 (the request's own decoding and its
- * first, cold turn), and without turns 198 ms.
- */
-export const PARTITIONS_PER_TURN = 250;
 
 /**
  * Per connection, the latest Produce whose appends are still to be made, or made across turns:
@@ -288,11 +279,6 @@ function expectedWrites(request: ProduceRequest, t: number, i: number, max: numb
     for (; i < data.length && writes < max; i++, writes++) bytes += data[i]!.records?.length ?? 0;
   }
   return {writes, bytes};
-}
-
-/** Resolves on the next turn of the event loop, after the I/O and timers that are due. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function appended(index: number, result: AppendResult): PartitionResult {

@@ -1,7 +1,7 @@
 /**
  * Scale: BENCH_PARTITIONS partitions (topics of 1,000 partitions: create, Metadata for all,
  * ListOffsets for all in one request, Produce to all in one request, as librdkafka sends one
- * request per broker), then BENCH_CONNECTIONS idle connections, then BENCH_GROUPS consumer groups
+ * request per broker, and Fetch from all in one request), then BENCH_CONNECTIONS idle connections, then BENCH_GROUPS consumer groups
  * (find the coordinator, retried while it is not available; join, sync, commit, fetch offsets)
  * at once. A probe connection (its own process, gen/probe.mjs) sends ApiVersions every 10 ms throughout, so a request that
  * blocks the broker's event loop shows up as probe latency too.
@@ -144,6 +144,20 @@ export async function scale(ctx: BenchContext): Promise<void> {
     }
     row(`Produce to all ${fmtNumber(total)} partitions in one request, first (new segments)`, produces[0]!);
     row(`Produce to all ${fmtNumber(total)} partitions in one request, slowest of the next 2`, Math.max(...produces.slice(1)));
+    // What a consumer of every partition sends when it catches up: all of them from offset 0.
+    step('fetch');
+    const fetchBody = {replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: 50 * 1024 * 1024, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+      forgottenTopicsData: [], rackId: '', topics: topics.map((t) => ({topic: t.name, partitions: Array.from({length: t.partitions}, (_, partition) =>
+        ({partition, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1024 * 1024}))}))};
+    const fetches = [];
+    for (let i = 0; i < 3; i++) {
+      const {value, ms} = await raw.timed<any>(ApiKey.Fetch, 12, fetchBody);
+      const parts = value.responses.flatMap((r: any) => r.partitions);
+      const empty = parts.filter((p: any) => p.errorCode !== 0 || p.records === null || p.records.length === 0).length;
+      if (empty > 0) throw new Error(`Fetch: ${empty} of ${parts.length} partitions failed or returned no records`);
+      fetches.push(ms);
+    }
+    row(`Fetch from all ${fmtNumber(total)} partitions in one request (offset 0, 3 batches each), slowest of 3`, Math.max(...fetches));
     raw.close();
 
     step('idle connections');

@@ -7,7 +7,8 @@
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
 import {ApiKey} from '../../../src/protocol/api.js';
 import {ErrorCode} from '../../../src/protocol/error-codes.js';
-import {encodeBatch, iterateBatches} from '../../../src/records/batch.js';
+import {decodeBatch, encodeBatch, iterateBatches} from '../../../src/records/batch.js';
+import {readBuffers} from '../../../src/storage/read-buffers.js';
 import {PooledHandle} from '../../../src/storage/handle-pool.js';
 import {startTestBroker, type TestBroker} from '../helpers/broker.js';
 import {WireClient} from '../helpers/wire-client.js';
@@ -23,6 +24,7 @@ beforeAll(async () => {
   await tb.broker.topics.createTopic('budget', {numPartitions: 5, replicationFactor: -1, configs: {}});
   await tb.broker.topics.createTopic('small', {numPartitions: 50, replicationFactor: -1, configs: {}});
   await tb.broker.topics.createTopic('waiting', {numPartitions: 1, replicationFactor: -1, configs: {}});
+  await tb.broker.topics.createTopic('many', {numPartitions: 300, replicationFactor: -1, configs: {}});
   client = await WireClient.connect(tb.broker.port);
   for (let i = 0; i < 10; i++) {
     const partitionData = await Promise.all(Array.from({length: 5}, async (_, index) =>
@@ -30,6 +32,7 @@ beforeAll(async () => {
     batchBytes = partitionData[0]!.records.length;
     await produce('budget', partitionData);
   }
+  await produce('many', await Promise.all(Array.from({length: 300}, async (_, index) => ({index, records: await encodeBatch({records: [{value: Buffer.alloc(500, 97 + (index % 26))}]})}))));
   await produce('small', await Promise.all(Array.from({length: 50}, async (_, index) => ({index, records: await encodeBatch({records: [{value: Buffer.from(`s${index}`)}]})}))));
 });
 afterAll(async () => {
@@ -91,6 +94,24 @@ describe('Fetch reads', () => {
     } finally {
       read.mockRestore();
     }
+  });
+
+  it('encodes a response of many small record sets into pooled chunks, given back once sent', async () => {
+    const check = async () => {
+      const res = await fetch('many', 300, {maxBytes: 1 << 20, partitionMaxBytes: 1 << 20});
+      const parts = res.responses[0].partitions;
+      expect(parts).toHaveLength(300);
+      for (const [i, p] of parts.entries()) {
+        const batch = await decodeBatch(p.records, 0);
+        expect(batch.records[0]!.value!.equals(Buffer.alloc(500, 97 + (i % 26)))).toBe(true);
+      }
+    };
+    await check();
+    const {allocated, reused} = readBuffers.stats;
+    for (let i = 0; i < 5; i++) await check();
+    // ~180 KB of records copied into 64 KiB chunks per response: the same chunks every time.
+    expect(readBuffers.stats.reused - reused).toBeGreaterThanOrEqual(10);
+    expect(readBuffers.stats.allocated).toBe(allocated);
   });
 
   it('answers a fetch at once without subscribing, and wakes a waiting one for an append made before it subscribed', async () => {

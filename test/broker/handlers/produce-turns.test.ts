@@ -7,7 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ApiKey, decodeResponse, encodeRequest} from '../../../src/protocol/api.js';
 import {ErrorCode} from '../../../src/protocol/error-codes.js';
 import {decodeBatch, encodeBatch} from '../../../src/records/batch.js';
-import {PARTITIONS_PER_TURN} from '../../../src/broker/handlers/00-produce.js';
+import {PARTITIONS_PER_TURN} from '../../../src/broker/turns.js';
 import {AppendRound} from '../../../src/storage/append-round.js';
 import {startTestBroker, type TestBroker} from '../helpers/broker.js';
 import {WireClient} from '../helpers/wire-client.js';

@@ -9,7 +9,7 @@ import {legacyEntryHeader} from '../records/legacy.js';
 import type {FileHandle} from './fs.js';
 
 /** Kafka's LegacyRecord.RECORD_OVERHEAD_V0 (14) + LOG_OVERHEAD. */
-const MIN_LEGACY_ENTRY_SIZE = LOG_OVERHEAD + 14;
+export const MIN_LEGACY_ENTRY_SIZE = LOG_OVERHEAD + 14;
 
 export interface ScannedBatch {
   position: number;

@@ -5,7 +5,8 @@
  *   pool (src/storage/read-buffers.ts), which the connection gives back once the socket has taken them;
  * - ListOffsets by timestamp: the first record at or after a timestamp.
  */
-import {type ScannedBatch, scanBatches} from './batch-scanner.js';
+import {MIN_LEGACY_ENTRY_SIZE, type ScannedBatch, scanBatches} from './batch-scanner.js';
+import {BATCH_HEADER_SIZE, LOG_OVERHEAD, OFFSET_MAGIC} from '../records/batch-header.js';
 import type {PooledHandle} from './handle-pool.js';
 import {readBuffers} from './read-buffers.js';
 import {storedRecords} from './stored-records.js';
@@ -25,6 +26,7 @@ export async function readWholeBatches(log: PooledHandle, position: number, avai
   opts: {minOneBatch: boolean; maxOffset?: bigint}): Promise<WholeBatchRead> {
   // At least the 12-byte length prefix, so an oversized first batch is recognised.
   let buf = await readPooled(log, position, Math.min(Math.max(maxBytes, 12), available));
+  checkFirstEntry(buf, available, log.path, position);
   const oversized = firstBatchBeyond(buf);
   if (oversized !== undefined) {
     // The first batch alone is larger than maxBytes: whole, or nothing (KIP-74).
@@ -42,6 +44,7 @@ export function readWholeBatchesNow(log: PooledHandle, position: number, availab
   opts: {minOneBatch: boolean; maxOffset?: bigint}): WholeBatchRead | undefined {
   let buf = readPooledNow(log, position, Math.min(Math.max(maxBytes, 12), available));
   if (buf === undefined) return undefined;
+  checkFirstEntry(buf, available, log.path, position);
   const oversized = firstBatchBeyond(buf);
   if (oversized !== undefined) {
     if (!opts.minOneBatch) return nothing(buf);
@@ -49,6 +52,27 @@ export function readWholeBatchesNow(log: PooledHandle, position: number, availab
     if (buf === undefined) return undefined;
   }
   return wholeBatchesIn(buf, opts.maxOffset);
+}
+
+/**
+ * Throws CorruptBatchError (buf given back) when the entry at the start of `buf`, read at
+ * `position` of `path` with `available` bytes of whole batches from there, cannot be a batch: a
+ * size below the minimum for its magic (v2: 61 bytes, v0/v1: 26), an unknown magic, or more
+ * bytes than the segment holds. Kafka's FileLogInputStream throws CorruptRecordException there;
+ * and a damaged size must not make the read allocate what it says (KIP-74's whole first batch).
+ */
+function checkFirstEntry(buf: Buffer, available: number, path: string, position: number): void {
+  if (buf.length < LOG_OVERHEAD) return;
+  const size = buf.readInt32BE(8) + LOG_OVERHEAD;
+  let problem: string | undefined;
+  if (size < MIN_LEGACY_ENTRY_SIZE || size > available) problem = `invalid batch size ${size} at byte ${position}`;
+  else if (buf.length > OFFSET_MAGIC) {
+    const magic = buf.readInt8(OFFSET_MAGIC);
+    if (magic === 2 ? size < BATCH_HEADER_SIZE : magic !== 0 && magic !== 1) problem = `invalid batch (magic ${magic}, ${size} bytes) at byte ${position}`;
+  }
+  if (problem === undefined) return;
+  readBuffers.give(buf);
+  throw new CorruptBatchError(`${path}: ${problem}`);
 }
 
 /** The size of the first batch in `buf` when it does not fit in it (a read of fewer bytes than that batch). */

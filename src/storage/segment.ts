@@ -11,6 +11,7 @@ import {segmentFileName} from './filenames.js';
 import type {FileSystem} from './fs.js';
 import {handlePoolOf, type PooledHandle} from './handle-pool.js';
 import {CorruptIndexError} from './index-file.js';
+import {CorruptBatchError} from './errors.js';
 import {OffsetIndex} from './offset-index.js';
 import {findRecordByTimestamp, readBytes, readWholeBatches, readWholeBatchesNow} from './segment-read.js';
 import {BATCH_HEADER_SIZE, LOG_OVERHEAD, OFFSET_LAST_OFFSET_DELTA, OFFSET_MAGIC} from '../records/batch-header.js';
@@ -350,17 +351,22 @@ export class LogSegment {
     }, {chunkSize: 64});
   }
 
-  /** The first batch whose last offset >= `offset`, found via the index and a short scan. */
-  async translateOffset(offset: bigint): Promise<ScannedBatch | undefined> {
+  /**
+   * The first batch whose last offset >= `offset`, found via the index and a short scan. With
+   * `corruptThrows` (a Fetch), an entry on the way that cannot be a batch throws CorruptBatchError,
+   * as Kafka's FileLogInputStream throws CorruptRecordException, rather than ending the search.
+   */
+  async translateOffset(offset: bigint, corruptThrows = false): Promise<ScannedBatch | undefined> {
     const idx = await this.loadIndexes();
     const start = idx.offset.lookup(offset).position;
     let found: ScannedBatch | undefined;
-    await scanBatches(this.log, start, this.committedSize, (b) => {
+    const scan = await scanBatches(this.log, start, this.committedSize, (b) => {
       if (b.lastOffset >= offset) {
         found = b;
         return true;
       }
     }, {chunkSize: LOOKUP_SCAN_CHUNK});
+    if (!found && scan.corrupt && corruptThrows) throw new CorruptBatchError(`${this.log.path}: ${scan.stopReason}`);
     return found;
   }
 
@@ -376,7 +382,7 @@ export class LogSegment {
   private async readTracked(startOffset: bigint, maxBytes: number, opts: {minOneBatch: boolean; maxOffset?: bigint}): Promise<Buffer | undefined> {
     let position = this.knownPosition(startOffset);
     if (position === undefined || position >= this.committedSize) {
-      const first = await this.translateOffset(startOffset);
+      const first = await this.translateOffset(startOffset, true);
       if (!first) return undefined;
       position = first.position;
     }

@@ -31,6 +31,8 @@ export interface ReadOptions {
   maxBytes: number;
   /** KIP-74 (v3+): the first non-empty partition returns at least one batch. */
   minOneBatch: boolean;
+  /** One line for the broker's log: a read that found a damaged batch. */
+  log?: (line: string) => void;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -95,7 +97,7 @@ export async function readPartitions(topics: TopicManager, targets: FetchTarget[
     try {
       now = log.readNow(target.fetchOffset, limit, {minOneBatch: minOne, maxOffset: highWatermark});
     } catch (err) {
-      results[k] = readFailed(target, topic, err);
+      results[k] = readFailed(target, topic, err, options);
       continue;
     }
     const done = (records: Buffer) => {
@@ -119,7 +121,7 @@ export async function readPartitions(topics: TopicManager, targets: FetchTarget[
       },
       (err: unknown) => {
         inFlightLimits -= limit;
-        results[k] = readFailed(target, topic, err);
+        results[k] = readFailed(target, topic, err, options);
       },
     ).catch((err: unknown) => { failure ??= {err}; });
     inFlight.add(read);
@@ -130,10 +132,11 @@ export async function readPartitions(topics: TopicManager, targets: FetchTarget[
   return results;
 }
 
-/** A partition whose read failed: Kafka's code when the error carries one. */
-function readFailed(target: FetchTarget, topic: TopicInfo, err: unknown): PartitionRead {
+/** A partition whose read failed: Kafka's code when the error carries one; a damaged batch is logged. */
+function readFailed(target: FetchTarget, topic: TopicInfo, err: unknown, options: ReadOptions): PartitionRead {
   const code = (err as {errorCode?: number}).errorCode
     ?? ((err as Error).name === 'OffsetOutOfRangeError' ? ErrorCode.OFFSET_OUT_OF_RANGE : ErrorCode.KAFKA_STORAGE_ERROR);
+  if (code === ErrorCode.CORRUPT_MESSAGE) options.log?.(`fetch from ${topic.name}-${target.partition} at offset ${target.fetchOffset} failed: ${(err as Error).message}`);
   return failed(target, topic, code);
 }
 

@@ -90,6 +90,7 @@ async function readWithWait(targets: FetchTarget[], request: FetchRequest, ctx: 
     byTopicId: version >= 13,
     maxBytes: version >= 3 ? Math.min(request.maxBytes, broker.config.fetchMaxBytes) : 0x7fffffff,
     minOneBatch: version >= 3,
+    log: (line: string) => broker.log(line),
   };
   const deadline = broker.now() + Math.max(0, request.maxWaitMs);
   for (;;) {

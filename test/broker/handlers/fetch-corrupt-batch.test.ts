@@ -8,15 +8,15 @@
  * The damage is in the first, closed segment of each damaged partition, which a clean restart
  * does not scan.
  */
-import {readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {readdirSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ApiKey} from '../../../src/protocol/api.js';
 import {ErrorCode} from '../../../src/protocol/error-codes.js';
 import {encodeBatch, iterateBatches} from '../../../src/records/batch.js';
-import {LOG_OVERHEAD} from '../../../src/records/batch-header.js';
 import {startTestBroker, type TestBroker} from '../helpers/broker.js';
-import {WireClient} from '../helpers/wire-client.js';
+import {damageBatchLength, startOnDamagedDir} from '../helpers/segment-damage.js';
+import type {WireClient} from '../helpers/wire-client.js';
 
 // Five batches fill segment 0 (offsets 0-4), two more go to segment 1 (offsets 5-6).
 const BATCHES = 7;
@@ -30,6 +30,7 @@ const PARTITIONS = 4; // partition 3 stays intact
 
 let tb: TestBroker;
 let client: WireClient;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   const batch = (i: number) => encodeBatch({records: [{key: 'k', value: `v${i}`}]});
@@ -43,22 +44,12 @@ beforeAll(async () => {
   for (const [partition, {batch: damaged, length}] of Object.entries(DAMAGE)) {
     const dir = path.join(first.dataDir, `c-${partition}`);
     expect(readdirSync(dir).filter((f) => f.endsWith('.log')).sort()).toEqual(['00000000000000000000.log', '00000000000000000005.log']);
-    const file = path.join(dir, '00000000000000000000.log');
-    const bytes = readFileSync(file);
-    let pos = 0;
-    for (let i = 0; i < damaged; i++) pos += bytes.readInt32BE(pos + 8) + LOG_OVERHEAD;
-    bytes.writeInt32BE(length, pos + 8);
-    writeFileSync(file, bytes);
+    damageBatchLength(path.join(dir, '00000000000000000000.log'), damaged, length);
   }
-  tb = await startTestBroker({}, first.dataDir);
-  client = await WireClient.connect(tb.broker.port);
+  ({tb, client, close} = await startOnDamagedDir(first.dataDir));
 });
 
-afterAll(async () => {
-  client?.close();
-  await tb?.cleanup();
-  if (tb) rmSync(tb.dataDir, {recursive: true, force: true});
-});
+afterAll(async () => close?.());
 
 /** Every partition from `offset`: per partition, its error code and the base offsets of the batches it returned. */
 async function fetchAll(offset: bigint, partitionMaxBytes = 1 << 20) {

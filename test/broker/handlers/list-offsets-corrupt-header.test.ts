@@ -7,15 +7,15 @@
  * The damage is in the first, closed segment, which a clean restart does not scan; its time index
  * got the segment's largest timestamp when it rolled, as Kafka's does, so the lookup reads it.
  */
-import {readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {readdirSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ApiKey} from '../../../src/protocol/api.js';
 import {ErrorCode} from '../../../src/protocol/error-codes.js';
 import {encodeBatch} from '../../../src/records/batch.js';
-import {LOG_OVERHEAD} from '../../../src/records/batch-header.js';
 import {startTestBroker, type TestBroker} from '../helpers/broker.js';
-import {WireClient} from '../helpers/wire-client.js';
+import {damageBatchLength, startOnDamagedDir} from '../helpers/segment-damage.js';
+import type {WireClient} from '../helpers/wire-client.js';
 
 // Five batches fill segment 0 (offsets 0-4), two more go to segment 1 (offsets 5-6).
 const STAMPS = [1000n, 2000n, 3000n, 4000n, 5000n, 6000n, 7000n];
@@ -23,6 +23,7 @@ const DAMAGED = 2;
 
 let tb: TestBroker;
 let client: WireClient;
+let close: (() => Promise<void>) | undefined;
 let firstSegment: string;
 
 beforeAll(async () => {
@@ -37,20 +38,11 @@ beforeAll(async () => {
   const dir = path.join(first.dataDir, 'h-0');
   expect(readdirSync(dir).filter((f) => f.endsWith('.log')).sort()).toEqual(['00000000000000000000.log', '00000000000000000005.log']);
   firstSegment = path.join(dir, '00000000000000000000.log');
-  const bytes = readFileSync(firstSegment);
-  let pos = 0;
-  for (let i = 0; i < DAMAGED; i++) pos += bytes.readInt32BE(pos + 8) + LOG_OVERHEAD;
-  bytes.writeInt32BE(10, pos + 8);
-  writeFileSync(firstSegment, bytes);
-  tb = await startTestBroker({}, first.dataDir);
-  client = await WireClient.connect(tb.broker.port);
+  damageBatchLength(firstSegment, DAMAGED, 10);
+  ({tb, client, close} = await startOnDamagedDir(first.dataDir));
 });
 
-afterAll(async () => {
-  client?.close();
-  await tb?.cleanup();
-  if (tb) rmSync(tb.dataDir, {recursive: true, force: true});
-});
+afterAll(async () => close?.());
 
 async function byTimestamp(timestamp: bigint) {
   const res = await client.request(ApiKey.ListOffsets, 7, {

@@ -25,6 +25,7 @@ import {loadSegments} from './recovery.js';
 import {firstRecordAtOrAfter, recordWithLargestTimestamp} from './timestamp-lookup.js';
 import {LogSegment, type RollCheck} from './segment.js';
 import {segmentIndexFor} from './segment-search.js';
+import {readSegments, readSegmentsNow} from './segment-fetch.js';
 
 export const ZERO_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
@@ -348,13 +349,7 @@ export class PartitionLog {
    */
   async read(fetchOffset: bigint, maxBytes: number, options: {minOneBatch?: boolean; maxOffset?: bigint} = {}): Promise<Buffer> {
     const maxOffset = this.readLimit(fetchOffset, options.maxOffset);
-    if (maxOffset === undefined) return Buffer.alloc(0);
-    const segments = this.segments;
-    for (let i = segmentIndexFor(segments, fetchOffset); i < segments.length; i++) {
-      const data = await segments[i].read(fetchOffset, maxBytes, {minOneBatch: options.minOneBatch ?? false, maxOffset});
-      if (data !== undefined) return data;
-    }
-    return Buffer.alloc(0);
+    return maxOffset === undefined ? Buffer.alloc(0) : readSegments(this.segments, fetchOffset, maxBytes, {minOneBatch: options.minOneBatch ?? false, maxOffset});
   }
 
   /**
@@ -363,13 +358,7 @@ export class PartitionLog {
    */
   readNow(fetchOffset: bigint, maxBytes: number, options: {minOneBatch?: boolean; maxOffset?: bigint} = {}): Buffer | undefined {
     const maxOffset = this.readLimit(fetchOffset, options.maxOffset);
-    if (maxOffset === undefined) return Buffer.alloc(0);
-    const segments = this.segments;
-    for (let i = segmentIndexFor(segments, fetchOffset); i < segments.length; i++) {
-      const data = segments[i].readNow(fetchOffset, maxBytes, {minOneBatch: options.minOneBatch ?? false, maxOffset});
-      if (data !== null) return data;
-    }
-    return Buffer.alloc(0);
+    return maxOffset === undefined ? Buffer.alloc(0) : readSegmentsNow(this.segments, fetchOffset, maxBytes, {minOneBatch: options.minOneBatch ?? false, maxOffset});
   }
 
   /** For a read from `fetchOffset`: the offset it stops before, or undefined at the log end; throws when the log cannot be read there. */

@@ -6,15 +6,14 @@
  */
 import * as path from 'node:path';
 import {type ScannedBatch, scanBatches} from './batch-scanner.js';
-import {ReadPositions} from './read-positions.js';
 import {segmentFileName} from './filenames.js';
 import type {FileSystem} from './fs.js';
 import {handlePoolOf, type PooledHandle} from './handle-pool.js';
 import {CorruptIndexError} from './index-file.js';
 import {CorruptBatchError} from './errors.js';
 import {OffsetIndex} from './offset-index.js';
-import {findRecordByTimestamp, readBytes, readWholeBatches, readWholeBatchesNow} from './segment-read.js';
-import {BATCH_HEADER_SIZE, LOG_OVERHEAD, OFFSET_LAST_OFFSET_DELTA, OFFSET_MAGIC} from '../records/batch-header.js';
+import {findRecordByTimestamp, readBytes} from './segment-read.js';
+import {type FetchReadOptions, LOOKUP_SCAN_CHUNK, SegmentFetchReads} from './segment-fetch.js';
 import {findScanStart, scanAndIndex} from './segment-rebuild.js';
 import {TimeIndex} from './time-index.js';
 
@@ -38,9 +37,6 @@ interface Indexes {
   time: TimeIndex;
 }
 
-const LOOKUP_SCAN_CHUNK = 16 * 1024;
-/** Where readNow's lookups read (one at a time: they never yield). */
-const lookupChunk = Buffer.alloc(LOOKUP_SCAN_CHUNK);
 
 /** What Kafka's LogSegment.shouldRoll looks at for the next append. */
 export interface RollCheck {
@@ -65,7 +61,7 @@ export class LogSegment {
   private inflight = 0;
   private idleWaiters: Array<() => void> = [];
   private preallocated = false;
-  private readonly nextReads = new ReadPositions();
+  private readonly fetchReads: SegmentFetchReads;
   /** The last offset the indexes' 32-bit relative offsets can hold. */
   private readonly lastIndexableOffset: bigint;
 
@@ -82,6 +78,14 @@ export class LogSegment {
   ) {
     this.offsetOfMaxTimestamp = baseOffset;
     this.lastIndexableOffset = baseOffset + 2147483647n;
+    const segment = this;
+    this.fetchReads = new SegmentFetchReads({
+      baseOffset,
+      get log() { return segment.log; },
+      get committedSize() { return segment.committedSize; },
+      get loadedOffsetIndex() { return segment.indexes?.offset; },
+      firstBatchAtOrAfter: (offset) => this.translateOffset(offset, true),
+    });
   }
 
   static async create(fs: FileSystem, dir: string, baseOffset: bigint, options: SegmentOptions, nowMs: number): Promise<LogSegment> {
@@ -370,76 +374,14 @@ export class LogSegment {
     return found;
   }
 
-  /**
-   * Whole batches from the one holding `startOffset`, up to `maxBytes` (at least one batch when
-   * `minOneBatch`), excluding batches reaching `maxOffset` or beyond. undefined when this segment
-   * has no batch at or after `startOffset`.
-   */
-  read(startOffset: bigint, maxBytes: number, opts: {minOneBatch: boolean; maxOffset?: bigint}): Promise<Buffer | undefined> {
-    return this.track(() => this.readTracked(startOffset, maxBytes, opts));
+  /** Whole batches from the one holding `startOffset` (SegmentFetchReads.read). */
+  read(startOffset: bigint, maxBytes: number, opts: FetchReadOptions): Promise<Buffer | undefined> {
+    return this.track(() => this.fetchReads.read(startOffset, maxBytes, opts));
   }
 
-  private async readTracked(startOffset: bigint, maxBytes: number, opts: {minOneBatch: boolean; maxOffset?: bigint}): Promise<Buffer | undefined> {
-    let position = this.knownPosition(startOffset);
-    if (position === undefined || position >= this.committedSize) {
-      const first = await this.translateOffset(startOffset, true);
-      if (!first) return undefined;
-      position = first.position;
-    }
-    const {data, nextOffset} = await readWholeBatches(this.log, position, this.committedSize - position, maxBytes, opts);
-    if (nextOffset !== undefined) this.nextReads.set(nextOffset, position + data.length);
-    return data;
-  }
-
-  /**
-   * Where the batch holding `offset` starts, when known without a lookup: a sequential reader
-   * continues where its previous read ended, and a read from the segment's base offset (a consumer
-   * starting from the earliest offset) at its first batch, whose last offset is at least that.
-   */
-  private knownPosition(offset: bigint): number | undefined {
-    return offset === this.baseOffset ? 0 : this.nextReads.get(offset);
-  }
-
-  /**
-   * read() made synchronously: when the first batch is found from the offset index (in memory)
-   * within one short read, and every read can be made at once (PooledHandle.readNow: the log file
-   * open, the reads small). null where read() resolves to undefined; undefined, having changed
-   * nothing, when the caller must use read().
-   */
-  readNow(startOffset: bigint, maxBytes: number, opts: {minOneBatch: boolean; maxOffset?: bigint}): Buffer | null | undefined {
-    const idx = this.indexes;
-    if (!idx) return undefined;
-    let position = this.knownPosition(startOffset);
-    if (position === undefined || position >= this.committedSize) {
-      const first = this.firstBatchPositionNow(idx, startOffset);
-      if (first === undefined || first === null) return first;
-      position = first;
-    }
-    const read = readWholeBatchesNow(this.log, position, this.committedSize - position, maxBytes, opts);
-    if (read === undefined) return undefined;
-    if (read.nextOffset !== undefined) this.nextReads.set(read.nextOffset, position + read.data.length);
-    return read.data;
-  }
-
-  /**
-   * translateOffset made synchronously, for readNow: the position of the first batch whose last
-   * offset >= `offset`, null when the segment has none, undefined when one read of
-   * LOOKUP_SCAN_CHUNK bytes from the index entry cannot tell (or the batches there are not plain
-   * v2 batches): translateOffset then scans as far as needed and reports what it finds.
-   */
-  private firstBatchPositionNow(idx: Indexes, offset: bigint): number | null | undefined {
-    const from = idx.offset.lookup(offset).position;
-    const length = Math.min(LOOKUP_SCAN_CHUNK, this.committedSize - from);
-    if (length <= 0) return null;
-    if (this.log.readNow(lookupChunk, 0, length, from) !== length) return undefined;
-    let at = 0;
-    while (at + BATCH_HEADER_SIZE <= length) {
-      const size = lookupChunk.readInt32BE(at + 8) + LOG_OVERHEAD;
-      if (lookupChunk.readInt8(at + OFFSET_MAGIC) !== 2 || size < BATCH_HEADER_SIZE || from + at + size > this.committedSize) return undefined;
-      if (lookupChunk.readBigInt64BE(at) + BigInt(lookupChunk.readInt32BE(at + OFFSET_LAST_OFFSET_DELTA)) >= offset) return from + at;
-      at += size;
-    }
-    return from + at === this.committedSize ? null : undefined;
+  /** read() made synchronously (SegmentFetchReads.readNow): null for read()'s undefined, undefined when it cannot be. */
+  readNow(startOffset: bigint, maxBytes: number, opts: FetchReadOptions): Buffer | null | undefined {
+    return this.fetchReads.readNow(startOffset, maxBytes, opts);
   }
 
   readBytes(position: number, length: number): Promise<Buffer> {
@@ -531,7 +473,7 @@ export class LogSegment {
     await idx.offset.truncateTo(recoveryPoint, prealloc);
     await idx.time.truncateTo(recoveryPoint, prealloc);
     if (prealloc !== undefined) await Promise.all([idx.offset.preallocate(prealloc), idx.time.preallocate(prealloc)]);
-    this.nextReads.clear();
+    this.fetchReads.forgetPositions();
     const r = await scanAndIndex(this.log, this.baseOffset, fileSize, this.options.indexIntervalBytes, idx, !this.active, start);
     this.maxTimestamp = r.maxTimestamp;
     this.offsetOfMaxTimestamp = r.offsetOfMaxTimestamp;
@@ -548,7 +490,7 @@ export class LogSegment {
     await idx.offset.reset(prealloc);
     await idx.time.reset(prealloc);
     const fileSize = truncate ? await this.log.size() : this.committedSize;
-    this.nextReads.clear();
+    this.fetchReads.forgetPositions();
     const r = await scanAndIndex(this.log, this.baseOffset, fileSize, this.options.indexIntervalBytes, idx, !this.active);
     this.maxTimestamp = r.maxTimestamp;
     this.offsetOfMaxTimestamp = r.offsetOfMaxTimestamp;
@@ -570,7 +512,7 @@ export class LogSegment {
     await idx.offset.truncateTo(offset, prealloc);
     await idx.time.truncateTo(offset, prealloc);
     await this.log.truncate(first.position);
-    this.nextReads.clear();
+    this.fetchReads.forgetPositions();
     this.committedSize = first.position;
     const lastTime = idx.time.lastEntry;
     this.maxTimestamp = lastTime?.timestamp;

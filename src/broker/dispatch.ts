@@ -7,7 +7,7 @@
  */
 import {ApiKey, apiName, decodeRequest, decodeRequestHeader, encodeResponse, encodeResponseChunks, RequestHeader} from '../protocol/api.js';
 import {ErrorCode} from '../protocol/error-codes.js';
-import type {BrokerServices, ConnectionInfo} from './handler.js';
+import type {BrokerServices, ConnectionInfo, HandlerContext} from './handler.js';
 import type {HandlerRegistry} from './registry.js';
 import {readBuffers} from '../storage/read-buffers.js';
 
@@ -67,12 +67,18 @@ export class RequestDispatcher {
     } catch (err) {
       throw new CloseConnection(`cannot parse ${apiName(header.apiKey)} v${header.apiVersion} request: ${(err as Error).message}`);
     }
-    const body = await handler.handle(request, {header, broker: this.services, connection});
-    if (body === null) return null;
-    // Chunks of 64 KiB or more come from the pool the connection gives back to once they are sent:
-    // a fresh one is page-faulted in on first touch (a Fetch of 10,000 small record sets copies
-    // ~5 MB into such chunks).
-    return encodeResponseChunks(header.apiKey, header.apiVersion, header.correlationId, body, takeChunk);
+    const ctx: HandlerContext = {header, broker: this.services, connection};
+    try {
+      const body = await handler.handle(request, ctx);
+      if (body === null) return null;
+      // Chunks of 64 KiB or more come from the pool the connection gives back to once they are sent:
+      // a fresh one is page-faulted in on first touch (a Fetch of 10,000 small record sets copies
+      // ~5 MB into such chunks).
+      return encodeResponseChunks(header.apiKey, header.apiVersion, header.correlationId, body, takeChunk);
+    } finally {
+      // The encoder copied every read the arena holds (read-arena.ts).
+      ctx.arena?.release();
+    }
   }
 
   private unsupportedApiVersions(header: RequestHeader): Buffer[] {

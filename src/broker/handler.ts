@@ -11,6 +11,7 @@ import type {TopicManager} from './topics/topic-manager.js';
 import type {FetchSessionCache} from './fetch/fetch-session.js';
 import type {GroupCoordinator} from './groups/coordinator.js';
 import type {ApiVersionRange} from './registry.js';
+import type {ReadArena} from '../storage/read-arena.js';
 
 export interface BrokerServices {
   nodeId: number;
@@ -45,6 +46,8 @@ export interface HandlerContext {
   header: RequestHeader;
   broker: BrokerServices;
   connection: ConnectionInfo;
+  /** Memory for a Fetch's small reads, set by the handler; released once the response is encoded. */
+  arena?: ReadArena;
 }
 
 export interface Handler<Req = any, Res = any> {

@@ -6,7 +6,7 @@
 const FIRST_CHUNK = 512;
 const MAX_CHUNK = 64 * 1024;
 /** Blobs at least this large are referenced instead of copied into the chunk. */
-const REFERENCE_THRESHOLD = 1024;
+export const REFERENCE_THRESHOLD = 1024;
 
 export class Writer {
   private chunk: Buffer;

@@ -8,6 +8,7 @@
  * The broker keeps two pools: record sets read for Fetch (read-buffers.ts) and request frames
  * assembled from several socket reads (broker/framing.ts).
  */
+import {randomFill} from 'node:crypto';
 
 /** Smaller buffers are cheap to allocate (and reads of them get copied into the response anyway). */
 export const MIN_POOLED_BYTES = 64 * 1024;
@@ -73,6 +74,19 @@ export class BufferPool {
     let list = this.free.get(size);
     if (!list) this.free.set(size, (list = []));
     list.push(slab);
+  }
+
+  /**
+   * Put `bytes` of free buffers of `size` in the pool, their memory touched on the libuv
+   * threadpool (crypto.randomFill) rather than at first use on the event loop: the first Fetch of
+   * thousands of partitions otherwise page-faults in megabytes of buffers. One buffer at a time,
+   * so one pool thread at most is busy with it (start-up's file work shares the pool). Never rejects.
+   */
+  async prime(bytes: number, size = MIN_POOLED_BYTES): Promise<void> {
+    // All taken before any is given back, or each take would get the one just filled.
+    const buffers = Array.from({length: Math.floor(bytes / size)}, () => this.take(size));
+    for (const buf of buffers) await new Promise<void>((resolve) => randomFill(buf, () => resolve()));
+    for (const buf of buffers) this.give(buf);
   }
 
   /** Bytes held in free buffers. */

@@ -25,7 +25,7 @@ import {loadSegments} from './recovery.js';
 import {firstRecordAtOrAfter, recordWithLargestTimestamp} from './timestamp-lookup.js';
 import {LogSegment, type RollCheck} from './segment.js';
 import {segmentIndexFor} from './segment-search.js';
-import {readSegments, readSegmentsNow} from './segment-fetch.js';
+import {type FetchReadOptions, readSegments, readSegmentsNow} from './segment-fetch.js';
 
 export const ZERO_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
@@ -316,7 +316,7 @@ export class PartitionLog {
 
   /** After the write of a prepared one-batch append: the segment, producer state and log end move on. */
   private completeBatchNow(p: PreparedAppend): AppendResult {
-    p.segment.completeAppendNow(p.start, p.batch.length, p.batches);
+    p.segment.completeAppendNow(p.start, p.batch, p.batches);
     this.producers.commit(p.producers);
     const {lastOffset} = p.batches[0]!;
     this.appended(lastOffset + 1n, p.records);
@@ -356,9 +356,9 @@ export class PartitionLog {
    * read() made synchronously (LogSegment.readNow), which a Fetch of many partitions tries first;
    * undefined, having read nothing, when the caller must use read(). Throws as read() rejects.
    */
-  readNow(fetchOffset: bigint, maxBytes: number, options: {minOneBatch?: boolean; maxOffset?: bigint} = {}): Buffer | undefined {
+  readNow(fetchOffset: bigint, maxBytes: number, options: Partial<FetchReadOptions> = {}): Buffer | undefined {
     const maxOffset = this.readLimit(fetchOffset, options.maxOffset);
-    return maxOffset === undefined ? Buffer.alloc(0) : readSegmentsNow(this.segments, fetchOffset, maxBytes, {minOneBatch: options.minOneBatch ?? false, maxOffset});
+    return maxOffset === undefined ? Buffer.alloc(0) : readSegmentsNow(this.segments, fetchOffset, maxBytes, {...options, minOneBatch: options.minOneBatch ?? false, maxOffset});
   }
 
   /** For a read from `fetchOffset`: the offset it stops before, or undefined at the log end; throws when the log cannot be read there. */

@@ -9,7 +9,9 @@
 import type {ScannedBatch} from './batch-scanner.js';
 import type {PooledHandle} from './handle-pool.js';
 import type {OffsetIndex} from './offset-index.js';
+import type {ReadArena} from './read-arena.js';
 import {ReadPositions} from './read-positions.js';
+import {TailCache} from './tail-cache.js';
 import {readWholeBatches, readWholeBatchesNow} from './segment-read.js';
 import {segmentIndexFor} from './segment-search.js';
 import {BATCH_HEADER_SIZE, LOG_OVERHEAD, OFFSET_LAST_OFFSET_DELTA, OFFSET_MAGIC} from '../records/batch-header.js';
@@ -22,6 +24,8 @@ const lookupChunk = Buffer.alloc(LOOKUP_SCAN_CHUNK);
 export interface FetchReadOptions {
   minOneBatch: boolean;
   maxOffset?: bigint;
+  /** Where synchronous reads small enough for it put their bytes (read-arena.ts). */
+  arena?: ReadArena;
 }
 
 /** A segment as SegmentFetchReads reads it, as it is at the time of each read. */
@@ -61,9 +65,10 @@ export function readSegmentsNow(segments: ReadableSegment[], fetchOffset: bigint
   return Buffer.alloc(0);
 }
 
-/** One segment's Fetch reads, and where its sequential readers continue. */
+/** One segment's Fetch reads, where its sequential readers continue, and its newest bytes. */
 export class SegmentFetchReads {
   private readonly nextReads = new ReadPositions();
+  private readonly tail = new TailCache();
 
   constructor(private readonly segment: FetchedSegment) {}
 
@@ -80,7 +85,7 @@ export class SegmentFetchReads {
       if (!first) return undefined;
       position = first.position;
     }
-    const {data, nextOffset} = await readWholeBatches(s.log, position, s.committedSize - position, maxBytes, opts);
+    const {data, nextOffset} = await readWholeBatches(s.log, position, s.committedSize - position, maxBytes, opts, this.tail);
     if (nextOffset !== undefined) this.nextReads.set(nextOffset, position + data.length);
     return data;
   }
@@ -101,15 +106,21 @@ export class SegmentFetchReads {
       if (first === undefined || first === null) return first;
       position = first;
     }
-    const read = readWholeBatchesNow(s.log, position, s.committedSize - position, maxBytes, opts);
+    const read = readWholeBatchesNow(s.log, position, s.committedSize - position, maxBytes, opts, this.tail);
     if (read === undefined) return undefined;
     if (read.nextOffset !== undefined) this.nextReads.set(read.nextOffset, position + read.data.length);
     return read.data;
   }
 
-  /** The segment's bytes were truncated: no remembered position holds any more. */
-  forgetPositions(): void {
+  /** `data` was appended to the log file at `position`. */
+  appended(position: number, data: Buffer): void {
+    this.tail.add(position, data);
+  }
+
+  /** The segment's bytes were truncated (no remembered position or bytes hold any more), or it closed. */
+  forget(): void {
     this.nextReads.clear();
+    this.tail.clear();
   }
 
   /**

@@ -11,6 +11,8 @@ import type {PooledHandle} from './handle-pool.js';
 import {readBuffers} from './read-buffers.js';
 import {storedRecords} from './stored-records.js';
 import {CorruptBatchError} from './errors.js';
+import type {ReadArena} from './read-arena.js';
+import type {TailCache} from './tail-cache.js';
 
 export interface WholeBatchRead {
   /** The batches (empty when none fits). */
@@ -21,17 +23,17 @@ export interface WholeBatchRead {
 
 const EMPTY: WholeBatchRead = {data: Buffer.alloc(0), nextOffset: undefined};
 
-/** Whole batches of `log` from `position`, of the `available` bytes after it. */
+/** Whole batches of `log` from `position`, of the `available` bytes after it; copied from `tail` when it holds them. */
 export async function readWholeBatches(log: PooledHandle, position: number, available: number, maxBytes: number,
-  opts: {minOneBatch: boolean; maxOffset?: bigint}): Promise<WholeBatchRead> {
+  opts: {minOneBatch: boolean; maxOffset?: bigint}, tail?: TailCache): Promise<WholeBatchRead> {
   // At least the 12-byte length prefix, so an oversized first batch is recognised.
-  let buf = await readPooled(log, position, Math.min(Math.max(maxBytes, 12), available));
+  let buf = await readPooled(log, position, Math.min(Math.max(maxBytes, 12), available), undefined, tail);
   checkFirstEntry(buf, available, log.path, position);
   const oversized = firstBatchBeyond(buf);
   if (oversized !== undefined) {
     // The first batch alone is larger than maxBytes: whole, or nothing (KIP-74).
     if (!opts.minOneBatch) return nothing(buf);
-    buf = await readPooled(log, position, oversized, buf);
+    buf = await readPooled(log, position, oversized, buf, tail);
   }
   return wholeBatchesIn(buf, opts.maxOffset);
 }
@@ -41,14 +43,14 @@ export async function readWholeBatches(log: PooledHandle, position: number, avai
  * when a read cannot be made that way.
  */
 export function readWholeBatchesNow(log: PooledHandle, position: number, available: number, maxBytes: number,
-  opts: {minOneBatch: boolean; maxOffset?: bigint}): WholeBatchRead | undefined {
-  let buf = readPooledNow(log, position, Math.min(Math.max(maxBytes, 12), available));
+  opts: {minOneBatch: boolean; maxOffset?: bigint; arena?: ReadArena}, tail?: TailCache): WholeBatchRead | undefined {
+  let buf = readPooledNow(log, position, Math.min(Math.max(maxBytes, 12), available), undefined, opts.arena, tail);
   if (buf === undefined) return undefined;
   checkFirstEntry(buf, available, log.path, position);
   const oversized = firstBatchBeyond(buf);
   if (oversized !== undefined) {
     if (!opts.minOneBatch) return nothing(buf);
-    buf = readPooledNow(log, position, oversized, buf);
+    buf = readPooledNow(log, position, oversized, buf, opts.arena, tail);
     if (buf === undefined) return undefined;
   }
   return wholeBatchesIn(buf, opts.maxOffset);
@@ -109,10 +111,11 @@ function nothing(buf: Buffer): WholeBatchRead {
  * `length` bytes at `position` into a pooled buffer. `start`, the first bytes already read (a
  * pooled buffer too), is copied and given back.
  */
-async function readPooled(log: PooledHandle, position: number, length: number, start?: Buffer): Promise<Buffer> {
+async function readPooled(log: PooledHandle, position: number, length: number, start?: Buffer, tail?: TailCache): Promise<Buffer> {
   const buf = readBuffers.take(length);
   const have = start ? start.copy(buf) : 0;
   if (start) readBuffers.give(start);
+  if (tail?.read(buf, have, length - have, position + have)) return buf;
   try {
     return buf.subarray(0, have + await log.read(buf, have, length - have, position + have));
   } catch (err) {
@@ -121,11 +124,17 @@ async function readPooled(log: PooledHandle, position: number, length: number, s
   }
 }
 
-/** readPooled made synchronously; undefined (both buffers given back) when it cannot be. */
-function readPooledNow(log: PooledHandle, position: number, length: number, start?: Buffer): Buffer | undefined {
-  const buf = readBuffers.take(length);
+/**
+ * readPooled made synchronously, into `arena` when it takes a read of this size; undefined (both
+ * buffers given back) when it cannot be.
+ */
+function readPooledNow(log: PooledHandle, position: number, length: number, start?: Buffer, arena?: ReadArena,
+  tail?: TailCache): Buffer | undefined {
+  // readBuffers.give ignores the arena's memory: it goes back with the arena.
+  const buf = arena?.take(length) ?? readBuffers.take(length);
   const have = start ? start.copy(buf) : 0;
   if (start) readBuffers.give(start);
+  if (tail?.read(buf, have, length - have, position + have)) return buf;
   let n: number | undefined;
   try {
     n = log.readNow(buf, have, length - have, position + have);

@@ -235,7 +235,7 @@ export class LogSegment {
   appendNow(data: Buffer, batches: AppendedBatch[]): boolean {
     const start = this.appendStartNow(batches);
     if (start < 0 || !this.writeAppendNow(data, start)) return false;
-    this.completeAppendNow(start, data.length, batches);
+    this.completeAppendNow(start, data, batches);
     return true;
   }
 
@@ -271,8 +271,8 @@ export class LogSegment {
     return this.log.writeNow(data, start);
   }
 
-  /** The write of an append from appendStartNow landed at `start`: timestamps, index entries, size. */
-  completeAppendNow(start: number, length: number, batches: AppendedBatch[]): void {
+  /** The write of `data`, an append from appendStartNow, landed at `start`: timestamps, index entries, size. */
+  completeAppendNow(start: number, data: Buffer, batches: AppendedBatch[]): void {
     const idx = this.indexes!;
     if (this.rollingBasedTimestamp === undefined && batches.length > 0 && start === 0) this.rollingBasedTimestamp = batches[0].maxTimestamp;
     for (const b of batches) {
@@ -286,7 +286,8 @@ export class LogSegment {
       }
       this.bytesSinceLastIndexEntry += b.size;
     }
-    this.committedSize = start + length;
+    this.committedSize = start + data.length;
+    this.fetchReads.appended(start, data);
   }
 
   /**
@@ -313,6 +314,7 @@ export class LogSegment {
       this.bytesSinceLastIndexEntry += b.size;
     }
     this.committedSize = start + data.length;
+    this.fetchReads.appended(start, data);
   }
 
   /**
@@ -473,7 +475,7 @@ export class LogSegment {
     await idx.offset.truncateTo(recoveryPoint, prealloc);
     await idx.time.truncateTo(recoveryPoint, prealloc);
     if (prealloc !== undefined) await Promise.all([idx.offset.preallocate(prealloc), idx.time.preallocate(prealloc)]);
-    this.fetchReads.forgetPositions();
+    this.fetchReads.forget();
     const r = await scanAndIndex(this.log, this.baseOffset, fileSize, this.options.indexIntervalBytes, idx, !this.active, start);
     this.maxTimestamp = r.maxTimestamp;
     this.offsetOfMaxTimestamp = r.offsetOfMaxTimestamp;
@@ -490,7 +492,7 @@ export class LogSegment {
     await idx.offset.reset(prealloc);
     await idx.time.reset(prealloc);
     const fileSize = truncate ? await this.log.size() : this.committedSize;
-    this.fetchReads.forgetPositions();
+    this.fetchReads.forget();
     const r = await scanAndIndex(this.log, this.baseOffset, fileSize, this.options.indexIntervalBytes, idx, !this.active);
     this.maxTimestamp = r.maxTimestamp;
     this.offsetOfMaxTimestamp = r.offsetOfMaxTimestamp;
@@ -512,7 +514,7 @@ export class LogSegment {
     await idx.offset.truncateTo(offset, prealloc);
     await idx.time.truncateTo(offset, prealloc);
     await this.log.truncate(first.position);
-    this.fetchReads.forgetPositions();
+    this.fetchReads.forget();
     this.committedSize = first.position;
     const lastTime = idx.time.lastEntry;
     this.maxTimestamp = lastTime?.timestamp;
@@ -559,6 +561,7 @@ export class LogSegment {
       this.indexes = undefined;
     }
     await this.log.close();
+    this.fetchReads.forget();
   }
 
   /** Rename all files of the segment, e.g. to `.deleted` before removal. */

@@ -55,4 +55,14 @@ describe('BufferPool', () => {
     pool.take(1 << 20);
     expect(pool.stats).toEqual({allocated: 4, reused: 2});
   });
+
+  it('primes: buffers made ready beforehand serve the next takes, each a different one', async () => {
+    const pool = new BufferPool();
+    await pool.prime(5 * MIN_POOLED_BYTES + 100);
+    expect(pool.stats).toEqual({allocated: 5, reused: 0});
+    expect(pool.retainedBytes).toBe(5 * MIN_POOLED_BYTES);
+    const taken = Array.from({length: 5}, () => pool.take(MIN_POOLED_BYTES));
+    expect(new Set(taken.map((b) => b.buffer)).size).toBe(5);
+    expect(pool.stats).toEqual({allocated: 5, reused: 5});
+  });
 });

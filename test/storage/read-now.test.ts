@@ -55,7 +55,9 @@ describe('PartitionLog.readNow', () => {
 
   it('reads without a lookup from the segment start and where the previous read ended', async () => {
     const log = await manager.createLog('seq', 0, TOPIC_ID, {indexIntervalBytes: 100_000});
-    const b = await sizedBatch(2, 100);
+    // Batches above 2 KiB, which the segment's tail cache does not keep: every read is a file read.
+    const b = await sizedBatch(2, 1100);
+    expect(b.length).toBeGreaterThan(2048);
     for (let i = 0; i < 20; i++) await log.append(Buffer.from(b), {leaderEpoch: 0});
     const read = vi.spyOn(PooledHandle.prototype, 'readNow');
     // From the segment's base offset: its first batch, one read.
@@ -86,5 +88,32 @@ describe('PartitionLog.readNow', () => {
     expect(log.readNow(3n, 5000)!.length).toBe(Math.floor(5000 / b.length) * b.length);
     // At the log end, empty at once.
     expect(log.readNow(100n, 5000)!.length).toBe(0);
+  });
+
+  it('answers a consumer that keeps up from the segment\'s tail cache, with the bytes the file holds', async () => {
+    const log = await manager.createLog('tail', 0, TOPIC_ID, {});
+    const fileReads = [vi.spyOn(PooledHandle.prototype, 'readNow'), vi.spyOn(PooledHandle.prototype, 'read')];
+    const cached = new Map<bigint, Buffer>();
+    let synchronous = 0;
+    for (let i = 0; i < 30; i++) {
+      // Through both append paths: the synchronous one where it can be made, and the general one.
+      const next = log.logEndOffset;
+      const batch = await sizedBatch(1 + (i % 3), 20 + i * 5);
+      if (i % 2 === 1 && log.tryAppendNow(batch, {leaderEpoch: 0}) !== undefined) synchronous++;
+      else await log.append(batch, {leaderEpoch: 0});
+      for (const spy of fileReads) spy.mockClear();
+      const now = log.readNow(next, 1 << 20, {minOneBatch: true})!;
+      const later = await log.read(next, 1 << 20, {minOneBatch: true});
+      for (const spy of fileReads) expect(spy).not.toHaveBeenCalled();
+      expect(now.readBigInt64BE(0)).toBe(next);
+      expect(Buffer.compare(now, later)).toBe(0);
+      cached.set(next, Buffer.from(now));
+    }
+    expect(synchronous).toBeGreaterThan(10);
+    // What the cache answered is what the file holds: the same reads from the reopened log's files.
+    await manager.close();
+    manager = await LogManager.open({dataDir: dir, now: () => 1_700_000_000_000});
+    const reopened = manager.getLog('tail', 0)!;
+    for (const [offset, bytes] of cached) expect(Buffer.compare(await reopened.read(offset, bytes.length), bytes)).toBe(0);
   });
 });

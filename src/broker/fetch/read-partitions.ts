@@ -10,6 +10,7 @@ import type {TopicManager} from '../topics/topic-manager.js';
 import {checkLeaderEpoch} from '../partition-state.js';
 import type {FetchTarget} from './fetch-session.js';
 import {nextTurn, PARTITIONS_PER_TURN} from '../turns.js';
+import type {ReadArena} from '../../storage/read-arena.js';
 
 export interface PartitionRead {
   target: FetchTarget;
@@ -25,6 +26,8 @@ export interface PartitionRead {
 }
 
 export interface ReadOptions {
+  /** Where small synchronous reads put their bytes, until the response is encoded. */
+  arena?: ReadArena;
   /** Topic keys are topic ids (Fetch v13+) rather than names. */
   byTopicId: boolean;
   /** Response-wide byte limit (request max_bytes capped by fetch.max.bytes). */
@@ -95,7 +98,7 @@ export async function readPartitions(topics: TopicManager, targets: FetchTarget[
     // Most reads are small and of open files, made at once; the others go through the thread pool.
     let now: Buffer | undefined;
     try {
-      now = log.readNow(target.fetchOffset, limit, {minOneBatch: minOne, maxOffset: highWatermark});
+      now = log.readNow(target.fetchOffset, limit, {minOneBatch: minOne, maxOffset: highWatermark, arena: options.arena});
     } catch (err) {
       results[k] = readFailed(target, topic, err, options);
       continue;

@@ -20,6 +20,7 @@ import type {FetchContext, FetchTarget} from '../fetch/fetch-session.js';
 import {PartitionRead, readPartitions} from '../fetch/read-partitions.js';
 import {convertForOldFetcher, needsConversion} from '../fetch/down-convert.js';
 import {partitionKey} from '../topics/append-notifier.js';
+import {ReadArena} from '../../storage/read-arena.js';
 
 interface FetchRequest {
   maxWaitMs: number;
@@ -87,6 +88,7 @@ async function readWithWait(targets: FetchTarget[], request: FetchRequest, ctx: 
   const {broker} = ctx;
   const version = ctx.header.apiVersion;
   const options = {
+    arena: (ctx.arena ??= new ReadArena()),
     byTopicId: version >= 13,
     maxBytes: version >= 3 ? Math.min(request.maxBytes, broker.config.fetchMaxBytes) : 0x7fffffff,
     minOneBatch: version >= 3,
@@ -112,6 +114,7 @@ async function readWithWait(targets: FetchTarget[], request: FetchRequest, ctx: 
       return partitionKey(name, t.partition);
     });
     const unsubscribe = broker.topics.appends.subscribe(keys, woken);
+    options.arena.release(); // these reads are dropped: the next ones replace them
     try {
       if (!movedSince(reads, broker, options.byTopicId)) await waitFor(changed, remainingMs, broker.closing);
       if (broker.now() >= deadline || broker.closing.aborted) return await readPartitions(broker.topics, targets, options);

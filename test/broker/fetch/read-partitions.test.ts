@@ -9,6 +9,7 @@ import {ApiKey} from '../../../src/protocol/api.js';
 import {ErrorCode} from '../../../src/protocol/error-codes.js';
 import {decodeBatch, encodeBatch, iterateBatches} from '../../../src/records/batch.js';
 import {readBuffers} from '../../../src/storage/read-buffers.js';
+import {arenaBuffers} from '../../../src/storage/read-arena.js';
 import {PooledHandle} from '../../../src/storage/handle-pool.js';
 import {startTestBroker, type TestBroker} from '../helpers/broker.js';
 import {WireClient} from '../helpers/wire-client.js';
@@ -108,10 +109,23 @@ describe('Fetch reads', () => {
     };
     await check();
     const {allocated, reused} = readBuffers.stats;
-    for (let i = 0; i < 5; i++) await check();
+    const arenas = {...arenaBuffers.stats};
+    const arenasFree = arenaBuffers.retainedBytes;
+    const fileReads = [vi.spyOn(PooledHandle.prototype, 'readNow'), vi.spyOn(PooledHandle.prototype, 'read')];
+    try {
+      for (let i = 0; i < 5; i++) await check();
+      // Just produced, so each partition's batch is still in its segment's tail cache: no file read.
+      for (const spy of fileReads) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of fileReads) spy.mockRestore();
+    }
     // ~180 KB of records copied into 64 KiB chunks per response: the same chunks every time.
     expect(readBuffers.stats.reused - reused).toBeGreaterThanOrEqual(10);
     expect(readBuffers.stats.allocated).toBe(allocated);
+    // The reads themselves went into arenas, given back after each response was encoded: the same memory every time.
+    expect(arenaBuffers.stats.reused - arenas.reused).toBeGreaterThanOrEqual(10);
+    expect(arenaBuffers.stats.allocated).toBe(arenas.allocated);
+    expect(arenaBuffers.retainedBytes).toBe(arenasFree);
   });
 
   it('answers a fetch at once without subscribing, and wakes a waiting one for an append made before it subscribed', async () => {

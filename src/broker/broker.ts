@@ -64,15 +64,15 @@ export interface Broker {
 /** Kafka's max.incremental.fetch.session.cache.slots and min.incremental.fetch.session.eviction.ms. */
 const FETCH_SESSION_SLOTS = 1000;
 const FETCH_SESSION_EVICTION_MS = 120_000;
-/** Bytes of each pool of the Produce and Fetch paths made ready at start. */
+/** Bytes of each pool of the Fetch path made ready at start (twice that of tail blocks). */
 const PRIMED_BYTES = 8 * 1024 * 1024;
 
 export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
   // Not awaited: they run on the threadpool while the broker starts (allocator-priming.ts,
-  // BufferPool.prime). 8 MiB each: a Produce to 10,000 partitions takes ~5 MB of tail blocks,
-  // and a Fetch of their 10,000 small record sets ~5 MB of arenas and of response chunks.
+  // BufferPool.prime). A Produce to 10,000 partitions takes 10 MB of tail blocks, and a Fetch of
+  // their 10,000 small record sets ~5 MB of arenas and as much of response chunks.
   void primeAllocator();
-  void primeTailBlocks(PRIMED_BYTES).then(() => primeArenas(PRIMED_BYTES)).then(() => readBuffers.prime(PRIMED_BYTES));
+  void primeTailBlocks(2 * PRIMED_BYTES).then(() => primeArenas(PRIMED_BYTES)).then(() => readBuffers.prime(PRIMED_BYTES));
   const sink = options.log ?? ((line: string) => process.stderr.write(`[kstream broker] ${line}\n`));
   // DEBUG=kstream* keeps lines raw: there the stack of an unexpected failure is meant to span lines.
   const log = process.env.DEBUG && /kstream/.test(process.env.DEBUG) ? sink : (line: string) => sink(oneLine(line));

@@ -4,25 +4,26 @@
  * project's VM a read of a few hundred bytes from the page cache costs 4-9 µs, most of a Fetch of
  * 10,000 partitions. Redpanda's batch cache does the same job.
  *
- * Each segment holds one block of 512 B to 4 KiB with its newest bytes; an append that does not
- * fit moves up to a larger block, or drops the oldest bytes from a full one of the largest size.
- * Appends larger than a half block are not kept (their reads are large enough that the read's
- * own cost does not matter). Bytes are copied out, never lent, so a block can be reused as soon as
- * its segment drops it. All segments hold at most TAIL_CACHE_BUDGET bytes; beyond it, the blocks
- * of the segments appended to longest ago are taken back.
+ * Each segment holds one block of TAIL_BLOCK_BYTES with its newest bytes; an append that does not
+ * fit drops the oldest ones. The point is the many partitions that each get little: appends
+ * larger than half a block are not kept, as the reads of such partitions are large enough that
+ * the read's own cost does not matter. (Blocks that grew with their partition were tried: each
+ * growth of 10,000 partitions page-faulted in megabytes of new blocks.) Bytes are copied out,
+ * never lent, so a block can be reused as soon as its segment drops it. All segments hold at most
+ * TAIL_CACHE_BUDGET bytes; beyond it, the blocks of the segments appended to longest ago are
+ * taken back.
  */
 
 import {BufferPool, MIN_POOLED_BYTES} from './buffer-pool.js';
 
-const BLOCK_SIZES = [512, 1024, 2048, 4096];
-const LARGEST_BLOCK = BLOCK_SIZES[BLOCK_SIZES.length - 1]!;
-/** Bytes all segments' blocks may hold together. */
+export const TAIL_BLOCK_BYTES = 1024;
+/** Bytes all segments' blocks may hold together: 32,768 partitions. */
 export const TAIL_CACHE_BUDGET = 32 * 1024 * 1024;
 
 /**
  * The 64 KiB slabs that blocks are cut from, primed at start (BufferPool.prime): a block of fresh
- * memory cost 2-10 µs (Node's allocation and the kernel's page fault), a Produce to 10,000
- * partitions takes 10,000 blocks.
+ * memory cost 2-10 µs (Node's allocation and the kernel's page fault), and the first Produce to
+ * 10,000 partitions takes 10,000 blocks.
  */
 const slabs = new BufferPool();
 
@@ -31,38 +32,30 @@ export function primeTailBlocks(bytes: number): Promise<void> {
   return slabs.prime(bytes);
 }
 
-/** The blocks: free ones by size, and the segments holding one, least recently appended first. */
+/** The blocks: free ones, and the segments holding one, least recently appended first. */
 export class BlockStore {
-  private readonly free = new Map<number, Buffer[]>(BLOCK_SIZES.map((s) => [s, []]));
+  private readonly free: Buffer[] = [];
   private held = 0;
-  private freeBytes = 0;
   /** The holders, in a list through their own fields (no hashing per append). */
   private oldest: TailCache | undefined;
   private newest: TailCache | undefined;
 
   constructor(private readonly budget = TAIL_CACHE_BUDGET) {}
 
-  /** A block of `size` bytes for `holder`, which holds no block or keeps its own until it gives it back. */
-  take(holder: TailCache, size: number): Buffer {
-    for (let victim = this.oldest; victim && this.held + size > this.budget;) {
-      const next = victim.newer;
-      if (victim !== holder) victim.clear();
-      victim = next;
-    }
-    this.held += size;
+  /** A block for `holder`, which holds none; the least recently appended holders give theirs back beyond the budget. */
+  take(holder: TailCache): Buffer {
+    while (this.oldest && this.held + TAIL_BLOCK_BYTES > this.budget) this.oldest.clear();
+    this.held += TAIL_BLOCK_BYTES;
     this.touch(holder);
-    const free = this.free.get(size)!;
-    if (free.length === 0) {
+    if (this.free.length === 0) {
       // Cut for good: the slab is never given back, only garbage collected with its last block.
       const slab = slabs.take(MIN_POOLED_BYTES);
-      for (let at = 0; at < slab.length; at += size) free.push(slab.subarray(at, at + size));
-      this.freeBytes += slab.length;
+      for (let at = 0; at < slab.length; at += TAIL_BLOCK_BYTES) this.free.push(slab.subarray(at, at + TAIL_BLOCK_BYTES));
     }
-    this.freeBytes -= size;
-    return free.pop()!;
+    return this.free.pop()!;
   }
 
-  /** `holder` was appended to: it is dropped last. */
+  /** `holder` was appended to: it is the last to give its block back. */
   touch(holder: TailCache): void {
     if (this.newest === holder) return;
     this.unlink(holder);
@@ -72,14 +65,11 @@ export class BlockStore {
     this.newest = holder;
   }
 
-  /** `holder` holds `block` no more; it leaves the list when it holds none. */
-  give(holder: TailCache, block: Buffer, holdsAnother = false): void {
-    this.held -= block.length;
-    if (!holdsAnother) this.unlink(holder);
-    // Free blocks of sizes no longer in demand are not kept beyond a quarter of the budget.
-    if (this.freeBytes + block.length > this.budget / 4) return;
-    this.freeBytes += block.length;
-    this.free.get(block.length)!.push(block);
+  /** `holder` holds `block` no more. */
+  give(holder: TailCache, block: Buffer): void {
+    this.held -= TAIL_BLOCK_BYTES;
+    this.unlink(holder);
+    this.free.push(block);
   }
 
   private unlink(holder: TailCache): void {
@@ -113,36 +103,28 @@ export class TailCache {
 
   /** `data` was written at file `position`, the end of the file's whole batches. */
   add(position: number, data: Buffer): void {
-    if (data.length > LARGEST_BLOCK / 2) {
+    if (data.length > TAIL_BLOCK_BYTES / 2) {
       this.clear();
       return;
     }
-    if (this.block === undefined || position !== this.start + this.filled) {
-      this.clear();
-      this.block = this.store.take(this, sizeFor(data.length));
+    if (this.block === undefined) {
+      this.block = this.store.take(this);
       this.start = position;
-    } else if (this.filled + data.length <= this.block.length) {
-      this.store.touch(this);
-    } else if (this.block.length < LARGEST_BLOCK) {
-      const grown = this.store.take(this, sizeFor(this.filled + data.length));
-      this.keepNewest(grown, data.length);
-      this.store.give(this, this.block, true);
-      this.block = grown;
     } else {
       this.store.touch(this);
-      this.keepNewest(this.block, data.length);
+      if (position !== this.start + this.filled) {
+        // The file moved on without this cache: start again from here.
+        this.start = position;
+        this.filled = 0;
+      } else if (this.filled + data.length > TAIL_BLOCK_BYTES) {
+        const drop = this.filled + data.length - TAIL_BLOCK_BYTES;
+        this.block.copyWithin(0, drop, this.filled);
+        this.start += drop;
+        this.filled -= drop;
+      }
     }
     this.block.set(data, this.filled);
     this.filled += data.length;
-  }
-
-  /** Move the newest bytes to the start of `to` (a larger block, or this one), leaving room for `incoming` more. */
-  private keepNewest(to: Buffer, incoming: number): void {
-    const drop = Math.max(0, this.filled + incoming - to.length);
-    if (to === this.block) to.copyWithin(0, drop, this.filled);
-    else to.set(this.block!.subarray(drop, this.filled), 0);
-    this.start += drop;
-    this.filled -= drop;
   }
 
   /** Copy the file's `length` bytes at `position` into `buffer` at `offset`, when all are held; false otherwise. */
@@ -160,10 +142,4 @@ export class TailCache {
     this.block = undefined;
     this.filled = 0;
   }
-}
-
-/** The smallest block size for `bytes` (at most LARGEST_BLOCK). */
-function sizeFor(bytes: number): number {
-  for (const size of BLOCK_SIZES) if (size >= bytes) return size;
-  return LARGEST_BLOCK;
 }

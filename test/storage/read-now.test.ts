@@ -98,7 +98,7 @@ describe('PartitionLog.readNow', () => {
     for (let i = 0; i < 30; i++) {
       // Through both append paths: the synchronous one where it can be made, and the general one.
       const next = log.logEndOffset;
-      const batch = await sizedBatch(1 + (i % 3), 20 + i * 5);
+      const batch = await sizedBatch(1 + (i % 2), 20 + i * 3);
       if (i % 2 === 1 && log.tryAppendNow(batch, {leaderEpoch: 0}) !== undefined) synchronous++;
       else await log.append(batch, {leaderEpoch: 0});
       for (const spy of fileReads) spy.mockClear();

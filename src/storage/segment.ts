@@ -17,6 +17,8 @@ import {type FetchReadOptions, LOOKUP_SCAN_CHUNK, SegmentFetchReads} from './seg
 import {findScanStart, scanAndIndex} from './segment-rebuild.js';
 import {TimeIndex} from './time-index.js';
 
+const FILE_KINDS = ['log', 'index', 'timeindex'] as const;
+
 export interface SegmentOptions {
   maxIndexSize: number;
   indexIntervalBytes: number;
@@ -126,7 +128,7 @@ export class LogSegment {
     return this.active;
   }
 
-  filePath(kind: 'log' | 'index' | 'timeindex', suffix = ''): string {
+  filePath(kind: (typeof FILE_KINDS)[number], suffix = ''): string {
     return path.join(this.dir, segmentFileName(this.baseOffset, kind, suffix));
   }
 
@@ -392,14 +394,12 @@ export class LogSegment {
 
   /** First record with timestamp >= `timestamp` at or after `startingOffset` (Kafka's findOffsetByTimestamp). */
   findOffsetByTimestamp(timestamp: bigint, startingOffset: bigint): Promise<{offset: bigint; timestamp: bigint} | undefined> {
-    return this.track(() => this.findOffsetByTimestampTracked(timestamp, startingOffset));
-  }
-
-  private async findOffsetByTimestampTracked(timestamp: bigint, startingOffset: bigint): Promise<{offset: bigint; timestamp: bigint} | undefined> {
-    const idx = await this.loadIndexes();
-    const entry = idx.time.lookup(timestamp);
-    const from = idx.offset.lookup(entry.offset > startingOffset ? entry.offset : startingOffset).position;
-    return findRecordByTimestamp(this.log, from, this.committedSize, timestamp, startingOffset);
+    return this.track(async () => {
+      const idx = await this.loadIndexes();
+      const entry = idx.time.lookup(timestamp);
+      const from = idx.offset.lookup(entry.offset > startingOffset ? entry.offset : startingOffset).position;
+      return findRecordByTimestamp(this.log, from, this.committedSize, timestamp, startingOffset);
+    });
   }
 
   /** Largest timestamp of any batch (-1 when none has one); scans once if the index cannot say. */
@@ -566,11 +566,7 @@ export class LogSegment {
 
   /** Rename all files of the segment, e.g. to `.deleted` before removal. */
   async renameFiles(fromSuffix: string, toSuffix: string): Promise<void> {
-    for (const kind of ['log', 'index', 'timeindex'] as const) {
-      await this.fs.rename(this.filePath(kind, fromSuffix), this.filePath(kind, toSuffix)).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'ENOENT') throw err;
-      });
-    }
+    for (const kind of FILE_KINDS) await this.fs.rename(this.filePath(kind, fromSuffix), this.filePath(kind, toSuffix)).catch(ignoreMissing);
     // Handles whose descriptor the pool closed reopen by name: follow the files.
     this.log.renamed(this.filePath('log', toSuffix));
     this.indexes?.offset.renamed(this.filePath('index', toSuffix));
@@ -578,21 +574,20 @@ export class LogSegment {
   }
 
   async deleteFiles(suffix: string): Promise<void> {
-    for (const kind of ['log', 'index', 'timeindex'] as const) {
-      await this.fs.unlink(this.filePath(kind, suffix)).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'ENOENT') throw err;
-      });
-    }
+    for (const kind of FILE_KINDS) await this.fs.unlink(this.filePath(kind, suffix)).catch(ignoreMissing);
   }
 
   /** Header walk over the whole segment, for retention, compaction and dumps. */
   async batches(): Promise<ScannedBatch[]> {
     const out: ScannedBatch[] = [];
-    await scanBatches(this.log, 0, this.committedSize, (b) => {
-      out.push(b);
-    });
+    await scanBatches(this.log, 0, this.committedSize, (b) => void out.push(b));
     return out;
   }
+}
+
+/** A segment file that is not there was renamed or deleted already. */
+function ignoreMissing(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'ENOENT') throw err;
 }
 
 /** later - earlier in ms, in doubles when both are safe integers (real timestamps), else exactly. */

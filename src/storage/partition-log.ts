@@ -25,7 +25,7 @@ import {loadSegments} from './recovery.js';
 import {firstRecordAtOrAfter, recordWithLargestTimestamp} from './timestamp-lookup.js';
 import {LogSegment, type RollCheck} from './segment.js';
 import {segmentIndexFor} from './segment-search.js';
-import {type FetchReadOptions, readSegments, readSegmentsNow} from './segment-fetch.js';
+import {type FetchReadOptions, readLimit, readSegments, readSegmentsNow} from './segment-fetch.js';
 
 export const ZERO_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
@@ -348,7 +348,8 @@ export class PartitionLog {
    * `maxBytes` but at least one batch when `minOneBatch`. Empty at the log end offset.
    */
   async read(fetchOffset: bigint, maxBytes: number, options: {minOneBatch?: boolean; maxOffset?: bigint} = {}): Promise<Buffer> {
-    const maxOffset = this.readLimit(fetchOffset, options.maxOffset);
+    this.checkReadable();
+    const maxOffset = readLimit(this.topicPartition, fetchOffset, options.maxOffset, this._logStartOffset, this._logEndOffset);
     return maxOffset === undefined ? Buffer.alloc(0) : readSegments(this.segments, fetchOffset, maxBytes, {minOneBatch: options.minOneBatch ?? false, maxOffset});
   }
 
@@ -357,19 +358,9 @@ export class PartitionLog {
    * undefined, having read nothing, when the caller must use read(). Throws as read() rejects.
    */
   readNow(fetchOffset: bigint, maxBytes: number, options: Partial<FetchReadOptions> = {}): Buffer | undefined {
-    const maxOffset = this.readLimit(fetchOffset, options.maxOffset);
-    return maxOffset === undefined ? Buffer.alloc(0) : readSegmentsNow(this.segments, fetchOffset, maxBytes, {...options, minOneBatch: options.minOneBatch ?? false, maxOffset});
-  }
-
-  /** For a read from `fetchOffset`: the offset it stops before, or undefined at the log end; throws when the log cannot be read there. */
-  private readLimit(fetchOffset: bigint, maxOffset: bigint | undefined): bigint | undefined {
     this.checkReadable();
-    if (fetchOffset < this._logStartOffset || fetchOffset > this._logEndOffset) {
-      throw new OffsetOutOfRangeError(this.topicPartition, fetchOffset, this._logStartOffset, this._logEndOffset);
-    }
-    if (fetchOffset === this._logEndOffset) return undefined;
-    // Never past the log end offset, even while an append's bytes are landing in the file.
-    return maxOffset !== undefined && maxOffset < this._logEndOffset ? maxOffset : this._logEndOffset;
+    const maxOffset = readLimit(this.topicPartition, fetchOffset, options.maxOffset, this._logStartOffset, this._logEndOffset);
+    return maxOffset === undefined ? Buffer.alloc(0) : readSegmentsNow(this.segments, fetchOffset, maxBytes, {...options, minOneBatch: options.minOneBatch ?? false, maxOffset});
   }
 
   /**

@@ -7,6 +7,7 @@
  * bytes themselves are read by segment-read.ts.
  */
 import type {ScannedBatch} from './batch-scanner.js';
+import {OffsetOutOfRangeError} from './errors.js';
 import type {PooledHandle} from './handle-pool.js';
 import type {OffsetIndex} from './offset-index.js';
 import type {ReadArena} from './read-arena.js';
@@ -45,6 +46,17 @@ interface ReadableSegment {
   readonly baseOffset: bigint;
   read(startOffset: bigint, maxBytes: number, opts: FetchReadOptions): Promise<Buffer | undefined>;
   readNow(startOffset: bigint, maxBytes: number, opts: FetchReadOptions): Buffer | null | undefined;
+}
+
+/**
+ * For a read of `topicPartition` from `fetchOffset`: the offset it stops before (`maxOffset`, never
+ * past the log end), or undefined at the log end; OffsetOutOfRangeError outside [start, end].
+ */
+export function readLimit(topicPartition: string, fetchOffset: bigint, maxOffset: bigint | undefined, logStart: bigint, logEnd: bigint): bigint | undefined {
+  if (fetchOffset < logStart || fetchOffset > logEnd) throw new OffsetOutOfRangeError(topicPartition, fetchOffset, logStart, logEnd);
+  if (fetchOffset === logEnd) return undefined;
+  // Never past the log end offset, even while an append's bytes are landing in the file.
+  return maxOffset !== undefined && maxOffset < logEnd ? maxOffset : logEnd;
 }
 
 /** Whole batches from the segment holding `fetchOffset` on (the first segment that has one at or after it). */

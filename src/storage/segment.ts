@@ -39,7 +39,6 @@ interface Indexes {
   time: TimeIndex;
 }
 
-
 /** What Kafka's LogSegment.shouldRoll looks at for the next append. */
 export interface RollCheck {
   messagesSize: number;

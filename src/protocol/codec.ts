@@ -235,7 +235,7 @@ function writeValue(w: Writer, f: FieldPlan, v: unknown, nullable: boolean): voi
     case Kind.Uint16: w.uint16(Number(v)); return;
     case Kind.Int32: w.int32(Number(v)); return;
     case Kind.Uint32: w.uint32(Number(v)); return;
-    case Kind.Int64: writeInt64(w, typeof v === 'bigint' ? v : BigInt(v as number)); return;
+    case Kind.Int64: w.int64(typeof v === 'bigint' ? v : BigInt(v as number)); return;
     case Kind.Float64: w.float64(Number(v)); return;
     case Kind.Uuid: w.uuid(String(v)); return;
     case Kind.String:
@@ -255,24 +255,6 @@ function writeValue(w: Writer, f: FieldPlan, v: unknown, nullable: boolean): voi
       encodeStruct(w, f.struct!, v as Record<string, unknown>);
       return;
   }
-}
-
-const TWO_32 = 2 ** 32;
-
-/**
- * An int64 as two 32-bit halves when it is a safe integer (offsets, timestamps, -1): Buffer's
- * writeBigInt64BE makes two BigInts per call, which a response with 10,000 partitions and three
- * int64 fields each turns into garbage.
- */
-function writeInt64(w: Writer, v: bigint): void {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n)) {
-    w.int64(v);
-    return;
-  }
-  const hi = Math.floor(n / TWO_32);
-  w.int32(hi);
-  w.uint32(n - hi * TWO_32);
 }
 
 function writeField(w: Writer, f: FieldPlan, v: unknown): void {

@@ -5,6 +5,7 @@
  * Bytes and records fields are returned as views into the input buffer (no copy).
  */
 import {ProtocolError} from './errors.js';
+import {readInt64} from './int64.js';
 
 const UUID_BYTES = 16;
 
@@ -36,7 +37,7 @@ export class Reader {
   int8(): number { return this.buf.readInt8(this.take(1, 'int8')); }
   int16(): number { return this.buf.readInt16BE(this.take(2, 'int16')); }
   int32(): number { return this.buf.readInt32BE(this.take(4, 'int32')); }
-  int64(): bigint { return this.buf.readBigInt64BE(this.take(8, 'int64')); }
+  int64(): bigint { return readInt64(this.buf, this.take(8, 'int64')); }
   uint16(): number { return this.buf.readUInt16BE(this.take(2, 'uint16')); }
   uint32(): number { return this.buf.readUInt32BE(this.take(4, 'uint32')); }
   float64(): number { return this.buf.readDoubleBE(this.take(8, 'float64')); }

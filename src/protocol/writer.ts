@@ -3,6 +3,7 @@
  * grows by doubling; large byte blobs (record batches in Fetch responses) are kept by reference
  * and copied exactly once, when finish() joins the chunks.
  */
+import {writeInt64} from './int64.js';
 const FIRST_CHUNK = 512;
 const MAX_CHUNK = 64 * 1024;
 /** Blobs at least this large are referenced instead of copied into the chunk. */
@@ -49,7 +50,7 @@ export class Writer {
   int8(v: number): this { this.ensure(1); this.chunk.writeInt8(v, this.pos); this.pos += 1; return this; }
   int16(v: number): this { this.ensure(2); this.chunk.writeInt16BE(v, this.pos); this.pos += 2; return this; }
   int32(v: number): this { this.ensure(4); this.chunk.writeInt32BE(v, this.pos); this.pos += 4; return this; }
-  int64(v: bigint): this { this.ensure(8); this.chunk.writeBigInt64BE(v, this.pos); this.pos += 8; return this; }
+  int64(v: bigint): this { this.ensure(8); writeInt64(this.chunk, v, this.pos); this.pos += 8; return this; }
   uint16(v: number): this { this.ensure(2); this.chunk.writeUInt16BE(v, this.pos); this.pos += 2; return this; }
   uint32(v: number): this { this.ensure(4); this.chunk.writeUInt32BE(v, this.pos); this.pos += 4; return this; }
   float64(v: number): this { this.ensure(8); this.chunk.writeDoubleBE(v, this.pos); this.pos += 8; return this; }

@@ -11,6 +11,7 @@
  * bit 5 control batch, bit 6 delete horizon set (compaction).
  */
 import {crc32c} from './crc32c.js';
+import {writeInt64} from '../protocol/int64.js';
 
 export const BATCH_HEADER_SIZE = 61;
 /** Bytes before batchLength's count starts: baseOffset (8) + batchLength (4). */
@@ -97,24 +98,7 @@ export function isBatchCrcValid(buf: Buffer, pos = 0): boolean {
 
 /** Patch the base offset (not covered by the CRC, so no recompute is needed). */
 export function setBaseOffset(buf: Buffer, pos: number, baseOffset: bigint): void {
-  writeOffset(buf, pos + OFFSET_BASE_OFFSET, baseOffset);
-}
-
-const TWO_32 = 2 ** 32;
-
-/**
- * writeBigInt64BE for an offset: as two 32-bit halves when it is a safe integer (every real
- * offset), which allocates nothing; Node's writeBigInt64BE makes BigInts of both halves.
- */
-export function writeOffset(buf: Buffer, at: number, value: bigint): void {
-  const n = Number(value);
-  if (n >= 0 && n <= Number.MAX_SAFE_INTEGER) {
-    const hi = Math.floor(n / TWO_32);
-    buf.writeUInt32BE(hi, at);
-    buf.writeUInt32BE(n - hi * TWO_32, at + 4);
-  } else {
-    buf.writeBigInt64BE(value, at);
-  }
+  writeInt64(buf, baseOffset, pos + OFFSET_BASE_OFFSET);
 }
 
 /** Patch the partition leader epoch (not covered by the CRC). */

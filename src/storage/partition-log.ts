@@ -26,6 +26,7 @@ import {firstRecordAtOrAfter, recordWithLargestTimestamp} from './timestamp-look
 import {LogSegment, type RollCheck} from './segment.js';
 import {segmentIndexFor} from './segment-search.js';
 import {type FetchReadOptions, readLimit, readSegments, readSegmentsNow} from './segment-fetch.js';
+import {readInt64} from '../protocol/int64.js';
 
 export const ZERO_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
@@ -297,7 +298,7 @@ export class PartitionLog {
     if (this.unflushedMessages + records >= this.config.flushMessages) return undefined;
     const base = this._logEndOffset;
     const lastOffset = base + BigInt(batch.readInt32BE(OFFSET_LAST_OFFSET_DELTA));
-    const maxTimestamp = batch.readBigInt64BE(OFFSET_MAX_TIMESTAMP);
+    const maxTimestamp = readInt64(batch, OFFSET_MAX_TIMESTAMP);
     const segment = this.activeSegment;
     if (segment.rollNeededNow(batch.length, maxTimestamp, lastOffset, this.now(), this.config.segmentBytes, this.config.segmentMs) !== false) return undefined;
     const batches = [{position: 0, size: batch.length, lastOffset, maxTimestamp}];

@@ -85,21 +85,36 @@ function firstBatchBeyond(buf: Buffer): number | undefined {
 }
 
 /** The whole batches at the start of `buf` that end before `maxOffset`; `buf` goes back to the pool when there are none. */
-function wholeBatchesIn(buf: Buffer, maxOffset: bigint | undefined): WholeBatchRead {
+export function wholeBatchesIn(buf: Buffer, maxOffset: bigint | undefined): WholeBatchRead {
   let end = 0;
+  // The offset after the last batch: as an exact double while offsets stay below 2^53 (all in
+  // practice), so walking the batches makes no BigInts; as a bigint beyond.
+  let next = -1;
   let nextOffset: bigint | undefined;
+  const max = maxOffset === undefined ? Infinity : Number(maxOffset);
+  const exactMax = max === Infinity || Number.isSafeInteger(max);
   while (buf.length - end >= 12) {
     const size = buf.readInt32BE(end + 8) + 12;
     // 26 bytes: the smallest legacy message; a v2 batch has at least 61.
     if (end + size > buf.length || size < 26) break;
-    const magic = buf.readInt8(end + 16);
-    const last = buf.readBigInt64BE(end) + (magic === 2 ? BigInt(buf.readInt32BE(end + 23)) : 0n);
-    if (maxOffset !== undefined && last >= maxOffset) break;
+    const delta = buf.readInt8(end + 16) === 2 ? buf.readInt32BE(end + 23) : 0;
+    const base = buf.readInt32BE(end) * 4294967296 + buf.readUInt32BE(end + 4);
+    const last = base + delta;
+    if (exactMax && base >= 0 && base <= Number.MAX_SAFE_INTEGER && last >= 0 && last < Number.MAX_SAFE_INTEGER) {
+      if (last >= max) break;
+      next = last + 1;
+    } else {
+      const lastOffset = buf.readBigInt64BE(end) + BigInt(delta);
+      if (maxOffset !== undefined && lastOffset >= maxOffset) break;
+      nextOffset = lastOffset + 1n;
+      next = -1;
+    }
     end += size;
-    nextOffset = last + 1n;
   }
+  if (next >= 0) nextOffset = BigInt(next);
   if (nextOffset === undefined) return nothing(buf);
-  return {data: buf.subarray(0, end), nextOffset};
+  // The whole read when it holds whole batches only (as usual): no second view of it.
+  return {data: end === buf.length ? buf : buf.subarray(0, end), nextOffset};
 }
 
 function nothing(buf: Buffer): WholeBatchRead {
@@ -146,7 +161,7 @@ function readPooledNow(log: PooledHandle, position: number, length: number, star
     readBuffers.give(buf);
     return undefined;
   }
-  return buf.subarray(0, have + n);
+  return have + n === buf.length ? buf : buf.subarray(0, have + n);
 }
 
 /**

@@ -7,6 +7,10 @@ import {OffsetOutOfRangeError} from '../../src/storage/errors.js';
 import {PooledHandle} from '../../src/storage/handle-pool.js';
 import {LogManager} from '../../src/storage/log-manager.js';
 import {sizedBatch, tempDir} from './helpers.js';
+import {mkdir, writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import {setBaseOffset} from '../../src/records/batch-header.js';
+import {logDirName, segmentFileName} from '../../src/storage/filenames.js';
 
 const TOPIC_ID = 'Yjwa-XTYSF28JSz9pdcuyw';
 
@@ -115,5 +119,42 @@ describe('PartitionLog.readNow', () => {
     manager = await LogManager.open({dataDir: dir, now: () => 1_700_000_000_000});
     const reopened = manager.getLog('tail', 0)!;
     for (const [offset, bytes] of cached) expect(Buffer.compare(await reopened.read(offset, bytes.length), bytes)).toBe(0);
+  });
+
+  it('reads batches whose offsets cross 2^53 exactly (offsets compared as doubles only below it)', async () => {
+    // A segment as Kafka would have it that far on: batches of 1-3 records from 2^53 - 6 on.
+    const base = (1n << 53n) - 6n;
+    const batches: Buffer[] = [];
+    const lastOffsets: bigint[] = [];
+    let next = base;
+    for (let i = 0; i < 8; i++) {
+      const count = 1 + (i % 3);
+      const b = await sizedBatch(count, 30);
+      setBaseOffset(b, 0, next);
+      batches.push(b);
+      next += BigInt(count);
+      lastOffsets.push(next - 1n);
+    }
+    const dirPath = join(dir, logDirName('far', 0));
+    await mkdir(dirPath);
+    await writeFile(join(dirPath, segmentFileName(base, 'log')), Buffer.concat(batches));
+    await manager.close();
+    manager = await LogManager.open({dataDir: dir, now: () => 1_700_000_000_000});
+    const log = manager.getLog('far', 0)!;
+    expect(log.logEndOffset).toBe(next);
+    for (let offset = base; offset < next; offset++) {
+      for (const maxOffset of [undefined, base + 4n, 1n << 53n, (1n << 53n) + 1n, next - 1n]) {
+        const what = `read(${offset}, maxOffset ${maxOffset})`;
+        if (maxOffset !== undefined && maxOffset <= offset) continue;
+        // Whole batches from the one holding `offset`, none reaching maxOffset.
+        const first = lastOffsets.findIndex((last) => last >= offset);
+        let end = first;
+        while (end < batches.length && (maxOffset === undefined || lastOffsets[end]! < maxOffset)) end++;
+        const expected = Buffer.concat(batches.slice(first, end));
+        const now = log.readNow(offset, 1 << 20, {minOneBatch: true, maxOffset});
+        expect(Buffer.compare(now!, expected), what).toBe(0);
+        expect(Buffer.compare(await log.read(offset, 1 << 20, {minOneBatch: true, maxOffset}), expected), what).toBe(0);
+      }
+    }
   });
 });

@@ -13,6 +13,7 @@ import {arenaBuffers} from '../../../src/storage/read-arena.js';
 import {PooledHandle} from '../../../src/storage/handle-pool.js';
 import {startTestBroker, type TestBroker} from '../helpers/broker.js';
 import {WireClient} from '../helpers/wire-client.js';
+import {PARTITIONS_PER_TURN} from '../../../src/broker/turns.js';
 
 /** Each batch of the 'budget' topic: one 20,000-byte record, so reads of several go through the thread pool. */
 const VALUE_BYTES = 20_000;
@@ -126,6 +127,18 @@ describe('Fetch reads', () => {
     expect(arenaBuffers.stats.reused - arenas.reused).toBeGreaterThanOrEqual(10);
     expect(arenaBuffers.stats.allocated).toBe(arenas.allocated);
     expect(arenaBuffers.retainedBytes).toBe(arenasFree);
+  });
+
+  it('looks a topic up once per run of its partitions in a turn, not per partition', async () => {
+    const get = vi.spyOn(tb.broker.topics, 'get');
+    try {
+      const res = await fetch('many', 300, {maxBytes: 1 << 20, partitionMaxBytes: 1 << 20});
+      expect(res.responses[0].partitions.map((p: {errorCode: number}) => p.errorCode)).toEqual(new Array(300).fill(ErrorCode.NONE));
+      // 300 partitions take two turns (PARTITIONS_PER_TURN), and each starts with a fresh lookup.
+      expect(get.mock.calls.filter(([name]) => name === 'many')).toHaveLength(Math.ceil(300 / PARTITIONS_PER_TURN));
+    } finally {
+      get.mockRestore();
+    }
   });
 
   it('answers a fetch at once without subscribing, and wakes a waiting one for an append made before it subscribed', async () => {

@@ -6,10 +6,9 @@ import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {OffsetOutOfRangeError} from '../../src/storage/errors.js';
 import {PooledHandle} from '../../src/storage/handle-pool.js';
 import {LogManager} from '../../src/storage/log-manager.js';
-import {sizedBatch, tempDir} from './helpers.js';
+import {batchesFrom, sizedBatch, tempDir} from './helpers.js';
 import {mkdir, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {setBaseOffset} from '../../src/records/batch-header.js';
 import {logDirName, segmentFileName} from '../../src/storage/filenames.js';
 
 const TOPIC_ID = 'Yjwa-XTYSF28JSz9pdcuyw';
@@ -124,17 +123,8 @@ describe('PartitionLog.readNow', () => {
   it('reads batches whose offsets cross 2^53 exactly (offsets compared as doubles only below it)', async () => {
     // A segment as Kafka would have it that far on: batches of 1-3 records from 2^53 - 6 on.
     const base = (1n << 53n) - 6n;
-    const batches: Buffer[] = [];
-    const lastOffsets: bigint[] = [];
-    let next = base;
-    for (let i = 0; i < 8; i++) {
-      const count = 1 + (i % 3);
-      const b = await sizedBatch(count, 30);
-      setBaseOffset(b, 0, next);
-      batches.push(b);
-      next += BigInt(count);
-      lastOffsets.push(next - 1n);
-    }
+    const {batches, lastOffsets} = await batchesFrom(base, 8, 30);
+    const next = lastOffsets[lastOffsets.length - 1]! + 1n;
     const dirPath = join(dir, logDirName('far', 0));
     await mkdir(dirPath);
     await writeFile(join(dirPath, segmentFileName(base, 'log')), Buffer.concat(batches));

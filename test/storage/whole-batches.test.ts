@@ -3,30 +3,14 @@
  * and as BigInts from there, and must come out exactly as BigInt arithmetic has them.
  */
 import {describe, expect, it} from 'vitest';
-import {setBaseOffset} from '../../src/records/batch-header.js';
 import {wholeBatchesIn} from '../../src/storage/segment-read.js';
-import {sizedBatch} from './helpers.js';
-
-/** Batches of 1-3 records from `base` on, with their last offsets. */
-async function batchesFrom(base: bigint, n: number): Promise<{buf: Buffer; batches: Buffer[]; lasts: bigint[]}> {
-  const batches: Buffer[] = [];
-  const lasts: bigint[] = [];
-  let next = base;
-  for (let i = 0; i < n; i++) {
-    const count = 1 + (i % 3);
-    const b = await sizedBatch(count, 20);
-    setBaseOffset(b, 0, next);
-    batches.push(b);
-    next += BigInt(count);
-    lasts.push(next - 1n);
-  }
-  return {buf: Buffer.concat(batches), batches, lasts};
-}
+import {batchesFrom} from './helpers.js';
 
 describe('wholeBatchesIn', () => {
   it('stops before maxOffset and says where the next read starts, across 2^53 and at the int64 limit', async () => {
     for (const base of [0n, (1n << 53n) - 7n, (1n << 63n) - 20n]) {
-      const {buf, batches, lasts} = await batchesFrom(base, 8);
+      const {batches, lastOffsets: lasts} = await batchesFrom(base, 8);
+      const buf = Buffer.concat(batches);
       const end = lasts[lasts.length - 1]! + 1n;
       for (let maxOffset: bigint | undefined = base; maxOffset === undefined || maxOffset <= end + 1n;
         maxOffset = maxOffset === end + 1n ? undefined : maxOffset + 1n) {
@@ -42,7 +26,8 @@ describe('wholeBatchesIn', () => {
   });
 
   it('leaves out a batch cut short at the end of the read', async () => {
-    const {buf, batches, lasts} = await batchesFrom((1n << 53n) - 2n, 3);
+    const {batches, lastOffsets: lasts} = await batchesFrom((1n << 53n) - 2n, 3);
+    const buf = Buffer.concat(batches);
     const read = wholeBatchesIn(buf.subarray(0, buf.length - 1), undefined);
     expect(read.data.length).toBe(batches[0]!.length + batches[1]!.length);
     expect(read.nextOffset).toBe(lasts[1]! + 1n);

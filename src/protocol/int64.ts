@@ -29,3 +29,11 @@ export function writeInt64(buf: Buffer, value: bigint, offset: number): void {
     buf.writeBigInt64BE(value, offset);
   }
 }
+
+/** later - earlier (milliseconds, say) as a number: in doubles when both are exact (real timestamps), else exactly. */
+export function msBetween(earlier: bigint, later: bigint): number {
+  const a = Number(earlier);
+  const b = Number(later);
+  if (Number.isSafeInteger(a) && Number.isSafeInteger(b)) return b - a;
+  return Number(later - earlier);
+}

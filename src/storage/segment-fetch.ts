@@ -29,12 +29,12 @@ export interface FetchReadOptions {
   arena?: ReadArena;
 }
 
-/** A segment as SegmentFetchReads reads it, as it is at the time of each read. */
+/** A segment as SegmentFetchReads reads it, as it is at the time of each read (LogSegment itself). */
 export interface FetchedSegment {
   readonly baseOffset: bigint;
-  readonly log: PooledHandle;
+  readonly logFile: PooledHandle;
   /** Bytes of whole batches in the log file. */
-  readonly committedSize: number;
+  readonly size: number;
   /** The offset index when it is in memory. */
   readonly loadedOffsetIndex: OffsetIndex | undefined;
   /** The first batch whose last offset >= `offset` (index lookup and scan); a damaged entry on the way throws. */
@@ -92,12 +92,12 @@ export class SegmentFetchReads {
   async read(startOffset: bigint, maxBytes: number, opts: FetchReadOptions): Promise<Buffer | undefined> {
     const s = this.segment;
     let position = this.knownPosition(startOffset);
-    if (position === undefined || position >= s.committedSize) {
+    if (position === undefined || position >= s.size) {
       const first = await s.firstBatchAtOrAfter(startOffset);
       if (!first) return undefined;
       position = first.position;
     }
-    const {data, nextOffset} = await readWholeBatches(s.log, position, s.committedSize - position, maxBytes, opts, this.tail);
+    const {data, nextOffset} = await readWholeBatches(s.logFile, position, s.size - position, maxBytes, opts, this.tail);
     if (nextOffset !== undefined) this.nextReads.set(nextOffset, position + data.length);
     return data;
   }
@@ -113,12 +113,12 @@ export class SegmentFetchReads {
     const index = s.loadedOffsetIndex;
     if (!index) return undefined;
     let position = this.knownPosition(startOffset);
-    if (position === undefined || position >= s.committedSize) {
+    if (position === undefined || position >= s.size) {
       const first = this.firstBatchPositionNow(index, startOffset);
       if (first === undefined || first === null) return first;
       position = first;
     }
-    const read = readWholeBatchesNow(s.log, position, s.committedSize - position, maxBytes, opts, this.tail);
+    const read = readWholeBatchesNow(s.logFile, position, s.size - position, maxBytes, opts, this.tail);
     if (read === undefined) return undefined;
     if (read.nextOffset !== undefined) this.nextReads.set(read.nextOffset, position + read.data.length);
     return read.data;
@@ -151,7 +151,7 @@ export class SegmentFetchReads {
    * v2 batches): firstBatchAtOrAfter then scans as far as needed and reports what it finds.
    */
   private firstBatchPositionNow(index: OffsetIndex, offset: bigint): number | null | undefined {
-    const {log, committedSize} = this.segment;
+    const {logFile: log, size: committedSize} = this.segment;
     const from = index.lookup(offset).position;
     const length = Math.min(LOOKUP_SCAN_CHUNK, committedSize - from);
     if (length <= 0) return null;

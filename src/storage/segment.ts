@@ -16,6 +16,7 @@ import {findRecordByTimestamp, readBytes} from './segment-read.js';
 import {type FetchReadOptions, LOOKUP_SCAN_CHUNK, SegmentFetchReads} from './segment-fetch.js';
 import {findScanStart, scanAndIndex} from './segment-rebuild.js';
 import {TimeIndex} from './time-index.js';
+import {msBetween} from '../protocol/int64.js';
 
 const FILE_KINDS = ['log', 'index', 'timeindex'] as const;
 
@@ -79,14 +80,7 @@ export class LogSegment {
   ) {
     this.offsetOfMaxTimestamp = baseOffset;
     this.lastIndexableOffset = baseOffset + 2147483647n;
-    const segment = this;
-    this.fetchReads = new SegmentFetchReads({
-      baseOffset,
-      get log() { return segment.log; },
-      get committedSize() { return segment.committedSize; },
-      get loadedOffsetIndex() { return segment.indexes?.offset; },
-      firstBatchAtOrAfter: (offset) => this.translateOffset(offset, true),
-    });
+    this.fetchReads = new SegmentFetchReads(this);
   }
 
   static async create(fs: FileSystem, dir: string, baseOffset: bigint, options: SegmentOptions, nowMs: number): Promise<LogSegment> {
@@ -121,6 +115,19 @@ export class LogSegment {
 
   get size(): number {
     return this.committedSize;
+  }
+
+  // FetchedSegment (segment-fetch.ts): what fetchReads reads, from the prototype, not closures per segment.
+  get logFile(): PooledHandle {
+    return this.log;
+  }
+
+  get loadedOffsetIndex(): OffsetIndex | undefined {
+    return this.indexes?.offset;
+  }
+
+  firstBatchAtOrAfter(offset: bigint): Promise<ScannedBatch | undefined> {
+    return this.translateOffset(offset, true);
   }
 
   get isActive(): boolean {
@@ -587,12 +594,4 @@ export class LogSegment {
 /** A segment file that is not there was renamed or deleted already. */
 function ignoreMissing(err: NodeJS.ErrnoException): void {
   if (err.code !== 'ENOENT') throw err;
-}
-
-/** later - earlier in ms, in doubles when both are safe integers (real timestamps), else exactly. */
-function msBetween(earlier: bigint, later: bigint): number {
-  const a = Number(earlier);
-  const b = Number(later);
-  if (Number.isSafeInteger(a) && Number.isSafeInteger(b)) return b - a;
-  return Number(later - earlier);
 }

@@ -1,6 +1,6 @@
 /** int64 fields through exact doubles (no intermediate BigInts) must equal Node's BigInt functions, for every range. */
 import {describe, expect, it} from 'vitest';
-import {readInt64, writeInt64} from '../../src/protocol/int64.js';
+import {msBetween, readInt64, writeInt64} from '../../src/protocol/int64.js';
 import {setBaseOffset} from '../../src/records/batch-header.js';
 
 const CASES = [0n, 1n, -1n, 4294967295n, 4294967296n, 4294967297n, -4294967296n, -4294967297n, 123456789012345n,
@@ -38,5 +38,12 @@ describe('int64 fields', () => {
     setBaseOffset(buf, 0, 4294967296n + 5n);
     expect(buf.readBigInt64BE(0)).toBe(4294967301n);
     expect(buf[8]).toBe(0xff); // nothing past the field
+  });
+
+  it('msBetween subtracts exactly, in doubles or, beyond 2^53, in BigInts', () => {
+    expect(msBetween(1_700_000_000_000n, 1_700_000_604_800n)).toBe(604_800);
+    expect(msBetween(5n, -1n)).toBe(-6);
+    // Beyond 2^53 the doubles would round both operands to the same value.
+    expect(msBetween(1n << 60n, (1n << 60n) + 3n)).toBe(3);
   });
 });

@@ -66,7 +66,7 @@ export async function readPartitions(topics: TopicManager, targets: FetchTarget[
   // they cannot change those (none of them can return data beyond its own limit, and what they
   // may return still leaves this partition its whole limit); otherwise it waits for them.
   // No closure per partition: most reads finish at once, and a context and callback for each of
-  // 10,000 partitions were most of what a Fetch allocated (and the scavenges copied).
+  // 10,000 partitions were about a quarter of what such a Fetch allocated (heap sampling).
   const state: ReadState = {remaining: options.maxBytes, minOne: options.minOneBatch, inFlightLimits: 0, inFlight: new Set(), failure: undefined,
     results: new Array<PartitionRead>(targets.length)};
   const {results, inFlight} = state;

@@ -2,12 +2,13 @@ import * as Flags from '@oclif/core/flags';
 import {BaseCommand} from '../../src/cli/base-command.js';
 import {startBroker} from '../../src/broker/broker.js';
 import {brokerOptionsFromFlags} from '../../src/broker/start-options.js';
+import {startedByNpmExec, whenParentExits} from '../../src/cli/parent-exit.js';
 
 export default class BrokerStart extends BaseCommand {
   static override summary = 'Run the embedded Kafka broker';
   static override description = [
     'Starts a single-node Kafka broker (node 1, broker and controller) that Kafka clients such as kafkajs, librdkafka/kcat and the Java clients talk to unchanged. Data is kept in Kafka\'s own on-disk format under the data dir, so a directory written by Apache Kafka can be served too.',
-    'Broker settings use Kafka\'s names (num.partitions, auto.create.topics.enable, log.retention.ms, log.segment.bytes, ...), from a YAML file given with --config and from --set key=value, which wins over the file. The broker prints "listening on HOST:PORT" once it accepts connections and runs until SIGINT (Ctrl-C) or SIGTERM, then flushes and closes its logs.',
+    'Broker settings use Kafka\'s names (num.partitions, auto.create.topics.enable, log.retention.ms, log.segment.bytes, ...), from a YAML file given with --config and from --set key=value, which wins over the file. The broker prints "listening on HOST:PORT" once it accepts connections and runs until SIGINT (Ctrl-C) or SIGTERM, then flushes and closes its logs. Started through npx or npm exec, it also stops that way when npx exits, since npm does not pass a SIGTERM on to it.',
     'The default data dir is $XDG_DATA_HOME/kstream/data (~/.local/share/kstream/data). The default listener is 127.0.0.1:9092 (loopback only); use --listen 0.0.0.0:9092 to accept remote clients and --advertise to tell them which address to connect to.',
   ].join('\n\n');
   static override examples = [
@@ -33,11 +34,15 @@ export default class BrokerStart extends BaseCommand {
     const broker = await startBroker(options);
     const address = broker.host.includes(':') ? `[${broker.host}]:${broker.port}` : `${broker.host}:${broker.port}`;
     this.log(`kstream broker ${broker.nodeId} (cluster ${broker.clusterId}) listening on ${address}, data in ${broker.dataDir}`);
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'));
-      process.once('SIGTERM', () => resolve('SIGTERM'));
+    let stopWatching: (() => void) | undefined;
+    const reason = await new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('received SIGINT'));
+      process.once('SIGTERM', () => resolve('received SIGTERM'));
+      // Killing npx does not reach the broker (src/cli/parent-exit.ts): its exit stands for the signal.
+      if (startedByNpmExec()) stopWatching = whenParentExits(() => resolve('npx (npm exec), which started the broker, exited'));
     });
-    process.stderr.write(`received ${signal}, shutting down\n`);
+    stopWatching?.();
+    process.stderr.write(`${reason}, shutting down\n`);
     await broker.stop();
     this.log('broker stopped');
   }

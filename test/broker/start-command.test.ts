@@ -3,7 +3,7 @@
  * request, clean shutdown on SIGTERM with data kept, and one clear error line for a busy port.
  */
 import {ChildProcess, execFile, spawn} from 'node:child_process';
-import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -112,5 +112,51 @@ describe('kstream broker start', () => {
     });
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toMatch(/Unknown broker config name: no.such.thing/);
+  }, 60_000);
+
+  /**
+   * The broker behind a shell that does not exec it, as npm runs npx's command (`sh -c`); the
+   * shell is then killed, as `kill <pid of npx>` ends npm's shell. Resolves with the broker's
+   * output once its end of the pipes closes (it exited).
+   */
+  async function behindShell(dataDir: string, env: NodeJS.ProcessEnv) {
+    const shell = spawn('sh', ['-c', '"$0" "$@"; true', process.execPath, path.join(repo, 'bin/dev.js'), 'broker', 'start', '--listen', '127.0.0.1:0', '--data-dir', dataDir],
+      {cwd: repo, env: {...env, NO_COLOR: '1'}});
+    let out = '';
+    shell.stdout!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    shell.stderr!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    const closed = new Promise<string>((resolve) => shell.on('close', () => resolve(out)));
+    const port = await new Promise<number>((resolve, reject) => {
+      shell.stdout!.on('data', () => {
+        const match = /listening on \S+:(\d+)/.exec(out);
+        if (match) resolve(Number(match[1]));
+      });
+      shell.on('exit', () => reject(new Error(`exited before listening: ${out}`)));
+    });
+    shell.kill('SIGKILL');
+    return {port, closed};
+  }
+
+  it('started through npx, stops cleanly when npx is killed (npm does not pass the signal on)', async () => {
+    const {npm_command: _, ...env} = process.env;
+    const {closed} = await behindShell(path.join(dir, 'npx'), {...env, npm_command: 'exec'});
+    const out = await closed;
+    expect(out).toMatch(/npx \(npm exec\), which started the broker, exited, shutting down/);
+    expect(out).toMatch(/broker stopped/);
+  }, 60_000);
+
+  it('started otherwise, outlives its parent (nohup, a shell that exits)', async () => {
+    const {npm_command: _, ...env} = process.env;
+    const dataDir = path.join(dir, 'orphan');
+    const {port, closed} = await behindShell(dataDir, env);
+    // Three of the checks a broker started by npx makes (every 500 ms), then it must still answer.
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    const client = await WireClient.connect(port);
+    const res = await client.request(ApiKey.ApiVersions, 3, {clientSoftwareName: 'test', clientSoftwareVersion: '1'});
+    expect(res.errorCode).toBe(0);
+    client.close();
+    // Its pid is in the data dir's lock file.
+    process.kill(Number(readFileSync(path.join(dataDir, '.lock'), 'utf8').trim()), 'SIGTERM');
+    expect(await closed).toMatch(/received SIGTERM, shutting down[\s\S]*broker stopped/);
   }, 60_000);
 });

@@ -7,10 +7,11 @@ import {UsageError} from '../src/output/errors.js';
 import {consume} from '../src/ops/consume/consume.js';
 import {DEFAULT_FORMAT, ENCODINGS, Encoding, recordWriter} from '../src/ops/consume/format.js';
 import {parseFrom} from '../src/ops/consume/position.js';
+import {startedByNpmExec, whenParentExits} from '../src/cli/parent-exit.js';
 
 export default class Consume extends ClusterCommand {
   static override summary = 'Consume records and print them, by format string or as JSON lines';
-  static override description = `Without --group, kstream reads the partitions directly (like kcat without -G): it joins no group and commits nothing. With --group it is a member of that consumer group: the group assigns the partitions, reading starts at the group's committed offsets (or at --from beginning|end where the group has none), and the offsets of the records printed are committed every 5 seconds, when --count or --exit ends the run, and on Ctrl-C.
+  static override description = `Without --group, kstream reads the partitions directly (like kcat without -G): it joins no group and commits nothing. With --group it is a member of that consumer group: the group assigns the partitions, reading starts at the group's committed offsets (or at --from beginning|end where the group has none), and the offsets of the records printed are committed every 5 seconds, when --count or --exit ends the run, and on Ctrl-C or SIGTERM (started through npx, also when npx exits: npm does not pass a SIGTERM on).
 
 --from: beginning (default), end, an offset (42), N records before the end (-10), an ISO-8601 time (2024-05-01T12:00:00Z; UTC unless a zone is given) or @epoch-ms: the first record at or after that time. Offsets outside the log are clamped to its start or end.
 
@@ -60,6 +61,8 @@ export default class Consume extends ClusterCommand {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    // Killing npx does not reach this process (src/cli/parent-exit.ts): npx's exit stops it too.
+    const stopWatching = startedByNpmExec() ? whenParentExits(onSignal) : undefined;
     process.stdout.on('error', onStdoutError);
     const write = async (records: Parameters<typeof write1>[0][]) => {
       if (stop.signal.aborted) return;
@@ -76,6 +79,7 @@ export default class Consume extends ClusterCommand {
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      stopWatching?.();
     }
   }
 }

@@ -8,6 +8,7 @@ import {lagTable} from '../src/ops/lag/table.js';
 import {systemClock} from '../src/ops/lag/types.js';
 
 import type {OutputFormat} from '../src/output/render.js';
+import {startedByNpmExec, whenParentExits} from '../src/cli/parent-exit.js';
 
 export default class Lag extends ClusterCommand {
   static override summary = 'Consumer lag in records and in time, with rates and Burrow-style status; --watch for a live dashboard';
@@ -37,7 +38,8 @@ A group is ERR if any partition is STOP, STALL or REWIND, WARN if any is WARN, e
 lag with a trend sparkline; keys: l/t/r/n sort by lag, time lag, rate, name; up/down or j/k move;
 Enter shows a group's partitions and members (Esc goes back); PgUp/PgDn page; / filters by name;
 space pauses; q or Ctrl-C quits. When stdout is not a terminal, --watch prints the table (or one
-JSON document per line with -o json) every interval instead.`;
+JSON document per line with -o json) every interval instead. Started through npx, --watch also ends
+when npx exits (npm does not pass a SIGTERM on).`;
   static override strict = false;
   static override args = {group: Args.string({description: 'consumer group id(s); default: all consumer groups'})};
   static override examples = [
@@ -66,7 +68,14 @@ JSON document per line with -o json) every interval instead.`;
     if (flags.watch) {
       // Loaded only here so that a snapshot does not pay for Ink and React.
       const {watchLag} = await import('../src/tui/watch.js');
-      await watchLag({conn, filter, intervalMs, format, clock: systemClock});
+      // Killing npx does not reach this process (src/cli/parent-exit.ts): npx's exit stops the watch too.
+      const stop = new AbortController();
+      const stopWatching = startedByNpmExec() ? whenParentExits(() => stop.abort()) : undefined;
+      try {
+        await watchLag({conn, filter, intervalMs, format, clock: systemClock, stop: stop.signal});
+      } finally {
+        stopWatching?.();
+      }
       return;
     }
     this.print(await lagSnapshot(conn, filter, flags.samples, intervalMs, systemClock), format, lagTable);

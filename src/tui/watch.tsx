@@ -18,6 +18,8 @@ export interface WatchOptions {
   intervalMs: number;
   format: OutputFormat;
   clock: Clock;
+  /** Ends the watch as Ctrl-C does. */
+  stop?: AbortSignal;
 }
 
 const ENTER_ALT_SCREEN = '\u001B[?1049h';
@@ -28,7 +30,7 @@ export async function watchLag(options: WatchOptions): Promise<void> {
   const monitor = new LagMonitor(new ClusterLagFetcher(options.conn, options.filter), options.clock);
   try {
     if (!process.stdout.isTTY || !process.stdin.isTTY || options.format !== 'table') {
-      await watchPlain({monitor, intervalMs: options.intervalMs, format: options.format, out: process.stdout, err: process.stderr, stopSignals: ['SIGINT', 'SIGTERM']});
+      await watchPlain({monitor, intervalMs: options.intervalMs, format: options.format, out: process.stdout, err: process.stderr, stopSignals: ['SIGINT', 'SIGTERM'], stop: options.stop});
       return;
     }
     process.stdout.write(ENTER_ALT_SCREEN);
@@ -45,6 +47,7 @@ export async function watchLag(options: WatchOptions): Promise<void> {
         </LagSourceContext.Provider>,
         {exitOnCtrlC: true},
       );
+      options.stop?.addEventListener('abort', () => app.unmount(), {once: true});
       await app.waitUntilExit();
     } finally {
       restore();

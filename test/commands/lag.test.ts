@@ -115,6 +115,22 @@ describe('kstream lag', () => {
     expect(sawRewind).toBe(true);
   });
 
+  it('started through npx, ends --watch when npx is killed (npm does not pass the signal on)', async () => {
+    // As npm runs npx's command: behind a `sh -c` that does not exec it, with npm_command=exec.
+    const shell = spawn('sh', ['-c', '"$0" "$@"; true', process.execPath, path.join(ROOT, 'bin/dev.js'), 'lag', 'fast', '--watch', '--interval', '300ms', '-o', 'json', '-b', scenario.brokers],
+      {env: {...process.env, NO_COLOR: '1', npm_command: 'exec'}, stdio: ['ignore', 'pipe', 'pipe']});
+    // 'close': the watcher's ends of the pipes too, so it has exited.
+    const closed = new Promise<void>((resolve) => shell.on('close', () => resolve()));
+    const lines = createInterface({input: shell.stdout!});
+    let reports = 0;
+    for await (const line of lines) {
+      expect(JSON.parse(line).groups[0].group).toBe('fast');
+      if (++reports === 2) break;
+    }
+    shell.kill('SIGKILL');
+    await closed;
+  });
+
   it('says in one line when a named group does not exist or the cluster is unreachable', async () => {
     const missing = await cli(['lag', 'no-such-group', '--samples', '1']);
     expect(missing.code).toBe(1);

@@ -208,6 +208,29 @@ describe('kstream produce and consume', () => {
     expect(g.members).toEqual([]);
   });
 
+  it('started through npx, commits and exits when npx is killed (npm does not pass the signal on)', async () => {
+    ok(await env.run(['topics', 'create', 'orphan', '-p', '1']));
+    ok(await env.run(['produce', 'orphan'], 'a\nb\n'));
+    // As npm runs npx's command: behind a `sh -c` that does not exec it, with npm_command=exec.
+    const shell = spawn('sh', ['-c', '"$0" "$@"; true', process.execPath, path.join(ROOT, 'bin/dev.js'), 'consume', 'orphan', '--group', 'orphans', '-f', '%o\\n'],
+      {env: {...process.env, NO_COLOR: '1', KSTREAM_BROKERS: `127.0.0.1:${env.broker.port}`, npm_command: 'exec'}, stdio: ['ignore', 'pipe', 'pipe']});
+    let out = '';
+    let err = '';
+    shell.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    // 'close': the consumer's ends of the pipes too, so it has exited.
+    const closed = new Promise<void>((resolve) => shell.on('close', () => resolve()));
+    await new Promise<void>((resolve) => shell.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out === '0\n1\n') resolve();
+    }));
+    shell.kill('SIGKILL');
+    await closed;
+    expect(err).toBe('');
+    const [g] = jsonOf(await env.run(['groups', 'describe', 'orphans', '-o', 'json']));
+    expect(g.offsets.map((o: any) => [o.partition, o.currentOffset])).toEqual([[0, 2]]);
+    expect(g.members).toEqual([]);
+  });
+
   it('splits large inputs into requests under max.message.bytes and keeps their order', async () => {
     ok(await env.run(['topics', 'create', 'many', '-p', '1']));
     ok(await env.run(['topics', 'create', 'tight', '-p', '1', '-c', 'max.message.bytes=1000']));

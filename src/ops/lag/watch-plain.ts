@@ -16,6 +16,8 @@ export interface PlainWatchOptions {
   out: NodeJS.WritableStream;
   err: NodeJS.WritableStream;
   stopSignals: NodeJS.Signals[];
+  /** Stops the loop as a stop signal does. */
+  stop?: AbortSignal;
 }
 
 export function renderRefresh(report: LagReport, format: OutputFormat): string {
@@ -35,6 +37,8 @@ export async function watchPlain(options: PlainWatchOptions): Promise<void> {
     stop();
   };
   for (const s of options.stopSignals) process.once(s, onSignal);
+  options.stop?.addEventListener('abort', onSignal, {once: true});
+  if (options.stop?.aborted) onSignal();
   try {
     while (running) {
       try {
@@ -48,5 +52,6 @@ export async function watchPlain(options: PlainWatchOptions): Promise<void> {
     }
   } finally {
     for (const s of options.stopSignals) process.off(s, onSignal);
+    options.stop?.removeEventListener('abort', onSignal);
   }
 }

@@ -7,7 +7,7 @@ import {UsageError} from '../src/output/errors.js';
 import {consume} from '../src/ops/consume/consume.js';
 import {DEFAULT_FORMAT, ENCODINGS, Encoding, recordWriter} from '../src/ops/consume/format.js';
 import {parseFrom} from '../src/ops/consume/position.js';
-import {startedByNpmExec, whenParentExits} from '../src/cli/parent-exit.js';
+import {whenNpxExits} from '../src/cli/parent-exit.js';
 
 export default class Consume extends ClusterCommand {
   static override summary = 'Consume records and print them, by format string or as JSON lines';
@@ -62,7 +62,7 @@ export default class Consume extends ClusterCommand {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     // Killing npx does not reach this process (src/cli/parent-exit.ts): npx's exit stops it too.
-    const stopWatching = startedByNpmExec() ? whenParentExits(onSignal) : undefined;
+    const stopWatching = whenNpxExits(onSignal);
     process.stdout.on('error', onStdoutError);
     const write = async (records: Parameters<typeof write1>[0][]) => {
       if (stop.signal.aborted) return;
@@ -79,7 +79,7 @@ export default class Consume extends ClusterCommand {
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      stopWatching?.();
+      stopWatching();
     }
   }
 }

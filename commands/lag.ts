@@ -8,7 +8,7 @@ import {lagTable} from '../src/ops/lag/table.js';
 import {systemClock} from '../src/ops/lag/types.js';
 
 import type {OutputFormat} from '../src/output/render.js';
-import {startedByNpmExec, whenParentExits} from '../src/cli/parent-exit.js';
+import {whenNpxExits} from '../src/cli/parent-exit.js';
 
 export default class Lag extends ClusterCommand {
   static override summary = 'Consumer lag in records and in time, with rates and Burrow-style status; --watch for a live dashboard';
@@ -70,11 +70,11 @@ when npx exits (npm does not pass a SIGTERM on).`;
       const {watchLag} = await import('../src/tui/watch.js');
       // Killing npx does not reach this process (src/cli/parent-exit.ts): npx's exit stops the watch too.
       const stop = new AbortController();
-      const stopWatching = startedByNpmExec() ? whenParentExits(() => stop.abort()) : undefined;
+      const stopWatching = whenNpxExits(() => stop.abort());
       try {
         await watchLag({conn, filter, intervalMs, format, clock: systemClock, stop: stop.signal});
       } finally {
-        stopWatching?.();
+        stopWatching();
       }
       return;
     }

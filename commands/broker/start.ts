@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags';
 import {BaseCommand} from '../../src/cli/base-command.js';
 import {startBroker} from '../../src/broker/broker.js';
 import {brokerOptionsFromFlags} from '../../src/broker/start-options.js';
-import {startedByNpmExec, whenParentExits} from '../../src/cli/parent-exit.js';
+import {whenNpxExits} from '../../src/cli/parent-exit.js';
 
 export default class BrokerStart extends BaseCommand {
   static override summary = 'Run the embedded Kafka broker';
@@ -34,14 +34,14 @@ export default class BrokerStart extends BaseCommand {
     const broker = await startBroker(options);
     const address = broker.host.includes(':') ? `[${broker.host}]:${broker.port}` : `${broker.host}:${broker.port}`;
     this.log(`kstream broker ${broker.nodeId} (cluster ${broker.clusterId}) listening on ${address}, data in ${broker.dataDir}`);
-    let stopWatching: (() => void) | undefined;
+    let stopWatching = (): void => undefined;
     const reason = await new Promise<string>((resolve) => {
       process.once('SIGINT', () => resolve('received SIGINT'));
       process.once('SIGTERM', () => resolve('received SIGTERM'));
       // Killing npx does not reach the broker (src/cli/parent-exit.ts): its exit stands for the signal.
-      if (startedByNpmExec()) stopWatching = whenParentExits(() => resolve('npx (npm exec), which started the broker, exited'));
+      stopWatching = whenNpxExits(() => resolve('npx (npm exec), which started the broker, exited'));
     });
-    stopWatching?.();
+    stopWatching();
     process.stderr.write(`${reason}, shutting down\n`);
     await broker.stop();
     this.log('broker stopped');

@@ -5,17 +5,15 @@
  * whole process group). A long-running command started that way watches for its parent to go.
  */
 
-/** Whether this process was started by npx or `npm exec` (npm sets npm_command for what it runs). */
-export function startedByNpmExec(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.npm_command === 'exec';
-}
-
 /**
- * Calls `onExit` once the process that started this one has exited (this one was adopted by
- * another), checked every `intervalMs`; the timer never keeps the process alive. Returns a
+ * When this process was started by npx or `npm exec` (npm sets npm_command for what it runs):
+ * calls `onExit` once the process that started it has exited (this one was adopted by another),
+ * checked every `intervalMs`, on a timer that never keeps the process alive. Started any other
+ * way (nohup, a shell that exits), it outlives its parent and nothing is watched. Returns a
  * function that stops watching.
  */
-export function whenParentExits(onExit: () => void, intervalMs = 500): () => void {
+export function whenNpxExits(onExit: () => void, env: NodeJS.ProcessEnv = process.env, intervalMs = 500): () => void {
+  if (env.npm_command !== 'exec') return () => undefined;
   const parent = process.ppid;
   const timer = setInterval(() => {
     if (process.ppid === parent) return;

@@ -131,7 +131,7 @@ export class TailCache {
   read(buffer: Buffer, offset: number, length: number, position: number): boolean {
     const from = position - this.start;
     if (this.block === undefined || from < 0 || from + length > this.filled) return false;
-    buffer.set(this.block.subarray(from, from + length), offset);
+    this.block.copy(buffer, offset, from, from + length);
     return true;
   }
 

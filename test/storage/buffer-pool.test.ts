@@ -65,4 +65,18 @@ describe('BufferPool', () => {
     expect(new Set(taken.map((b) => b.buffer)).size).toBe(5);
     expect(pool.stats).toEqual({allocated: 5, reused: 5});
   });
+
+  it('fills only the buffers it adds when primed again', async () => {
+    const pool = new BufferPool();
+    await pool.prime(3 * MIN_POOLED_BYTES);
+    // Mark the three primed buffers; priming again must not fill them over.
+    const first = Array.from({length: 3}, () => pool.take(MIN_POOLED_BYTES).fill(7));
+    for (const b of first) pool.give(b);
+    await pool.prime(5 * MIN_POOLED_BYTES);
+    const all = Array.from({length: 5}, () => pool.take(MIN_POOLED_BYTES));
+    expect(all.filter((b) => b.every((x) => x === 7))).toHaveLength(3);
+    for (const b of all) pool.give(b);
+    expect(pool.stats).toEqual({allocated: 5, reused: 11});
+    expect(pool.retainedBytes).toBe(5 * MIN_POOLED_BYTES);
+  });
 });

@@ -10,7 +10,8 @@
  *   BENCH_PROFILE_DIR=DIR npm run bench -- --only throughput    V8 CPU profile of the broker + a summary
  * Sizes: BENCH_PRODUCE_MB, BENCH_CONSUMERS, BENCH_LATENCY_SECONDS, BENCH_PARTITIONS, BENCH_CONNECTIONS,
  * BENCH_GROUPS, BENCH_STARTUP_PARTITIONS, BENCH_STARTUP_MB, BENCH_CLI_RUNS; BENCH_NO_BUILD=1 skips the build;
- * BENCH_BROKER_SET="key=value ..." passes broker configs to every broker (e.g. log.flush.interval.messages).
+ * BENCH_BROKER_SET="key=value ..." passes broker configs to every broker (e.g. log.flush.interval.messages);
+ * BENCH_NODE_ARGS="--flag ..." passes Node/V8 flags to every broker process (e.g. --trace-gc).
  */
 import {mkdtemp, readdir, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
@@ -60,7 +61,8 @@ async function main(): Promise<number> {
   } finally {
     await rm(ctx.workDir, {recursive: true, force: true});
   }
-  const sets = process.env.BENCH_BROKER_SET ? `\nBroker configs from BENCH_BROKER_SET: ${process.env.BENCH_BROKER_SET}` : '';
+  const sets = (process.env.BENCH_BROKER_SET ? `\nBroker configs from BENCH_BROKER_SET: ${process.env.BENCH_BROKER_SET}` : '')
+    + (process.env.BENCH_NODE_ARGS ? `\nBroker Node flags from BENCH_NODE_ARGS: ${process.env.BENCH_NODE_ARGS}` : '');
   const header = `Machine: ${machineDescription()}\nLoad average at start: ${loadBefore}; whole run ${((Date.now() - started) / 1000).toFixed(0)} s.${sets}`;
   const notes = report.notes.map((n) => `- ${n}`).join('\n');
   process.stdout.write(`\n${header}\n\n${report.text()}\n\n${notes}\n`);

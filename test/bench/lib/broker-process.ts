@@ -40,7 +40,9 @@ export class BrokerProcess {
   }
 
   static async start(options: BrokerOptions): Promise<BrokerProcess> {
-    const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
+    // BENCH_NODE_ARGS="--flag ..." adds Node/V8 flags to every broker process (--trace-gc, heap sizes), to compare them.
+    const nodeArgs = [...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)];
     // BENCH_BROKER_SET="k=v k2=v2" adds broker configs to every broker of the run, to compare settings.
     const extra = (process.env.BENCH_BROKER_SET ?? '').split(/\s+/).filter(Boolean);
     const sets = [...Object.entries(options.set ?? {}).map(([k, v]) => `${k}=${v}`), ...extra].flatMap((kv) => ['--set', kv]);

@@ -26,6 +26,7 @@ import {HandlerRegistry} from './registry.js';
 import {KafkaServer} from './server.js';
 import {TopicManager} from './topics/topic-manager.js';
 import {primeAllocator} from './allocator-priming.js';
+import {warmUpCodec} from '../protocol/warm-up.js';
 import {readBuffers} from '../storage/read-buffers.js';
 import {primeArenas} from '../storage/read-arena.js';
 import {primeTailBlocks} from '../storage/tail-cache.js';
@@ -133,6 +134,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       log,
     });
     if (options.advertisedPort === undefined) services.port = server.port;
+    // Not awaited: the codec warms up in the background, one step per turn (protocol/warm-up.ts).
+    void warmUpCodec();
     const {maintenance, cleaner} = startMaintenance(logManager, () => config, log);
     // A dynamic broker config applies at once: requests see the new config, every log without
     // a topic override gets the new defaults, and the background jobs their new intervals.

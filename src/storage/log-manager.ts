@@ -49,6 +49,8 @@ export class LogManager {
   /** Logs added so far; the write thread starts once a Produce could bring MIN_SHARED_WRITES appends. */
   private logsAdded = 0;
   private writeThread: WriteThread | undefined;
+  /** Given to every log: one function, not a closure (and its own property table) per partition. */
+  private readonly logStartOffsetChanged = () => this.writeLogStartOffsets();
 
   private constructor(
     readonly dataDir: string,
@@ -91,7 +93,7 @@ export class LogManager {
           recoveryPoint: recoveryPoints.get(key(d.topic, d.partition)),
           logStartOffset: startOffsets.get(key(d.topic, d.partition)),
           hadCleanShutdown,
-          onLogStartOffsetChange: () => manager.writeLogStartOffsets(),
+          onLogStartOffsetChange: manager.logStartOffsetChanged,
         });
         manager.setLog(log);
       });
@@ -148,7 +150,7 @@ export class LogManager {
     const fresh = !(await this.fs.exists(dir));
     const opts = {
       fs: this.fs, dir, topic, partition, topicId, config: resolveLogConfig(this.defaultConfig, config), now: this.now,
-      onLogStartOffsetChange: () => this.writeLogStartOffsets(),
+      onLogStartOffsetChange: this.logStartOffsetChanged,
     };
     const log = fresh ? await this.createFreshLog(opts, options.leaderEpoch) : await this.openLeftoverLog(opts, options.leaderEpoch);
     this.setLog(log);

@@ -93,10 +93,18 @@ export function hasProducerId(buf: Buffer, position: number): boolean {
   return buf.readInt32BE(position + OFFSET_PRODUCER_ID) >= 0;
 }
 
+/** What a partition without producer ids has: no Map of its own (an empty one is ~190 bytes, and most partitions never see one). */
+const NO_PRODUCERS: ReadonlyMap<bigint, ProducerEntry> = new Map();
+
 export class ProducerStateManager {
-  readonly producers = new Map<bigint, ProducerEntry>();
+  private byId: Map<bigint, ProducerEntry> | undefined;
 
   constructor(private readonly topicPartition: string) {}
+
+  /** The entries by producer id. */
+  get producers(): ReadonlyMap<bigint, ProducerEntry> {
+    return this.byId ?? NO_PRODUCERS;
+  }
 
   get isEmpty(): boolean {
     return this.producers.size === 0;
@@ -165,7 +173,7 @@ export class ProducerStateManager {
     let entry = this.producers.get(producerId);
     if (!entry) {
       entry = {producerId, epoch, batches: [], lastTimestamp: batch.timestamp, coordinatorEpoch: -1, currentTxnFirstOffset: -1n};
-      this.producers.set(producerId, entry);
+      (this.byId ??= new Map()).set(producerId, entry);
     } else if (entry.epoch !== epoch) {
       entry.epoch = epoch;
       entry.batches = [];
@@ -185,7 +193,7 @@ export class ProducerStateManager {
     let removed = 0;
     for (const [id, e] of this.producers) {
       if (e.currentTxnFirstOffset < 0n && e.lastTimestamp <= cutoff) {
-        this.producers.delete(id);
+        this.byId!.delete(id);
         removed++;
       }
     }
@@ -199,7 +207,6 @@ export class ProducerStateManager {
 
   /** Replace the state by `entries` (loaded from a snapshot). */
   reset(entries: ProducerEntry[] = []): void {
-    this.producers.clear();
-    for (const e of entries) this.producers.set(e.producerId, e);
+    this.byId = entries.length > 0 ? new Map(entries.map((e) => [e.producerId, e])) : undefined;
   }
 }

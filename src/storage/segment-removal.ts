@@ -6,29 +6,35 @@
 import {DELETED_SUFFIX} from './filenames.js';
 import type {LogSegment} from './segment.js';
 
+interface Pending {
+  timer: NodeJS.Timeout | undefined;
+  deleteFiles: boolean;
+}
+
 export class DelayedSegmentRemoval {
-  private readonly pending = new Map<LogSegment, {timer: NodeJS.Timeout | undefined; deleteFiles: boolean}>();
+  /** Made at the first removal: most logs never drop a segment, and an empty Map is ~190 bytes per partition. */
+  private pending: Map<LogSegment, Pending> | undefined;
 
   /** `deleteFiles` false: only close it (a swapped-out segment whose files were replaced). */
   schedule(segment: LogSegment, delayMs: number, deleteFiles = true): void {
     const timer = delayMs > 0 ? setTimeout(() => void this.remove(segment), Math.min(delayMs, 2 ** 31 - 1)) : undefined;
     timer?.unref();
-    this.pending.set(segment, {timer, deleteFiles});
+    (this.pending ??= new Map()).set(segment, {timer, deleteFiles});
     if (!timer) void this.remove(segment);
   }
 
   /** Remove everything still waiting now (the log is closing). */
   async removeAll(): Promise<void> {
-    for (const [segment, {timer}] of this.pending) {
+    for (const [segment, {timer}] of this.pending ?? []) {
       if (timer) clearTimeout(timer);
       await this.remove(segment);
     }
   }
 
   private async remove(segment: LogSegment): Promise<void> {
-    const pending = this.pending.get(segment);
+    const pending = this.pending?.get(segment);
     if (!pending) return;
-    this.pending.delete(segment);
+    this.pending!.delete(segment);
     await segment.close().catch(() => {});
     if (pending.deleteFiles) await segment.deleteFiles(DELETED_SUFFIX).catch(() => {});
   }

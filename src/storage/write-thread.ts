@@ -47,7 +47,7 @@ const WRITE_TIMEOUT_MS = 5000;
 /** Checks of BUSY (or, on the thread, of STATE) before sleeping on it: the next write usually comes within microseconds. */
 const SPINS = 2000;
 /** Writes handed over between two wake-ups of a sleeping write thread. */
-const NOTIFY_EVERY = 32;
+export const NOTIFY_EVERY = 32;
 /** Most bytes staged per job (kept allocated once reached); the rest is written by the event loop. */
 export const MAX_STAGING_BYTES = 16 * 1024 * 1024;
 const MIN_STAGING_BYTES = 1024 * 1024;

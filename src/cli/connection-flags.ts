@@ -3,7 +3,10 @@ import * as Flags from '@oclif/core/flags';
 import {SASL_MECHANISMS} from '../client/connection.js';
 
 export const connectionFlags = {
-  brokers: Flags.string({char: 'b', description: 'bootstrap brokers, host:port[,host:port...] (env KSTREAM_BROKERS; default: the profile, then 127.0.0.1:9092)', helpGroup: 'CONNECTION'}),
+  // --bootstrap-server too: the name Kafka's own tools (kafka-topics.sh, ...) give it.
+  brokers: Flags.string({char: 'b', aliases: ['bootstrap-server'],
+    description: 'bootstrap brokers, host:port[,host:port...] (also --bootstrap-server, as in Kafka\'s tools; env KSTREAM_BROKERS; default: the profile, then 127.0.0.1:9092)',
+    helpGroup: 'CONNECTION'}),
   profile: Flags.string({description: 'connection profile to use (see `kstream profile list`)', helpGroup: 'CONNECTION'}),
   tls: Flags.boolean({description: 'connect with TLS', helpGroup: 'CONNECTION'}),
   'tls-ca': Flags.string({description: 'PEM file of the CA that signed the brokers\' certificates', helpGroup: 'CONNECTION'}),

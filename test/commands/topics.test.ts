@@ -27,6 +27,17 @@ describe('kstream topics against the embedded broker', () => {
     expect(again).toMatchObject({code: 0, stdout: 'Topic "orders" already exists; nothing done.\n'});
   });
 
+  it('takes the brokers as --bootstrap-server too, the name Kafka\'s own tools use', async () => {
+    // KSTREAM_BROKERS points nowhere here, so only the flag can reach the broker.
+    await env.broker.topics.createTopic('bootstrap-alias', {numPartitions: 1, replicationFactor: 1, configs: {}});
+    const address = `127.0.0.1:${env.broker.port}`;
+    const listed = await env.cli(['topics', 'list', '--bootstrap-server', address, '-o', 'json', '--timeout', '2'], undefined, {KSTREAM_BROKERS: '127.0.0.1:1'});
+    await env.broker.topics.deleteTopic('bootstrap-alias'); // the other tests list the topics
+    expect(json(listed).map((t: {name: string}) => t.name)).toContain('bootstrap-alias');
+    const both = await env.cli(['topics', 'list', '-b', address, '--bootstrap-server', address]);
+    expect(both).toMatchObject({code: 2, stderr: 'Error: Flag --brokers can only be specified once\n'});
+  });
+
   it('validates with --dry-run without creating, and reports bad names, factors and configs', async () => {
     const dry = await env.cli(['topics', 'create', 'dry', '-p', '2', '--dry-run']);
     expect(dry.stdout).toMatch(/^Dry run: the broker accepts topic "dry" with 2 partition/);

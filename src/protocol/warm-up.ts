@@ -19,7 +19,7 @@ export interface WarmUpMessage {
   response: object;
 }
 
-/** A response field's array as the handlers build it: allocated at its length, then filled (V8 tracks the difference). */
+/** An array allocated at its length, then filled, as the Produce handler builds its answers (V8 tells such arrays apart). */
 function filled<T>(length: number, at: (i: number) => T): T[] {
   const out = new Array<T>(length);
   for (let i = 0; i < length; i++) out[i] = at(i);
@@ -64,8 +64,8 @@ function fetch(version: number, partitions: number, records: Buffer): WarmUpMess
 }
 
 /**
- * The messages warmed: the versions of Produce and Fetch that librdkafka, kafkajs and the Java
- * client send (flexible and not, topic names and topic ids).
+ * The messages warmed: Produce v7 and Fetch v11 (librdkafka, kafkajs), and the flexible Produce v9
+ * and Fetch v12 and v13 (Java clients; v13 names topics by id).
  */
 export function warmUpMessages(partitions = WARM_UP_PARTITIONS): WarmUpMessage[] {
   // A RecordBatch's bytes as the codec sees them: opaque records.
@@ -95,9 +95,9 @@ const ROUNDS = 2;
 let warmed: Promise<void> | undefined;
 
 /**
- * Warm the codec once per process (about 100 ms of CPU), one step per turn of the event loop
- * (a few ms, the first ones 10-25 ms), so requests that arrive meanwhile wait at most that long.
- * Resolves when done; never rejects.
+ * Warm the codec once per process (50-95 ms of CPU on this project's VM), one step per turn of
+ * the event loop (mostly a few ms, the first ones up to ~25 ms), so requests that arrive meanwhile
+ * wait at most that long. Resolves when done; never rejects.
  */
 export function warmUpCodec(): Promise<void> {
   warmed ??= (async () => {

@@ -15,8 +15,9 @@ const exclusive = (name: string) => TARGETS.filter((t) => t !== name);
 
 export default class GroupsResetOffsets extends ClusterCommand {
   static override summary = 'Plan, and with --execute commit, new offsets for a consumer group';
-  static override description = `Without --execute nothing changes: the plan is printed (CURRENT-OFFSET, NEW-OFFSET and the lag
-before and after), with targets outside a partition's log clamped to its start or end and flagged.
+  static override description = `Without --execute (or with --dry-run) nothing changes: the plan is
+printed (CURRENT-OFFSET, NEW-OFFSET and the lag before and after), with
+targets outside a partition's log clamped to its start or end and flagged.
 --export FILE writes the plan as CSV (topic,partition,offset, the format of kafka-consumer-groups
 --export) that --from-file reads back, so a reviewed plan can be executed exactly.
 
@@ -48,7 +49,9 @@ its next commit. Stop the consumers first; the command names them when it refuse
     'by-duration': Flags.string({description: 'first offset at or after now minus this ISO-8601 duration (PnDTnHnMnS)', exclusive: exclusive('by-duration')}),
     'from-file': Flags.string({description: 'offsets from a CSV plan (topic,partition,offset)', exclusive: exclusive('from-file')}),
     'to-group': Flags.string({description: 'copy the committed offsets of another group', exclusive: exclusive('to-group')}),
-    execute: Flags.boolean({description: 'commit the new offsets (default: only show the plan)'}),
+    execute: Flags.boolean({description: 'commit the new offsets (default: only show the plan)', exclusive: ['dry-run']}),
+    // kafka-consumer-groups.sh asks scripts to say --dry-run explicitly: the same scripts work here.
+    'dry-run': Flags.boolean({description: 'only show the plan, as without --execute (kafka-consumer-groups --dry-run)', exclusive: ['execute']}),
     export: Flags.string({description: 'write the plan as CSV to this file'}),
     output: outputFlag,
   };

@@ -92,6 +92,12 @@ describe('kstream groups against the embedded broker', () => {
     const table = await env.cli(['groups', 'reset-offsets', 'billing', '--topic', 'orders:1', '--to-offset', '99']);
     expect(table.stdout).toMatch(/billing\s+orders\s+1\s+10\s+10\s+0\s+0\s+clamped to log end/);
     expect(table.stdout).toMatch(/Dry run \(offset 99\): nothing was changed\. Add --execute/);
+    // --dry-run, as kafka-consumer-groups.sh scripts say it, is the same plan; with --execute it is refused.
+    const dry = json(await env.cli(['groups', 'reset-offsets', 'billing', '--all-topics', '--shift-by', '-4', '--dry-run', '-o', 'json']));
+    expect(dry).toEqual(plan);
+    const both = await env.cli(['groups', 'reset-offsets', 'billing', '--all-topics', '--to-earliest', '--dry-run', '--execute']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--dry-run=true cannot also be provided when using --execute/);
     expect(await committed('billing')).toEqual({0: 10, 1: 10, 2: 10});
   });
 

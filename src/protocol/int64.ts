@@ -7,14 +7,16 @@
  */
 
 const TWO_32 = 4294967296;
-/** The high words whose values are exact doubles: |hi * 2^32 + lo| < 2^53. */
-const SAFE_HIGH = 0x200000;
+
+/** The int64 at `offset` of `buf` as a double: exact when it is a safe integer, rounded beyond ±2^53. */
+export function readInt64Number(buf: Buffer, offset: number): number {
+  return buf.readInt32BE(offset) * TWO_32 + buf.readUInt32BE(offset + 4);
+}
 
 /** The int64 at `offset` of `buf`. */
 export function readInt64(buf: Buffer, offset: number): bigint {
-  const hi = buf.readInt32BE(offset);
-  if (hi >= -SAFE_HIGH && hi < SAFE_HIGH) return BigInt(hi * TWO_32 + buf.readUInt32BE(offset + 4));
-  return buf.readBigInt64BE(offset);
+  const n = readInt64Number(buf, offset);
+  return Number.isSafeInteger(n) ? BigInt(n) : buf.readBigInt64BE(offset);
 }
 
 /** Write `value` (a signed 64-bit value) as the int64 at `offset` of `buf`. */

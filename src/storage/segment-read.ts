@@ -13,6 +13,7 @@ import {storedRecords} from './stored-records.js';
 import {CorruptBatchError} from './errors.js';
 import type {ReadArena} from './read-arena.js';
 import type {TailCache} from './tail-cache.js';
+import {readInt64Number} from '../protocol/int64.js';
 
 export interface WholeBatchRead {
   /** The batches (empty when none fits). */
@@ -98,7 +99,7 @@ export function wholeBatchesIn(buf: Buffer, maxOffset: bigint | undefined): Whol
     // 26 bytes: the smallest legacy message; a v2 batch has at least 61.
     if (end + size > buf.length || size < 26) break;
     const delta = buf.readInt8(end + 16) === 2 ? buf.readInt32BE(end + 23) : 0;
-    const base = buf.readInt32BE(end) * 4294967296 + buf.readUInt32BE(end + 4);
+    const base = readInt64Number(buf, end);
     const last = base + delta;
     if (exactMax && base >= 0 && base <= Number.MAX_SAFE_INTEGER && last >= 0 && last < Number.MAX_SAFE_INTEGER) {
       if (last >= max) break;

@@ -11,6 +11,7 @@
  *   dependent blocks). Only magic 0 used a broken header checksum (computed over the magic bytes
  *   too); that variant is accepted on input when asked (legacy decode) and written for magic 0
  *   wrappers (Fetch v0-v1 down-conversion), as Kafka's KafkaLZ4BlockOutputStream does for magic 0.
+ *   Frames are written by lz4-napi and read by this project's decoder (lz4-frame.ts).
  * - zstd: standard zstd frames.
  */
 import {promisify} from 'node:util';
@@ -22,6 +23,7 @@ import {createRequire} from 'node:module';
 import {CompressionType} from './batch-header.js';
 import {CorruptRecordError} from './errors.js';
 import {xxhash32} from './xxhash32.js';
+import {decodeLz4Frame, ReusedBuffer} from './lz4-frame.js';
 
 /**
  * @mongodb-js/zstd 1.x's wrapper drops compress()'s level (its native binding takes it), so
@@ -40,7 +42,6 @@ const XERIAL_HEADER_SIZE = 16;
 /** xerial's SnappyOutputStream default block size, the one Kafka's SnappyFactory uses. */
 const XERIAL_BLOCK_SIZE = 32 * 1024;
 
-const LZ4_MAGIC = 0x184d2204;
 /** Kafka's ZstdCompression.DEFAULT_LEVEL (compression.zstd.level's default). */
 const ZSTD_DEFAULT_LEVEL = 3;
 
@@ -105,15 +106,39 @@ export async function decompress(type: CompressionType, data: Buffer, options: D
       case CompressionType.None: return data;
       case CompressionType.Gzip: return data.length < SYNC_LIMIT ? zlib.gunzipSync(data) : await gunzipAsync(data);
       case CompressionType.Snappy: return snappyDecompress(data);
-      case CompressionType.Lz4: return await lz4Decompress(data, options.legacyLz4HeaderChecksum === true);
+      case CompressionType.Lz4: return Buffer.from(lz4DecodeToScratch(data, options.legacyLz4HeaderChecksum === true));
       case CompressionType.Zstd: return await zstd.decompress(data);
       default: throw new CorruptRecordError(`unsupported compression type id ${type as number}`);
     }
   } catch (err) {
-    if (err instanceof CorruptRecordError) throw err;
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new CorruptRecordError(`cannot decompress ${compressionName(type)} data (${data.length} bytes): ${reason}`, {cause: err});
+    throw decompressionError(type, data, err);
   }
+}
+
+/** A codec's failure as a CorruptRecordError naming the codec. */
+function decompressionError(type: CompressionType, data: Buffer, err: unknown): CorruptRecordError {
+  if (err instanceof CorruptRecordError) return err;
+  const reason = err instanceof Error ? err.message : String(err);
+  return new CorruptRecordError(`cannot decompress ${compressionName(type)} data (${data.length} bytes): ${reason}`, {cause: err});
+}
+
+/** Where lz4 frames are decoded: one buffer, reused (its output is used or copied out before the next decode). */
+const lz4Scratch = new ReusedBuffer();
+
+/**
+ * `use` of the decompressed `data`, for a reader that is done with it when `use` returns: `use`
+ * must keep no view of its argument. An lz4 frame is then decoded into a reused buffer, so the
+ * check of a compressed Produce batch allocates nothing for its records (lz4-frame.ts says why).
+ */
+export async function withDecompressed<T>(type: CompressionType, data: Buffer, use: (plain: Buffer) => T): Promise<T> {
+  if (type !== CompressionType.Lz4) return use(await decompress(type, data));
+  let plain: Buffer;
+  try {
+    plain = lz4DecodeToScratch(data, false);
+  } catch (err) {
+    throw decompressionError(type, data, err);
+  }
+  return use(plain);
 }
 
 async function zstdCompress(data: Buffer, level: number): Promise<Buffer> {
@@ -174,22 +199,12 @@ function snappyDecompress(data: Buffer): Buffer {
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
-async function lz4Decompress(data: Buffer, legacyHeaderChecksum: boolean): Promise<Buffer> {
-  checkLz4Frame(data);
-  let input = data;
-  if (legacyHeaderChecksum) input = withLz4HeaderChecksum(data, false);
-  return input.length < SYNC_LIMIT ? lz4.decompressFrameSync(input) : lz4.decompressFrame(input);
-}
-
-/** What Kafka's Lz4BlockInputStream requires of a frame, checked up front for a clear message. */
-function checkLz4Frame(data: Buffer): void {
-  if (data.length < 7) throw new CorruptRecordError(`lz4 frame too short (${data.length} bytes)`);
-  if (data.readUInt32LE(0) !== LZ4_MAGIC) {
-    throw new CorruptRecordError(`not an lz4 frame (magic 0x${data.readUInt32LE(0).toString(16)})`);
-  }
-  const flg = data[4]!;
-  if (flg >> 6 !== 1) throw new CorruptRecordError(`unsupported lz4 frame version ${flg >> 6}`);
-  if ((flg & 0x20) === 0) throw new CorruptRecordError('lz4 frame uses dependent blocks, which Kafka does not support');
+/**
+ * The lz4 frame decoded into `lz4Scratch` (lz4-frame.ts), valid until the next decode. With
+ * `legacyHeaderChecksum` the frame descriptor's checksum is not checked (magic 0 era messages).
+ */
+function lz4DecodeToScratch(data: Buffer, legacyHeaderChecksum: boolean): Buffer {
+  return decodeLz4Frame(data, lz4Scratch, legacyHeaderChecksum);
 }
 
 /**

@@ -23,7 +23,7 @@ import {
   LOG_OVERHEAD, OFFSET_ATTRIBUTES, OFFSET_BASE_OFFSET, OFFSET_BASE_SEQUENCE, OFFSET_BATCH_LENGTH, OFFSET_CRC,
   OFFSET_LAST_OFFSET_DELTA, OFFSET_MAGIC, OFFSET_PRODUCER_ID, OFFSET_RECORD_COUNT, computeBatchCrc, readBatchHeader,
 } from './batch-header.js';
-import {decompress} from './compression.js';
+import {withDecompressed} from './compression.js';
 import {CorruptRecordError, RecordErrorCode, RecordValidationError} from './errors.js';
 import {type RecordChecks, walkRecords} from './record-walk.js';
 
@@ -139,14 +139,19 @@ export function isCompressedBatch(buf: Buffer): boolean {
 export async function checkCompressedRecords(buf: Buffer, checks: RecordChecks | null = null, where = ''): Promise<boolean> {
   const compression = (buf.readInt16BE(OFFSET_ATTRIBUTES) & ATTR_COMPRESSION_MASK) as CompressionType;
   const size = buf.readInt32BE(OFFSET_BATCH_LENGTH) + LOG_OVERHEAD;
-  let data: Buffer;
+  // The walk keeps nothing of the records, so they may be decompressed into a reused buffer.
+  let decompressed = false;
+  const walk = (data: Buffer) => {
+    decompressed = true;
+    return walkRecords(data, 0, data.length, buf.readInt32BE(OFFSET_RECORD_COUNT), buf, checks, where);
+  };
+  let deltasInOrder: boolean;
   try {
-    data = await decompress(compression, buf.subarray(BATCH_HEADER_SIZE, size));
+    deltasInOrder = await withDecompressed(compression, buf.subarray(BATCH_HEADER_SIZE, size), walk);
   } catch (err) {
-    if (!(err instanceof CorruptRecordError)) throw err;
+    if (decompressed || !(err instanceof CorruptRecordError)) throw err;
     throw new RecordValidationError(UNKNOWN_SERVER_ERROR, `Failed to decompress record stream: ${err.message}`);
   }
-  const deltasInOrder = walkRecords(data, 0, data.length, buf.readInt32BE(OFFSET_RECORD_COUNT), buf, checks, where);
   return deltasInOrder && buf.readInt32BE(0) === 0 && buf.readInt32BE(4) === 0;
 }
 

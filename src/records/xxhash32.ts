@@ -1,6 +1,7 @@
 /**
- * XXH32 (seed 0 by default), the checksum of LZ4 frame headers. Only used to repair the header
- * checksum of legacy (magic 0) lz4 messages, so inputs are a few bytes and speed is irrelevant.
+ * XXH32 (seed 0 by default), the checksum of LZ4 frames: of their descriptor (checked, and repaired
+ * for legacy magic 0 messages), and of their blocks and content when the frame's flags ask for them
+ * (lz4-frame.ts). Kafka's clients set neither of the latter, so speed is not a concern.
  */
 const P1 = 2654435761;
 const P2 = 2246822519;

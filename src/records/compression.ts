@@ -12,6 +12,7 @@
  *   too); that variant is accepted on input when asked (legacy decode) and written for magic 0
  *   wrappers (Fetch v0-v1 down-conversion), as Kafka's KafkaLZ4BlockOutputStream does for magic 0.
  *   Frames are written by lz4-napi and read by this project's decoder (lz4-frame.ts).
+ * Raw snappy is written by the `snappy` binding and read by this project's decoder (snappy-block.ts).
  * - zstd: standard zstd frames.
  */
 import {promisify} from 'node:util';
@@ -23,7 +24,9 @@ import {createRequire} from 'node:module';
 import {CompressionType} from './batch-header.js';
 import {CorruptRecordError} from './errors.js';
 import {xxhash32} from './xxhash32.js';
-import {decodeLz4Frame, ReusedBuffer} from './lz4-frame.js';
+import {decodeLz4Frame} from './lz4-frame.js';
+import {ReusedBuffer} from './reused-buffer.js';
+import {decodeSnappyBlock, snappyBlockLength} from './snappy-block.js';
 
 /**
  * @mongodb-js/zstd 1.x's wrapper drops compress()'s level (its native binding takes it), so
@@ -105,7 +108,7 @@ export async function decompress(type: CompressionType, data: Buffer, options: D
     switch (type) {
       case CompressionType.None: return data;
       case CompressionType.Gzip: return data.length < SYNC_LIMIT ? zlib.gunzipSync(data) : await gunzipAsync(data);
-      case CompressionType.Snappy: return snappyDecompress(data);
+      case CompressionType.Snappy: return Buffer.from(snappyDecodeToScratch(data));
       case CompressionType.Lz4: return Buffer.from(lz4DecodeToScratch(data, options.legacyLz4HeaderChecksum === true));
       case CompressionType.Zstd: return await zstd.decompress(data);
       default: throw new CorruptRecordError(`unsupported compression type id ${type as number}`);
@@ -122,19 +125,19 @@ function decompressionError(type: CompressionType, data: Buffer, err: unknown): 
   return new CorruptRecordError(`cannot decompress ${compressionName(type)} data (${data.length} bytes): ${reason}`, {cause: err});
 }
 
-/** Where lz4 frames are decoded: one buffer, reused (its output is used or copied out before the next decode). */
-const lz4Scratch = new ReusedBuffer();
+/** Where lz4 and snappy data are decoded: one buffer, reused (its output is used or copied out before the next decode). */
+const decodeScratch = new ReusedBuffer();
 
 /**
  * `use` of the decompressed `data`, for a reader that is done with it when `use` returns: `use`
- * must keep no view of its argument. An lz4 frame is then decoded into a reused buffer, so the
- * check of a compressed Produce batch allocates nothing for its records (lz4-frame.ts says why).
+ * must keep no view of its argument. lz4 and snappy data are then decoded into a reused buffer,
+ * so the check of such a Produce batch allocates nothing for its records (lz4-frame.ts says why).
  */
 export async function withDecompressed<T>(type: CompressionType, data: Buffer, use: (plain: Buffer) => T): Promise<T> {
-  if (type !== CompressionType.Lz4) return use(await decompress(type, data));
+  if (type !== CompressionType.Lz4 && type !== CompressionType.Snappy) return use(await decompress(type, data));
   let plain: Buffer;
   try {
-    plain = lz4DecodeToScratch(data, false);
+    plain = type === CompressionType.Lz4 ? lz4DecodeToScratch(data, false) : snappyDecodeToScratch(data);
   } catch (err) {
     throw decompressionError(type, data, err);
   }
@@ -173,14 +176,20 @@ function isXerialHeaderAt(data: Buffer, pos: number): boolean {
   return data.length - pos >= XERIAL_HEADER_SIZE && data.compare(XERIAL_MAGIC, 0, 8, pos, pos + 8) === 0;
 }
 
-function snappyRaw(block: Buffer): Buffer {
-  return snappy.uncompressSync(block, {asBuffer: true}) as Buffer;
-}
-
-/** Raw snappy, or xerial-framed blocks (possibly several concatenated streams, as xerial allows). */
-function snappyDecompress(data: Buffer): Buffer {
-  if (!isXerialHeaderAt(data, 0)) return snappyRaw(data);
-  const parts: Buffer[] = [];
+/**
+ * Raw snappy, or xerial-framed blocks (possibly several concatenated streams, as xerial allows),
+ * decoded into `decodeScratch` (snappy-block.ts), valid until the next decode.
+ */
+function snappyDecodeToScratch(data: Buffer): Buffer {
+  if (!isXerialHeaderAt(data, 0)) {
+    const {length} = snappyBlockLength(data, 0, data.length);
+    const out = decodeScratch.take(length);
+    decodeSnappyBlock(data, 0, data.length, out, 0);
+    return out.subarray(0, length);
+  }
+  // The blocks' declared lengths first, to size the output.
+  const blocks: number[] = [];
+  let total = 0;
   let pos = 0;
   while (pos < data.length) {
     if (isXerialHeaderAt(data, pos)) {
@@ -193,10 +202,14 @@ function snappyDecompress(data: Buffer): Buffer {
     if (len < 0 || pos + len > data.length) {
       throw new CorruptRecordError(`xerial snappy block of ${len} bytes at byte ${pos - 4} exceeds the ${data.length}-byte input`);
     }
-    parts.push(snappyRaw(data.subarray(pos, pos + len)));
+    total += snappyBlockLength(data, pos, pos + len).length;
+    blocks.push(pos, pos + len);
     pos += len;
   }
-  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  const out = decodeScratch.take(total);
+  let written = 0;
+  for (let i = 0; i < blocks.length; i += 2) written = decodeSnappyBlock(data, blocks[i]!, blocks[i + 1]!, out, written);
+  return out.subarray(0, written);
 }
 
 /**
@@ -204,7 +217,7 @@ function snappyDecompress(data: Buffer): Buffer {
  * `legacyHeaderChecksum` the frame descriptor's checksum is not checked (magic 0 era messages).
  */
 function lz4DecodeToScratch(data: Buffer, legacyHeaderChecksum: boolean): Buffer {
-  return decodeLz4Frame(data, lz4Scratch, legacyHeaderChecksum);
+  return decodeLz4Frame(data, decodeScratch, legacyHeaderChecksum);
 }
 
 /**

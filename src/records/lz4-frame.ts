@@ -11,36 +11,10 @@
  * highly compressible JSON, where lz4-napi reached 0.4-0.47).
  */
 import {CorruptRecordError} from './errors.js';
+import type {OutputBuffers} from './reused-buffer.js';
 import {xxhash32} from './xxhash32.js';
 
 export const LZ4_MAGIC = 0x184d2204;
-
-/** Where decoded bytes go: buffers of at least the size asked for (a BufferPool). */
-export interface OutputBuffers {
-  take(size: number): Buffer;
-  give(buffer: Buffer): void;
-}
-
-/**
- * OutputBuffers of one buffer, kept and reused (up to `maxKept` bytes): for decoding whose output
- * is used, or copied out, before the next decode starts.
- */
-export class ReusedBuffer implements OutputBuffers {
-  private kept: Buffer | undefined;
-
-  constructor(private readonly maxKept = 8 * 1024 * 1024) {}
-
-  take(size: number): Buffer {
-    if (this.kept !== undefined && this.kept.length >= size) return this.kept;
-    const fresh = Buffer.allocUnsafeSlow(size);
-    if (size <= this.maxKept) this.kept = fresh;
-    return fresh;
-  }
-
-  give(): void {
-    // The kept buffer stays for the next decode; others are left to the garbage collector.
-  }
-}
 
 // FLG bits
 const FLG_BLOCK_INDEPENDENCE = 0x20;

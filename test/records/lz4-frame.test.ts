@@ -1,7 +1,8 @@
 import {randomBytes} from 'node:crypto';
 import {describe, expect, it} from 'vitest';
 import * as lz4 from 'lz4-napi';
-import {decodeLz4Frame, ReusedBuffer, type OutputBuffers} from '../../src/records/lz4-frame.js';
+import {decodeLz4Frame} from '../../src/records/lz4-frame.js';
+import {ReusedBuffer, type OutputBuffers} from '../../src/records/reused-buffer.js';
 import {CompressionType} from '../../src/records/batch-header.js';
 import {decompress, withDecompressed} from '../../src/records/compression.js';
 import {CorruptRecordError} from '../../src/records/errors.js';

@@ -1,0 +1,31 @@
+/**
+ * Buffers for decoders that write into memory they are given (lz4-frame.ts, snappy-block.ts):
+ * what they need of it, and one implementation that keeps a single buffer and reuses it.
+ */
+
+/** Where decoded bytes go: buffers of at least the size asked for. */
+export interface OutputBuffers {
+  take(size: number): Buffer;
+  give(buffer: Buffer): void;
+}
+
+/**
+ * OutputBuffers of one buffer, kept and reused (up to `maxKept` bytes): for decoding whose output
+ * is used, or copied out, before the next decode starts.
+ */
+export class ReusedBuffer implements OutputBuffers {
+  private kept: Buffer | undefined;
+
+  constructor(private readonly maxKept = 8 * 1024 * 1024) {}
+
+  take(size: number): Buffer {
+    if (this.kept !== undefined && this.kept.length >= size) return this.kept;
+    const fresh = Buffer.allocUnsafeSlow(size);
+    if (size <= this.maxKept) this.kept = fresh;
+    return fresh;
+  }
+
+  give(): void {
+    // The kept buffer stays for the next decode; others are left to the garbage collector.
+  }
+}

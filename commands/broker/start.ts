@@ -31,16 +31,24 @@ export default class BrokerStart extends BaseCommand {
     const options = await brokerOptionsFromFlags({
       dataDir: flags['data-dir'], listen: flags.listen, advertise: flags.advertise, configFile: flags.config, set: flags.set ?? [],
     });
-    const broker = await startBroker(options);
+    let stop!: (reason: string) => void;
+    const stopRequested = new Promise<string>((resolve) => { stop = resolve; });
+    // Killing npx does not reach the broker (src/cli/parent-exit.ts): its exit stands for the signal.
+    // Watched from before the broker starts: npx may be killed as soon as "listening on" is out, and
+    // a watch started after that would take the adoptive parent for npx and never fire.
+    const stopWatching = whenNpxExits(() => stop('npx (npm exec), which started the broker, exited'));
+    let broker: Awaited<ReturnType<typeof startBroker>>;
+    try {
+      broker = await startBroker(options);
+    } catch (err) {
+      stopWatching();
+      throw err;
+    }
     const address = broker.host.includes(':') ? `[${broker.host}]:${broker.port}` : `${broker.host}:${broker.port}`;
+    process.once('SIGINT', () => stop('received SIGINT'));
+    process.once('SIGTERM', () => stop('received SIGTERM'));
     this.log(`kstream broker ${broker.nodeId} (cluster ${broker.clusterId}) listening on ${address}, data in ${broker.dataDir}`);
-    let stopWatching = (): void => undefined;
-    const reason = await new Promise<string>((resolve) => {
-      process.once('SIGINT', () => resolve('received SIGINT'));
-      process.once('SIGTERM', () => resolve('received SIGTERM'));
-      // Killing npx does not reach the broker (src/cli/parent-exit.ts): its exit stands for the signal.
-      stopWatching = whenNpxExits(() => resolve('npx (npm exec), which started the broker, exited'));
-    });
+    const reason = await stopRequested;
     stopWatching();
     process.stderr.write(`${reason}, shutting down\n`);
     await broker.stop();

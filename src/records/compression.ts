@@ -7,12 +7,13 @@
  *   two int32 versions, then `[int32 length][raw snappy block]`, 32 KiB of input per block);
  *   librdkafka and kafkajs may send plain raw snappy. Input is sniffed; output is xerial-framed so
  *   Java consumers (which require the framing) can read it, and librdkafka/kafkajs read it too.
+ *   Raw blocks are written by the `snappy` binding and read by this project's decoder
+ *   (snappy-block.ts).
  * - lz4: the standard LZ4 frame format with independent blocks (Kafka's Lz4BlockInputStream rejects
  *   dependent blocks). Only magic 0 used a broken header checksum (computed over the magic bytes
  *   too); that variant is accepted on input when asked (legacy decode) and written for magic 0
  *   wrappers (Fetch v0-v1 down-conversion), as Kafka's KafkaLZ4BlockOutputStream does for magic 0.
  *   Frames are written by lz4-napi and read by this project's decoder (lz4-frame.ts).
- * Raw snappy is written by the `snappy` binding and read by this project's decoder (snappy-block.ts).
  * - zstd: standard zstd frames.
  */
 import {promisify} from 'node:util';
@@ -91,7 +92,7 @@ export async function compress(type: CompressionType, data: Buffer, options: Com
     case CompressionType.Snappy: return snappyXerialCompress(data);
     case CompressionType.Lz4: {
       const frame = data.length < SYNC_LIMIT ? lz4.compressFrameSync(data) : await lz4.compressFrame(data);
-      return options.legacyLz4HeaderChecksum === true ? withLz4HeaderChecksum(frame, true) : frame;
+      return options.legacyLz4HeaderChecksum === true ? withLegacyLz4HeaderChecksum(frame) : frame;
     }
     case CompressionType.Zstd: return zstdCompress(data, options.level ?? ZSTD_DEFAULT_LEVEL);
     default: throw new CorruptRecordError(`unsupported compression type id ${type as number}`);
@@ -213,7 +214,7 @@ function snappyDecodeToScratch(data: Buffer): Buffer {
 }
 
 /**
- * The lz4 frame decoded into `lz4Scratch` (lz4-frame.ts), valid until the next decode. With
+ * The lz4 frame decoded into `decodeScratch` (lz4-frame.ts), valid until the next decode. With
  * `legacyHeaderChecksum` the frame descriptor's checksum is not checked (magic 0 era messages).
  */
 function lz4DecodeToScratch(data: Buffer, legacyHeaderChecksum: boolean): Buffer {
@@ -221,17 +222,16 @@ function lz4DecodeToScratch(data: Buffer, legacyHeaderChecksum: boolean): Buffer
 }
 
 /**
- * Magic-0 era clients computed the header checksum over magic+FLG+BD(+size) instead of FLG+BD(+size).
- * Rewrite the checksum byte: to the standard one (legacy = false) so a standard decoder accepts the
- * frame, or to the old one (legacy = true) for a magic 0 reader.
+ * Magic-0 era clients computed the header checksum over magic+FLG+BD(+size) instead of FLG+BD(+size),
+ * and magic 0 readers expect it so: `frame` with its checksum byte rewritten that way.
  */
-function withLz4HeaderChecksum(data: Buffer, legacy: boolean): Buffer {
-  const flg = data[4]!;
+function withLegacyLz4HeaderChecksum(frame: Buffer): Buffer {
+  const flg = frame[4]!;
   const descriptorEnd = 6 + ((flg & 0x08) !== 0 ? 8 : 0); // FLG, BD, optional content size
-  if (data.length <= descriptorEnd) throw new CorruptRecordError('truncated lz4 frame descriptor');
-  const wanted = (xxhash32(data.subarray(legacy ? 0 : 4, descriptorEnd)) >>> 8) & 0xff;
-  if (data[descriptorEnd] === wanted) return data;
-  const copy = Buffer.from(data);
+  if (frame.length <= descriptorEnd) throw new CorruptRecordError('truncated lz4 frame descriptor');
+  const wanted = (xxhash32(frame.subarray(0, descriptorEnd)) >>> 8) & 0xff;
+  if (frame[descriptorEnd] === wanted) return frame;
+  const copy = Buffer.from(frame);
   copy[descriptorEnd] = wanted;
   return copy;
 }

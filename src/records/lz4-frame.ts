@@ -15,7 +15,7 @@ import {copyLiteral, copyMatch} from './copy-bytes.js';
 import type {OutputBuffers} from './reused-buffer.js';
 import {xxhash32} from './xxhash32.js';
 
-export const LZ4_MAGIC = 0x184d2204;
+const LZ4_MAGIC = 0x184d2204;
 
 // FLG bits
 const FLG_BLOCK_INDEPENDENCE = 0x20;
@@ -30,7 +30,7 @@ const UNCOMPRESSED_BLOCK = 0x80000000;
 const MIN_MATCH = 4;
 
 /** Check the frame's magic, version and block independence (what Kafka requires), for a clear message up front. */
-export function checkLz4Frame(data: Buffer): void {
+function checkLz4Frame(data: Buffer): void {
   if (data.length < 7) throw new CorruptRecordError(`lz4 frame too short (${data.length} bytes)`);
   if (data.readUInt32LE(0) !== LZ4_MAGIC) {
     throw new CorruptRecordError(`not an lz4 frame (magic 0x${data.readUInt32LE(0).toString(16)})`);

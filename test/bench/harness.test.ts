@@ -11,7 +11,7 @@ import {writeRecordFile} from './lib/data.js';
 import {fetchOffsetPosition, fetchRequest, nextOffset, rawFetch} from './lib/fetch-loop.js';
 import {RecordingProxy, checkResponses, parseRequestStream, replay} from './lib/replay.js';
 import {connect, createTopic, endOffsetSum} from './lib/admin.js';
-import {fileToSocketLimit, socketToFileLimit} from './lib/limits.js';
+import {appendManyLimit, fileToSocketLimit, socketToFileLimit} from './lib/limits.js';
 import {runWithCpu} from './lib/proc.js';
 import {ProducePipe} from './lib/produce-pipe.js';
 import {encodeBatch} from '../../src/records/batch.js';
@@ -123,6 +123,14 @@ describe('limits', () => {
     expect(sink.ms).toBeGreaterThan(0);
     const source = await fileToSocketLimit([file.path, file.path], 3);
     expect(source.bytes).toBe(onDisk * 2 * 3);
+  }));
+
+  it('times append-many.mjs rounds and its read-back (every byte read), and leaves no files behind', () => withDir(async (dir) => {
+    const r = await appendManyLimit(dir, 25, 170, 3);
+    expect(r.appendMs).toHaveLength(3);
+    for (const ms of r.appendMs) expect(ms).toBeGreaterThan(0);
+    expect(r.readMs).toBeGreaterThan(0);
+    expect(await readdir(dir)).toEqual([]);
   }));
 });
 
@@ -386,10 +394,11 @@ describe('probe.mjs', () => {
 
 describe('kafka-sink.mjs', () => {
   /** The sink with no recorded answers (so only Produce is answered) and its port. */
-  async function startSink(dir: string) {
+  async function startSink(dir: string, mode?: 'sync') {
     await writeFile(join(dir, 'none.json'), '[]');
     await writeFile(join(dir, 'none.bin'), '');
-    const sink = spawn(process.execPath, [join(import.meta.dirname, 'limit', 'kafka-sink.mjs'), join(dir, 'out.bin'), join(dir, 'none')], {stdio: ['ignore', 'pipe', 'pipe']});
+    const sink = spawn(process.execPath, [join(import.meta.dirname, 'limit', 'kafka-sink.mjs'), join(dir, 'out.bin'), join(dir, 'none'), ...(mode ? [mode] : [])],
+      {stdio: ['ignore', 'pipe', 'pipe']});
     const {match} = await waitForLine(sink, /port (\d+)/, 10_000);
     return {sink, port: Number(match[1])};
   }
@@ -401,8 +410,8 @@ describe('kafka-sink.mjs', () => {
   };
 
   /** Sends `frames` on one connection and returns the `answers` answers and the sink's file. */
-  async function sinkAnswers(dir: string, frames: Buffer[], answers: number): Promise<{answers: Buffer; file: Buffer}> {
-    const {sink, port} = await startSink(dir);
+  async function sinkAnswers(dir: string, frames: Buffer[], answers: number, mode?: 'sync'): Promise<{answers: Buffer; file: Buffer}> {
+    const {sink, port} = await startSink(dir, mode);
     try {
       const socket = netConnect({host: '127.0.0.1', port});
       const got: Buffer[] = [];
@@ -433,10 +442,10 @@ describe('kafka-sink.mjs', () => {
     ])}]}],
   });
 
-  for (const version of [7, 9]) {
-    it(`appends every request and answers Produce v${version} with running base offsets, none for acks=0`, () => withDir(async (dir) => {
+  for (const [version, mode] of [[7, undefined], [9, undefined], [9, 'sync']] as const) {
+    it(`appends every request and answers Produce v${version} with running base offsets, none for acks=0${mode ? ` (${mode})` : ''}`, () => withDir(async (dir) => {
       const frames = [await produce(version, 11, 10), await produce(version, 12, 5, 0), await produce(version, 13, 20)];
-      const {answers, file} = await sinkAnswers(dir, frames, 2);
+      const {answers, file} = await sinkAnswers(dir, frames, 2, mode);
       expect(file.equals(Buffer.concat(frames))).toBe(true);
       const first = decodeResponse<any>(ApiKey.Produce, version, answers.subarray(4, 4 + answers.readInt32BE(0)));
       const second = decodeResponse<any>(ApiKey.Produce, version, answers.subarray(8 + answers.readInt32BE(0)));

@@ -4,49 +4,9 @@
  * limit/kafka-source.mjs for kcat -C) from the answers recorded off the real broker (lib/canned.ts).
  * kcat's own CPU time is paid on both sides, so the broker's share of it is what is left.
  */
-import {spawn, type ChildProcess} from 'node:child_process';
-import {once} from 'node:events';
-import {join} from 'node:path';
 import {rm, stat} from 'node:fs/promises';
-import {runWithCpu, waitForLine, type RunResult} from './proc.js';
-
-const LIMIT_DIR = join(import.meta.dirname, '..', 'limit');
-
-interface Program {
-  child: ChildProcess;
-  port: number;
-  abort: AbortController;
-  stdout: () => string;
-  closed: Promise<unknown>;
-}
-
-/** Starts a limit program; `abort` fires if it exits before it is told to stop (it failed: its stderr says why). */
-async function startProgram(script: string, args: string[]): Promise<Program> {
-  const child = spawn(process.execPath, [join(LIMIT_DIR, script), ...args], {stdio: ['ignore', 'pipe', 'pipe']});
-  let stderr = '';
-  let stdout = '';
-  child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
-  child.stdout!.on('data', (c: Buffer) => { stdout += c.toString(); });
-  const closed = once(child, 'close');
-  const abort = new AbortController();
-  child.once('exit', (code) => abort.abort(new Error(`${script} exited (${code}): ${stderr.trim().slice(0, 300)}`)));
-  try {
-    const {match} = await waitForLine(child, /port (\d+)/, 10_000);
-    return {child, port: Number(match[1]), abort, stdout: () => stdout, closed};
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
-}
-
-/** SIGTERM makes the program print its counters and exit; returns that line once its pipes are closed. */
-async function stopProgram(p: Program, pattern: RegExp): Promise<RegExpMatchArray> {
-  p.child.kill('SIGTERM');
-  await p.closed;
-  const m = pattern.exec(p.stdout());
-  if (!m) throw new Error(`no line matching ${pattern} after SIGTERM: ${p.stdout().slice(-200)}`);
-  return m;
-}
+import {runWithCpu, type RunResult} from './proc.js';
+import {startProgram, stopProgram} from './limits.js';
 
 export interface ProduceCeiling {
   /** kcat's wall time and CPU seconds, as in the broker rows. */

@@ -5,13 +5,17 @@
 // version; correlation id and advertised port patched), Produce with error 0 and a running base offset per partition,
 // built from the request's topics and partitions and its batch headers' record counts, the records
 // themselves never decoded. Plain JavaScript like the other limit programs.
-// Usage: node kafka-sink.mjs OUT_FILE CANNED_PREFIX   Prints "port N" once listening; on SIGTERM
+// Usage: node kafka-sink.mjs OUT_FILE CANNED_PREFIX [sync]   Prints "port N" once listening; on SIGTERM
 // prints "bytes B requests N records R" (all connections, R = records in acknowledged batches) and exits.
+// With `sync` each chunk is appended with writeSync and its answers sent right after, as the
+// broker appends small batches: the latency bench's limit (scenarios/latency.ts). Without it the
+// appends go through a write stream, which keeps kcat's 1 MiB requests streaming.
 import {createServer} from 'node:net';
-import {createWriteStream, readFileSync} from 'node:fs';
+import {closeSync, createWriteStream, openSync, readFileSync, writeSync} from 'node:fs';
 import {apiKeyOf, describeRequest, findAnswer, frameSplitter, loadCanned, patchAnswer, peek} from './kafka-frames.mjs';
 
-const [outFile, cannedPrefix] = process.argv.slice(2);
+const [outFile, cannedPrefix, mode] = process.argv.slice(2);
+const sync = mode === 'sync';
 const canned = loadCanned(cannedPrefix);
 const cannedBytes = readFileSync(`${cannedPrefix}.bin`);
 const PRODUCE = 0;
@@ -132,7 +136,8 @@ function encodeProduceAnswer(version, correlationId, topics) {
 }
 
 const server = createServer({noDelay: true}, (socket) => {
-  const out = createWriteStream(outFile, {flags: 'a'});
+  const fd = sync ? openSync(outFile, 'a') : -1;
+  const out = sync ? undefined : createWriteStream(outFile, {flags: 'a'});
   const seen = new Map();
   let answers = [];
   const split = frameSplitter((parts, size) => {
@@ -154,6 +159,11 @@ const server = createServer({noDelay: true}, (socket) => {
     }
     const ready = answers;
     answers = [];
+    if (sync) {
+      for (let at = 0; at < chunk.length;) at += writeSync(fd, chunk, at);
+      for (const a of ready) socket.write(a);
+      return;
+    }
     // Answers leave once the bytes that completed their requests are in the file, in order.
     const more = out.write(chunk, ready.length === 0 ? undefined : (err) => {
       if (err) fail(err.message);
@@ -165,7 +175,7 @@ const server = createServer({noDelay: true}, (socket) => {
     }
   });
   socket.on('error', () => undefined);
-  socket.on('close', () => out.end());
+  socket.on('close', () => (sync ? closeSync(fd) : out.end()));
 });
 process.on('SIGTERM', () => {
   process.stdout.write(`bytes ${bytes} requests ${requests} records ${records}\n`, () => process.exit(0));

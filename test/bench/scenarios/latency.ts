@@ -2,14 +2,17 @@
  * Produce latency at half load: a small client (lib/produce-pipe.ts) sends single-batch Produce
  * requests (10 records x 100 B, acks=1, one partition). First a closed loop with 16 requests in
  * flight finds the maximum request rate; then an open loop sends at 50% of it on a 1 ms schedule
- * and timestamps every request from write to response.
+ * and timestamps every request from write to response. Then, with the broker stopped, the same
+ * open loop at the same rate against limit/kafka-sink.mjs in sync mode gives the machine's limit.
  */
 import {join} from 'node:path';
+import {rm, writeFile} from 'node:fs/promises';
 import {BrokerProcess} from '../lib/broker-process.js';
 import {connect, createTopic, endOffsetSum} from '../lib/admin.js';
 import {ProducePipe} from '../lib/produce-pipe.js';
 import {encodeBatch} from '../../../src/records/batch.js';
 import {fmtMs, fmtNumber, quantile} from '../lib/stats.js';
+import {startProgram, stopProgram} from '../lib/limits.js';
 import type {BenchContext} from '../lib/context.js';
 
 const TOPIC = 'latency';
@@ -60,17 +63,48 @@ async function openLoop(pipe: ProducePipe, ratePerSec: number, seconds: number):
   return latencies;
 }
 
+/**
+ * The same open loop at the same rate against limit/kafka-sink.mjs in sync mode (a Node program
+ * that appends each chunk it reads with writeSync and answers every Produce it completes, nothing
+ * decoded): the latencies the machine itself gives this client at this rate.
+ */
+async function limitLatencies(workDir: string, records: Buffer, ratePerSec: number, seconds: number): Promise<{latencies: Float64Array; max: number}> {
+  // No recorded answers: the sink answers Produce only, all this client sends.
+  const canned = join(workDir, 'latency-no-answers');
+  await writeFile(`${canned}.json`, '[]');
+  await writeFile(`${canned}.bin`, '');
+  const scratch = join(workDir, 'latency-limit.bin');
+  const sink = await startProgram('kafka-sink.mjs', [scratch, canned, 'sync']);
+  try {
+    const pipe = await ProducePipe.open(`127.0.0.1:${sink.port}`, TOPIC, records);
+    let result: {latencies: Float64Array; max: number};
+    try {
+      await maxRate(pipe, 1); // warm-up, as for the broker
+      const max = await maxRate(pipe, 3);
+      result = {latencies: await openLoop(pipe, ratePerSec, seconds), max};
+    } finally {
+      pipe.close();
+    }
+    const m = await stopProgram(sink, /records (\d+)/);
+    if (Number(m[1]) !== pipe.sent * 10) throw new Error(`latency limit: ${pipe.sent} Produce requests sent, the sink acknowledged ${m[1]} records, not ${pipe.sent * 10}`);
+    return result;
+  } finally {
+    sink.child.kill('SIGKILL');
+    await rm(scratch, {force: true});
+  }
+}
+
 export async function latency(ctx: BenchContext): Promise<void> {
   const {report, settings, workDir} = ctx;
+  const records = await encodeBatch({records: Array.from({length: 10}, (_, i) => ({key: null, value: Buffer.alloc(100, 97 + i)}))});
   const broker = await BrokerProcess.start({dataDir: join(workDir, 'latency-data'), cpuProfDir: settings.profileDir});
+  let latencies: Float64Array;
+  let max: number;
   try {
     const client = await connect(broker.address);
     try {
       await createTopic(client, TOPIC, 1);
-      const records = await encodeBatch({records: Array.from({length: 10}, (_, i) => ({key: null, value: Buffer.alloc(100, 97 + i)}))});
       const pipe = await ProducePipe.open(broker.address, TOPIC, records);
-      let latencies: Float64Array;
-      let max: number;
       try {
         await maxRate(pipe, 1); // warm-up: JIT, page cache, segment files
         max = await maxRate(pipe, 3);
@@ -81,22 +115,27 @@ export async function latency(ctx: BenchContext): Promise<void> {
       // Every request appended its 10 records, or the figures would time failures.
       const end = await endOffsetSum(client, [{name: TOPIC, partitions: 1}]);
       if (end !== BigInt(pipe.sent * 10)) throw new Error(`latency: ${pipe.sent} Produce requests sent, but the log holds ${end} records, not ${pipe.sent * 10}`);
-      const values = Array.from(latencies);
-      const rate = `${fmtNumber(max / 2)} req/s (50% of max ${fmtNumber(max)} req/s, ${IN_FLIGHT} in flight)`;
-      report.note(`Latency: ${latencies.length} Produce requests (1 batch of 10 x 100 B, acks=1) at ${rate} over ${settings.latencySeconds} s, from a Node client that encodes the request once, matches answers by correlation id without decoding them and keeps send times and latencies in preallocated arrays (so on 2 cores its own CPU time and garbage-collection pauses stay small: with a promise kept per request its own scavenges took 3-12 ms); time from write to answer; the partition's end offset is checked afterwards.`);
-      for (const [q, label] of [[0.5, 'p50'], [0.99, 'p99'], [0.999, 'p999']] as const) {
-        const value = quantile(values, q);
-        report.add({
-          group: 'latency', name: `produce ${label} at ${fmtNumber(max / 2)} req/s`, result: fmtMs(value),
-          target: label === 'p99' ? '< 5 ms' : undefined, met: label === 'p99' ? value < 5 : undefined,
-        });
-      }
-      // Not Math.max(...values): 130,000 arguments overflow the call stack.
-      report.add({group: 'latency', name: 'produce max', result: fmtMs(quantile(values, 1))});
     } finally {
       client.close();
     }
   } finally {
     await broker.stop();
   }
+  // Once the broker is gone, so that the two never share the machine.
+  const limit = await limitLatencies(workDir, records, max / 2, settings.latencySeconds);
+  const values = Array.from(latencies);
+  const limitValues = Array.from(limit.latencies);
+  const rate = `${fmtNumber(max / 2)} req/s (50% of max ${fmtNumber(max)} req/s, ${IN_FLIGHT} in flight)`;
+  report.note(`Latency: ${latencies.length} Produce requests (1 batch of 10 x 100 B, acks=1) at ${rate} over ${settings.latencySeconds} s, from a Node client that encodes the request once, matches answers by correlation id without decoding them and keeps send times and latencies in preallocated arrays (so on 2 cores its own CPU time and garbage-collection pauses stay small: with a promise kept per request its own scavenges took 3-12 ms); time from write to answer; the partition's end offset is checked afterwards. Machine limit: the same client, the same requests at the same rate, against limit/kafka-sink.mjs in sync mode (a Node program that appends every chunk it reads with writeSync and then answers the Produce requests it completed, nothing decoded; ${fmtNumber(limit.max)} req/s at most with ${IN_FLIGHT} in flight), after the broker has stopped; for latency, % of limit is the limit's latency over the broker's (100% = as low as the limit).`);
+  for (const [q, label] of [[0.5, 'p50'], [0.99, 'p99'], [0.999, 'p999']] as const) {
+    const value = quantile(values, q);
+    const floor = quantile(limitValues, q);
+    report.add({
+      group: 'latency', name: `produce ${label} at ${fmtNumber(max / 2)} req/s`, result: fmtMs(value),
+      limit: fmtMs(floor), ofLimit: `${Math.round((floor / value) * 100)}%`,
+      target: label === 'p99' ? '< 5 ms' : undefined, met: label === 'p99' ? value < 5 : undefined,
+    });
+  }
+  // Not Math.max(...values): 130,000 arguments overflow the call stack.
+  report.add({group: 'latency', name: 'produce max', result: fmtMs(quantile(values, 1)), limit: fmtMs(quantile(limitValues, 1))});
 }

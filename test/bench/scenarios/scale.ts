@@ -22,6 +22,7 @@ import {fmtMs, fmtNumber, quantile} from '../lib/stats.js';
 import type {BenchContext} from '../lib/context.js';
 import {splitHostPort, type ProtocolClient} from '../../../src/client/protocol-client.js';
 import {groupRound} from './groups.js';
+import {appendManyLimit} from '../lib/limits.js';
 
 const PER_TOPIC = 1000;
 const TARGET = '< 100 ms';
@@ -68,12 +69,22 @@ const epochNow = () => performance.timeOrigin + performance.now();
 export async function scale(ctx: BenchContext): Promise<void> {
   const {report, settings, workDir} = ctx;
   const dataDir = join(workDir, 'scale-data');
+  const records = await encodeBatch({records: [{key: null, value: Buffer.alloc(100, 120)}]});
+  // The kernel's share of the Produce and Fetch rows, by a bare loop before the broker starts.
+  const measured = await appendManyLimit(workDir, settings.partitions, records.length, 3).catch((err: Error) => {
+    report.note(`Scale: no machine limit for the Produce and Fetch rows: ${err.message}`);
+    return undefined;
+  });
+  if (measured) {
+    report.note(`Scale, machine limit of the Produce and Fetch rows: limit/append-many.mjs, run before the broker starts, makes ${fmtNumber(settings.partitions)} directories with an empty segment file each, kept open, then times 3 rounds of one positional writeSync of the same ${records.length}-byte batch to every file (the first round writes each file's first block, as the first Produce does), then one readSync of every file's ${fmtNumber(records.length * 3)} bytes: the kernel's share of those requests, on one thread, with no socket, decoding or encoding. For these rows % of limit is the limit's time over the broker's.`);
+  }
   const broker = await BrokerProcess.start({dataDir, cpuProfDir: settings.profileDir, set: {'group.initial.rebalance.delay.ms': 0}});
   const admin = await connect(broker.address);
   const watch = probe(broker.address);
   const idle: ProtocolClient[] = [];
   try {
-    const row = (name: string, ms: number) => report.add({group: 'scale', name, result: fmtMs(ms), target: TARGET, met: ms < 100});
+    const row = (name: string, ms: number, limitMs?: number) => report.add({group: 'scale', name, result: fmtMs(ms), target: TARGET, met: ms < 100,
+      ...(limitMs === undefined ? {} : {limit: fmtMs(limitMs), ofLimit: `${Math.round((limitMs / ms) * 100)}%`})});
     const steps: Array<{at: number; what: string}> = [];
     const step = (what: string) => {
       steps.push({at: epochNow(), what});
@@ -97,6 +108,8 @@ export async function scale(ctx: BenchContext): Promise<void> {
       fdsPerPartition = (broker.openFds() - fdsAtStart) / created;
     }
     const total = topics.reduce((s, t) => s + t.partitions, 0);
+    // Compared only at the same partition count.
+    const limit = total === settings.partitions ? measured : undefined;
     if (total < settings.partitions) {
       report.add({group: 'scale', name: `${fmtNumber(settings.partitions)} partitions`, target: 'all created', met: false,
         result: `stopped at ${fmtNumber(total)}: the broker holds ${fmtNumber(fdsPerPartition, 1)} open files per partition and its limit is ${fmtNumber(broker.fdLimit())} (ulimit -n)`});
@@ -126,7 +139,6 @@ export async function scale(ctx: BenchContext): Promise<void> {
       lists.push(ms);
     }
     row(`ListOffsets, all ${fmtNumber(total)} partitions in one request, slowest of 3`, Math.max(...lists));
-    const records = await encodeBatch({records: [{key: null, value: Buffer.alloc(100, 120)}]});
     const produceBody = {transactionalId: null, acks: 1, timeoutMs: 30_000,
       topicData: topics.map((t) => ({name: t.name, partitionData: Array.from({length: t.partitions}, (_, index) => ({index, records}))}))};
     step('produce');
@@ -142,8 +154,8 @@ export async function scale(ctx: BenchContext): Promise<void> {
       }
       produces.push(ms);
     }
-    row(`Produce to all ${fmtNumber(total)} partitions in one request, first (new segments)`, produces[0]!);
-    row(`Produce to all ${fmtNumber(total)} partitions in one request, slowest of the next 2`, Math.max(...produces.slice(1)));
+    row(`Produce to all ${fmtNumber(total)} partitions in one request, first (new segments)`, produces[0]!, limit?.appendMs[0]);
+    row(`Produce to all ${fmtNumber(total)} partitions in one request, slowest of the next 2`, Math.max(...produces.slice(1)), limit && Math.max(...limit.appendMs.slice(1)));
     // What a consumer of every partition sends when it catches up: all of them from offset 0.
     step('fetch');
     const fetchBody = {replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: 50 * 1024 * 1024, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
@@ -157,7 +169,7 @@ export async function scale(ctx: BenchContext): Promise<void> {
       if (empty > 0) throw new Error(`Fetch: ${empty} of ${parts.length} partitions failed or returned no records`);
       fetches.push(ms);
     }
-    row(`Fetch from all ${fmtNumber(total)} partitions in one request (offset 0, 3 batches each), slowest of 3`, Math.max(...fetches));
+    row(`Fetch from all ${fmtNumber(total)} partitions in one request (offset 0, 3 batches each), slowest of 3`, Math.max(...fetches), limit?.readMs);
     raw.close();
 
     step('idle connections');

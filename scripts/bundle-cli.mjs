@@ -19,7 +19,7 @@ import {build} from 'esbuild';
 
 export const BUNDLE_DIR = path.join('dist', 'cli');
 const UNBUNDLED_COMMANDS = ['broker/start'];
-const EXTERNAL = ['@mongodb-js/zstd', '@node-rs/crc32', 'lz4-napi', 'snappy', 'ink', 'react', 'react/*', 'typescript', 'ts-node'];
+const EXTERNAL = ['@mongodb-js/zstd', 'zstd-napi', '@node-rs/crc32', 'lz4-napi', 'snappy', 'ink', 'react', 'react/*', 'typescript', 'ts-node'];
 
 // Bundled CommonJS (@oclif/core and most of its dependencies) calls require() for Node's modules.
 const REQUIRE_SHIM = "import {createRequire as kstreamCreateRequire} from 'node:module'; const require = kstreamCreateRequire(import.meta.url);";

@@ -6,9 +6,10 @@
  * Both rise by themselves, to the size of the largest mmapped chunk freed so far and twice that
  * (mallopt(3), "dynamic mmap threshold"), but only as large chunks come and go: with the 1 MiB
  * chunks of a Produce they stay at about 1 and 2 MiB, and each garbage collection that frees more
- * than that hands the memory back. The broker makes such allocations on every zstd or gzip batch
- * it checks (the decompressed records: @mongodb-js/zstd and zlib return new memory; lz4 and snappy
- * are decoded into one reused buffer, records/compression.ts), and new memory is page-faulted in
+ * than that hands the memory back. The broker makes such allocations on every gzip batch it
+ * checks, and on zstd batches where zstd-napi is not installed (the decompressed records: zlib and
+ * @mongodb-js/zstd return new memory; lz4, snappy and zstd are otherwise decoded into one reused
+ * buffer, records/compression.ts), and new memory is page-faulted in
  * by the kernel: on this project's VM about 2 ms per MiB, ten times what lz4 takes to decompress it. Freeing one 16 MiB chunk raises the thresholds to
  * 16 and 32 MiB for the life of the process, at the cost of keeping up to 32 MiB of freed memory
  * per heap rather than returning it.

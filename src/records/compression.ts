@@ -14,7 +14,9 @@
  *   too); that variant is accepted on input when asked (legacy decode) and written for magic 0
  *   wrappers (Fetch v0-v1 down-conversion), as Kafka's KafkaLZ4BlockOutputStream does for magic 0.
  *   Frames are written by lz4-napi and read by this project's decoder (lz4-frame.ts).
- * - zstd: standard zstd frames.
+ * - zstd: standard zstd frames (one or more). Written by @mongodb-js/zstd; read by zstd-napi's
+ *   decompression context into a reused buffer (zstd-frames.ts), or by @mongodb-js/zstd where
+ *   zstd-napi (an optional dependency) is not installed.
  */
 import {promisify} from 'node:util';
 import * as zlib from 'node:zlib';
@@ -28,6 +30,7 @@ import {xxhash32} from './xxhash32.js';
 import {decodeLz4Frame} from './lz4-frame.js';
 import {ReusedBuffer} from './reused-buffer.js';
 import {decodeSnappyBlock, snappyBlockLength} from './snappy-block.js';
+import {zstdFrames} from './zstd-frames.js';
 
 /**
  * @mongodb-js/zstd 1.x's wrapper drops compress()'s level (its native binding takes it), so
@@ -111,7 +114,7 @@ export async function decompress(type: CompressionType, data: Buffer, options: D
       case CompressionType.Gzip: return data.length < SYNC_LIMIT ? zlib.gunzipSync(data) : await gunzipAsync(data);
       case CompressionType.Snappy: return Buffer.from(snappyDecodeToScratch(data));
       case CompressionType.Lz4: return Buffer.from(lz4DecodeToScratch(data, options.legacyLz4HeaderChecksum === true));
-      case CompressionType.Zstd: return await zstd.decompress(data);
+      case CompressionType.Zstd: return zstdFrames ? Buffer.from(zstdFrames.decode(data, decodeScratch)) : await zstd.decompress(data);
       default: throw new CorruptRecordError(`unsupported compression type id ${type as number}`);
     }
   } catch (err) {
@@ -126,19 +129,24 @@ function decompressionError(type: CompressionType, data: Buffer, err: unknown): 
   return new CorruptRecordError(`cannot decompress ${compressionName(type)} data (${data.length} bytes): ${reason}`, {cause: err});
 }
 
-/** Where lz4 and snappy data are decoded: one buffer, reused (its output is used or copied out before the next decode). */
+/** Where lz4, snappy and zstd data are decoded: one buffer, reused (its output is used or copied out before the next decode). */
 const decodeScratch = new ReusedBuffer();
 
 /**
  * `use` of the decompressed `data`, for a reader that is done with it when `use` returns: `use`
- * must keep no view of its argument. lz4 and snappy data are then decoded into a reused buffer,
- * so the check of such a Produce batch allocates nothing for its records (lz4-frame.ts says why).
+ * must keep no view of its argument. lz4, snappy and zstd data are then decoded into a reused
+ * buffer, so the check of such a Produce batch allocates nothing for its records (lz4-frame.ts
+ * says why); gzip, and zstd without zstd-napi, come in new buffers.
  */
 export async function withDecompressed<T>(type: CompressionType, data: Buffer, use: (plain: Buffer) => T): Promise<T> {
-  if (type !== CompressionType.Lz4 && type !== CompressionType.Snappy) return use(await decompress(type, data));
+  if (type !== CompressionType.Lz4 && type !== CompressionType.Snappy && !(type === CompressionType.Zstd && zstdFrames)) {
+    return use(await decompress(type, data));
+  }
   let plain: Buffer;
   try {
-    plain = type === CompressionType.Lz4 ? lz4DecodeToScratch(data, false) : snappyDecodeToScratch(data);
+    if (type === CompressionType.Lz4) plain = lz4DecodeToScratch(data, false);
+    else if (type === CompressionType.Snappy) plain = snappyDecodeToScratch(data);
+    else plain = zstdFrames!.decode(data, decodeScratch);
   } catch (err) {
     throw decompressionError(type, data, err);
   }

@@ -12,7 +12,7 @@
  */
 import {CorruptRecordError} from './errors.js';
 import {copyLiteral, copyMatch} from './copy-bytes.js';
-import type {OutputBuffers} from './reused-buffer.js';
+import {growBuffer, type OutputBuffers} from './reused-buffer.js';
 import {xxhash32} from './xxhash32.js';
 
 const LZ4_MAGIC = 0x184d2204;
@@ -75,7 +75,7 @@ export function decodeLz4Frame(src: Buffer, buffers: OutputBuffers, ignoreHeader
       if (size > maxBlockSize) throw new CorruptRecordError(`lz4 block of ${size} bytes exceeds the frame's maximum of ${maxBlockSize}`);
       const end = sp + size;
       if (end > src.length) throw new CorruptRecordError(`truncated lz4 block: ${size} bytes declared, ${src.length - sp} present`);
-      if (out.length - dp < maxBlockSize) out = grow(out, dp, dp + maxBlockSize, buffers);
+      if (out.length - dp < maxBlockSize) out = growBuffer(out, dp, dp + maxBlockSize, buffers);
       if ((word & UNCOMPRESSED_BLOCK) !== 0) {
         src.copy(out, dp, sp, end);
         dp += size;
@@ -99,14 +99,6 @@ export function decodeLz4Frame(src: Buffer, buffers: OutputBuffers, ignoreHeader
     buffers.give(out);
     throw err;
   }
-}
-
-/** A buffer of at least `size` bytes holding out[0, used); `out` is given back. */
-function grow(out: Buffer, used: number, size: number, buffers: OutputBuffers): Buffer {
-  const bigger = buffers.take(Math.max(size, out.length * 2));
-  out.copy(bigger, 0, 0, used);
-  buffers.give(out);
-  return bigger;
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * Buffers for decoders that write into memory they are given (lz4-frame.ts, snappy-block.ts):
+ * Buffers for decoders that write into memory they are given (lz4-frame.ts, snappy-block.ts,
+ * zstd-frames.ts):
  * what they need of it, and one implementation that keeps a single buffer and reuses it.
  */
 
@@ -28,4 +29,12 @@ export class ReusedBuffer implements OutputBuffers {
   give(): void {
     // The kept buffer stays for the next decode; others are left to the garbage collector.
   }
+}
+
+/** A buffer from `buffers` of at least `size` bytes (or twice `out`'s) holding out[0, used); `out` is given back. */
+export function growBuffer(out: Buffer, used: number, size: number, buffers: OutputBuffers): Buffer {
+  const bigger = buffers.take(Math.max(size, out.length * 2));
+  out.copy(bigger, 0, 0, used);
+  buffers.give(out);
+  return bigger;
 }

@@ -2,8 +2,8 @@
  * Produce latency at half load: a small client (lib/produce-pipe.ts) sends single-batch Produce
  * requests (10 records x 100 B, acks=1, one partition). First a closed loop with 16 requests in
  * flight finds the maximum request rate; then an open loop sends at 50% of it on a 1 ms schedule
- * and timestamps every request from write to response. Then, with the broker stopped, the same
- * open loop at the same rate against limit/kafka-sink.mjs in sync mode gives the machine's limit.
+ * and timestamps every request from write to response. The same open loop at the same rate against
+ * limit/kafka-sink.mjs in sync mode, before and after it, gives the machine's limit.
  */
 import {join} from 'node:path';
 import {rm, writeFile} from 'node:fs/promises';
@@ -100,6 +100,7 @@ export async function latency(ctx: BenchContext): Promise<void> {
   const broker = await BrokerProcess.start({dataDir: join(workDir, 'latency-data'), cpuProfDir: settings.profileDir});
   let latencies: Float64Array;
   let max: number;
+  const limitRuns: Array<{latencies: Float64Array; max: number}> = [];
   try {
     const client = await connect(broker.address);
     try {
@@ -108,7 +109,12 @@ export async function latency(ctx: BenchContext): Promise<void> {
       try {
         await maxRate(pipe, 1); // warm-up: JIT, page cache, segment files
         max = await maxRate(pipe, 3);
+        // The limit runs before and after the broker's, at its rate (the broker idle meanwhile); the
+        // lower p99 counts, as the throughput rows take the higher limit: writeback of the data of
+        // earlier scenarios, or other load, slows one run of the three more than the others.
+        limitRuns.push(await limitLatencies(workDir, records, max / 2, settings.latencySeconds));
         latencies = await openLoop(pipe, max / 2, settings.latencySeconds);
+        limitRuns.push(await limitLatencies(workDir, records, max / 2, settings.latencySeconds));
       } finally {
         pipe.close();
       }
@@ -121,12 +127,12 @@ export async function latency(ctx: BenchContext): Promise<void> {
   } finally {
     await broker.stop();
   }
-  // Once the broker is gone, so that the two never share the machine.
-  const limit = await limitLatencies(workDir, records, max / 2, settings.latencySeconds);
+  const p99 = (l: Float64Array) => quantile(Array.from(l), 0.99);
+  const limit = limitRuns.reduce((a, b) => (p99(b.latencies) < p99(a.latencies) ? b : a));
   const values = Array.from(latencies);
   const limitValues = Array.from(limit.latencies);
   const rate = `${fmtNumber(max / 2)} req/s (50% of max ${fmtNumber(max)} req/s, ${IN_FLIGHT} in flight)`;
-  report.note(`Latency: ${latencies.length} Produce requests (1 batch of 10 x 100 B, acks=1) at ${rate} over ${settings.latencySeconds} s, from a Node client that encodes the request once, matches answers by correlation id without decoding them and keeps send times and latencies in preallocated arrays (so on 2 cores its own CPU time and garbage-collection pauses stay small: with a promise kept per request its own scavenges took 3-12 ms); time from write to answer; the partition's end offset is checked afterwards. Machine limit: the same client, the same requests at the same rate, against limit/kafka-sink.mjs in sync mode (a Node program that appends every chunk it reads with writeSync and then answers the Produce requests it completed, nothing decoded; ${fmtNumber(limit.max)} req/s at most with ${IN_FLIGHT} in flight), after the broker has stopped; for latency, % of limit is the limit's latency over the broker's (100% = as low as the limit).`);
+  report.note(`Latency: ${latencies.length} Produce requests (1 batch of 10 x 100 B, acks=1) at ${rate} over ${settings.latencySeconds} s, from a Node client that encodes the request once, matches answers by correlation id without decoding them and keeps send times and latencies in preallocated arrays (so on 2 cores its own CPU time and garbage-collection pauses stay small: with a promise kept per request its own scavenges took 3-12 ms); time from write to answer; the partition's end offset is checked afterwards. Machine limit: the same client, the same requests at the same rate, against limit/kafka-sink.mjs in sync mode (a Node program that appends every chunk it reads with writeSync and then answers the Produce requests it completed, nothing decoded; ${fmtNumber(limit.max)} req/s at most with ${IN_FLIGHT} in flight), run before and after the broker's open loop with the broker idle, the run with the lower p99 counting (p99 ${limitRuns.map((r) => fmtMs(p99(r.latencies))).join(' and ')}); for latency, % of limit is the limit's latency over the broker's (100% = as low as the limit).`);
   for (const [q, label] of [[0.5, 'p50'], [0.99, 'p99'], [0.999, 'p999']] as const) {
     const value = quantile(values, q);
     const floor = quantile(limitValues, q);

@@ -1,9 +1,9 @@
 /**
  * zstd data decoded on the calling thread into memory it is given (reused-buffer.ts), through the
  * streaming decompression context of zstd-napi. @mongodb-js/zstd, which compresses, returns a new
- * buffer per call from the thread pool: for the 1 MiB batches kcat writes that decoded at
- * 0.18-0.35 GB/s here, against 1.1-1.2 GB/s this way, and its fresh memory is what V8 answers with
- * mark-compacts (lz4-frame.ts says more). zstd-napi is an optional dependency: where npm cannot
+ * buffer per call from the thread pool: the batches kcat writes (about 700 KB of zstd from 1 MiB of
+ * records) decoded at 0.18-0.35 GB/s that way here, against 1.1-1.2 GB/s this way, and its fresh
+ * memory is what V8 answers with mark-compacts (lz4-frame.ts says more). zstd-napi is an optional dependency: where npm cannot
  * fetch its prebuilt binary it is compiled, and where that fails compression.ts falls back to
  * @mongodb-js/zstd.
  */

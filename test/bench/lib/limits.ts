@@ -1,7 +1,8 @@
 /**
  * The machine's limits, measured in the same run as the broker: minimal Node programs (limit/*.mjs)
- * that move the same bytes with no Kafka work at all, each side in its own process like kcat and
- * the broker.
+ * that move the same bytes with no Kafka work at all (or, for the kcat ceiling and latency, only
+ * the answers a client waits for), each side in its own process like kcat and the broker; and the
+ * start and stop of such a program when it serves a client (startProgram, stopProgram).
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import {once} from 'node:events';

@@ -109,12 +109,13 @@ export interface DecompressOptions {
 
 export async function decompress(type: CompressionType, data: Buffer, options: DecompressOptions = {}): Promise<Buffer> {
   try {
+    if (type === CompressionType.None) return data;
+    // Copied out of the reused buffer, which the next decode overwrites.
+    const scratch = decodeToScratch(type, data, options.legacyLz4HeaderChecksum === true);
+    if (scratch) return Buffer.from(scratch);
     switch (type) {
-      case CompressionType.None: return data;
       case CompressionType.Gzip: return data.length < SYNC_LIMIT ? zlib.gunzipSync(data) : await gunzipAsync(data);
-      case CompressionType.Snappy: return Buffer.from(snappyDecodeToScratch(data));
-      case CompressionType.Lz4: return Buffer.from(lz4DecodeToScratch(data, options.legacyLz4HeaderChecksum === true));
-      case CompressionType.Zstd: return zstdFrames ? Buffer.from(zstdFrames.decode(data, decodeScratch)) : await zstd.decompress(data);
+      case CompressionType.Zstd: return await zstd.decompress(data);
       default: throw new CorruptRecordError(`unsupported compression type id ${type as number}`);
     }
   } catch (err) {
@@ -139,18 +140,27 @@ const decodeScratch = new ReusedBuffer();
  * says why); gzip, and zstd without zstd-napi, come in new buffers.
  */
 export async function withDecompressed<T>(type: CompressionType, data: Buffer, use: (plain: Buffer) => T): Promise<T> {
-  if (type !== CompressionType.Lz4 && type !== CompressionType.Snappy && !(type === CompressionType.Zstd && zstdFrames)) {
-    return use(await decompress(type, data));
-  }
-  let plain: Buffer;
+  let plain: Buffer | undefined;
   try {
-    if (type === CompressionType.Lz4) plain = lz4DecodeToScratch(data, false);
-    else if (type === CompressionType.Snappy) plain = snappyDecodeToScratch(data);
-    else plain = zstdFrames!.decode(data, decodeScratch);
+    plain = decodeToScratch(type, data, false);
   } catch (err) {
     throw decompressionError(type, data, err);
   }
-  return use(plain);
+  return use(plain ?? await decompress(type, data));
+}
+
+/**
+ * lz4, snappy and (with zstd-napi) zstd data decoded into `decodeScratch`, valid until the next
+ * decode; undefined for the other codecs. With `legacyLz4HeaderChecksum` an lz4 frame descriptor's
+ * checksum is not checked (magic 0 era messages).
+ */
+function decodeToScratch(type: CompressionType, data: Buffer, legacyLz4HeaderChecksum: boolean): Buffer | undefined {
+  switch (type) {
+    case CompressionType.Lz4: return decodeLz4Frame(data, decodeScratch, legacyLz4HeaderChecksum);
+    case CompressionType.Snappy: return snappyDecodeToScratch(data);
+    case CompressionType.Zstd: return zstdFrames?.decode(data, decodeScratch);
+    default: return undefined;
+  }
 }
 
 async function zstdCompress(data: Buffer, level: number): Promise<Buffer> {
@@ -219,14 +229,6 @@ function snappyDecodeToScratch(data: Buffer): Buffer {
   let written = 0;
   for (let i = 0; i < blocks.length; i += 2) written = decodeSnappyBlock(data, blocks[i]!, blocks[i + 1]!, out, written);
   return out.subarray(0, written);
-}
-
-/**
- * The lz4 frame decoded into `decodeScratch` (lz4-frame.ts), valid until the next decode. With
- * `legacyHeaderChecksum` the frame descriptor's checksum is not checked (magic 0 era messages).
- */
-function lz4DecodeToScratch(data: Buffer, legacyHeaderChecksum: boolean): Buffer {
-  return decodeLz4Frame(data, decodeScratch, legacyHeaderChecksum);
 }
 
 /**

@@ -74,18 +74,27 @@ export class Connection {
   private start(frame: Buffer): void {
     const slot: Slot = {done: false, response: null};
     this.slots.push(slot);
-    this.dispatcher.dispatch(frame, this.info).then(
-      (response) => {
-        releaseHandledFrame(frame);
-        slot.done = true;
-        slot.response = response;
-        this.scheduleFlush();
-      },
-      (err: unknown) => {
-        if (err instanceof CloseConnection) this.close(err.message);
-        else this.close(`request failed: ${describeFailure(err)}`);
-      },
-    );
+    let response: Buffer[] | null | Promise<Buffer[] | null>;
+    try {
+      response = this.dispatcher.dispatch(frame, this.info);
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    if (response instanceof Promise) response.then((r) => this.answered(frame, slot, r), (err: unknown) => this.fail(err));
+    else this.answered(frame, slot, response);
+  }
+
+  private answered(frame: Buffer, slot: Slot, response: Buffer[] | null): void {
+    releaseHandledFrame(frame);
+    slot.done = true;
+    slot.response = response;
+    this.scheduleFlush();
+  }
+
+  private fail(err: unknown): void {
+    if (err instanceof CloseConnection) this.close(err.message);
+    else this.close(`request failed: ${describeFailure(err)}`);
   }
 
   /**

@@ -31,20 +31,32 @@ export class RequestDispatcher {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  async dispatch(frame: Buffer, connection: ConnectionInfo): Promise<Buffer[] | null> {
-    this.inFlight++;
-    try {
-      return await this.handle(frame, connection);
-    } finally {
-      if (--this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
-    }
-  }
-
   /**
    * The encoded response as chunks (size prefix first; record sets are not copied), or null
-   * when the request gets none.
+   * when the request gets none: at once when the handler answers at once, else a promise. Throws
+   * (or rejects with) CloseConnection when the connection must be closed.
    */
-  private async handle(frame: Buffer, connection: ConnectionInfo): Promise<Buffer[] | null> {
+  dispatch(frame: Buffer, connection: ConnectionInfo): Buffer[] | null | Promise<Buffer[] | null> {
+    this.inFlight++;
+    let response: Buffer[] | null | Promise<Buffer[] | null>;
+    try {
+      response = this.handle(frame, connection);
+    } catch (err) {
+      this.handled();
+      throw err;
+    }
+    if (!(response instanceof Promise)) {
+      this.handled();
+      return response;
+    }
+    return response.finally(() => this.handled());
+  }
+
+  private handled(): void {
+    if (--this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private handle(frame: Buffer, connection: ConnectionInfo): Buffer[] | null | Promise<Buffer[] | null> {
     let header: RequestHeader;
     let bodyOffset: number;
     try {
@@ -68,17 +80,20 @@ export class RequestDispatcher {
       throw new CloseConnection(`cannot parse ${apiName(header.apiKey)} v${header.apiVersion} request: ${(err as Error).message}`);
     }
     const ctx: HandlerContext = {header, broker: this.services, connection};
+    let body: unknown;
     try {
-      const body = await handler.handle(request, ctx);
-      if (body === null) return null;
-      // Chunks of 64 KiB or more come from the pool the connection gives back to once they are sent:
-      // a fresh one is page-faulted in on first touch (a Fetch of 10,000 small record sets copies
-      // ~5 MB into such chunks).
-      return encodeResponseChunks(header.apiKey, header.apiVersion, header.correlationId, body, takeChunk);
-    } finally {
-      // The encoder copied every read the arena holds (read-arena.ts).
+      body = handler.handle(request, ctx);
+    } catch (err) {
       ctx.arena?.release();
+      throw err;
     }
+    if (body instanceof Promise) {
+      return body.then((b: unknown) => encodeBody(header, b, ctx), (err: unknown) => {
+        ctx.arena?.release();
+        throw err;
+      });
+    }
+    return encodeBody(header, body, ctx);
   }
 
   private unsupportedApiVersions(header: RequestHeader): Buffer[] {
@@ -88,6 +103,20 @@ export class RequestDispatcher {
       errorCode: ErrorCode.UNSUPPORTED_VERSION,
       apiKeys,
     })];
+  }
+}
+
+/** The response to `header` with `body` (none when null), then the request's reads given back. */
+function encodeBody(header: RequestHeader, body: unknown, ctx: HandlerContext): Buffer[] | null {
+  try {
+    if (body === null) return null;
+    // Chunks of 64 KiB or more come from the pool the connection gives back to once they are sent:
+    // a fresh one is page-faulted in on first touch (a Fetch of 10,000 small record sets copies
+    // ~5 MB into such chunks).
+    return encodeResponseChunks(header.apiKey, header.apiVersion, header.correlationId, body as object, takeChunk);
+  } finally {
+    // The encoder copied every read the arena holds (read-arena.ts).
+    ctx.arena?.release();
   }
 }
 

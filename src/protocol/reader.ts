@@ -46,9 +46,10 @@ export class Reader {
   /** Unsigned varint of at most 5 bytes (32 bits), as Kafka's ByteUtils.readUnsignedVarint. */
   uvarint(): number {
     let value = 0;
-    for (let i = 0; i < 5; i++) {
+    // A running multiplier: 2 ** (7 * i) is a call to Math.pow per byte.
+    for (let i = 0, unit = 1; i < 5; i++, unit *= 128) {
       const b = this.buf[this.take(1, 'varint')]!;
-      value += (b & 0x7f) * 2 ** (7 * i);
+      value += (b & 0x7f) * unit;
       if ((b & 0x80) === 0) {
         if (value > 0xffffffff) throw new ProtocolError('varint does not fit in 32 bits');
         return value;

@@ -2,11 +2,12 @@ import {EventEmitter} from 'node:events';
 import type {Socket} from 'node:net';
 import {describe, expect, it} from 'vitest';
 import {Connection} from '../../src/broker/connection.js';
-import type {RequestDispatcher} from '../../src/broker/dispatch.js';
+import {CloseConnection, type RequestDispatcher} from '../../src/broker/dispatch.js';
 
 /** A socket that records what is written between each cork() and uncork(). */
 class RecordingSocket extends EventEmitter {
   readonly flushes: string[][] = [];
+  destroyed = false;
   private corked: string[] | undefined;
   remoteAddress = '127.0.0.1';
   remotePort = 1;
@@ -28,7 +29,7 @@ class RecordingSocket extends EventEmitter {
   pause(): this { this.paused = true; return this; }
   resume(): this { this.paused = false; return this; }
   isPaused(): boolean { return this.paused; }
-  destroy(): void {}
+  destroy(): void { this.destroyed = true; }
 }
 
 function frame(text: string): Buffer {
@@ -75,5 +76,43 @@ describe('Connection', () => {
     socket.emit('data', frame('next'));
     await settled();
     expect(socket.flushes.flat()).toEqual(['re:slow', 're:quick', 're:next']);
+  });
+
+  it('sends answers given at once and answers given later in request order', async () => {
+    const socket = new RecordingSocket();
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    // 'slow' is answered through a promise, the others at once (as a small Produce is).
+    const dispatcher = {
+      dispatch(request: Buffer) {
+        const text = request.toString();
+        const answer = [Buffer.from(`re:${text}`)];
+        return text === 'slow' ? slow.then(() => answer) : answer;
+      },
+    } as unknown as RequestDispatcher;
+    new Connection(socket as unknown as Socket, dispatcher, 1 << 20, () => undefined);
+    socket.emit('data', Buffer.concat(['a', 'slow', 'b'].map(frame)));
+    await settled();
+    expect(socket.flushes).toEqual([['re:a']]);
+    release();
+    await settled();
+    expect(socket.flushes.flat()).toEqual(['re:a', 're:slow', 're:b']);
+  });
+
+  it('closes the connection, with the reason logged, when the dispatcher throws at once', async () => {
+    const socket = new RecordingSocket();
+    const lines: string[] = [];
+    const dispatcher = {
+      dispatch(request: Buffer) {
+        if (request.toString() === 'bad') throw new CloseConnection('cannot parse request header: truncated');
+        return [Buffer.from('re:ok')];
+      },
+    } as unknown as RequestDispatcher;
+    new Connection(socket as unknown as Socket, dispatcher, 1 << 20, (line) => lines.push(line));
+    socket.emit('data', Buffer.concat(['ok', 'bad'].map(frame)));
+    await settled();
+    expect(socket.destroyed).toBe(true);
+    expect(lines).toEqual(['closing connection from 127.0.0.1:1: cannot parse request header: truncated']);
+    expect(socket.flushes).toEqual([]);
   });
 });

@@ -80,77 +80,126 @@ export const handler = defineHandler({
   apiKey: ApiKey.Produce,
   minVersion: 0,
   maxVersion: 11,
-  handle: async (request: ProduceRequest, ctx) => {
-    const acksValid = request.acks === -1 || request.acks === 0 || request.acks === 1;
-    const turns = acksValid && partitionCount(request) > PARTITIONS_PER_TURN;
-    // Appends across turns of the event loop, or behind a Produce of this connection that makes
-    // them: queued, so a later Produce of the connection waits for this one's appends.
+  handle: (request: ProduceRequest, ctx) => {
+    const run = new ProduceRun(request, ctx);
     const earlier = producing.get(ctx.connection);
-    let release: (() => void) | undefined;
-    const mine = turns || earlier !== undefined ? new Promise<void>((resolve) => { release = resolve; }) : undefined;
-    if (mine) producing.set(ctx.connection, mine);
-    // Most partitions are appended at once; wait only for those that could not be.
-    let pending: Promise<void>[] | undefined;
-    let prepared: Array<{topic: string; results: PartitionResult[]; i: number; index: number; append: PreparedAppend}> | undefined;
-    const responses = request.topicData.map((topic) => ({name: topic.name, partitionResponses: new Array<PartitionResult>(topic.partitionData.length)}));
-    // A Produce to many partitions makes the file writes of its appends together (storage/append-round.ts),
-    // one round per turn of the event loop.
-    const startRound = (t: number, i: number): AppendRound | undefined => {
-      if (!acksValid) return undefined;
-      const expected = expectedWrites(request, t, i, PARTITIONS_PER_TURN);
-      return expected.writes >= MIN_SHARED_WRITES ? ctx.broker.topics.startAppendRound(expected) : undefined;
-    };
+    // Nearly every Produce: appended in one turn and answered at once, with no promise to wait for.
+    if (earlier === undefined && run.appendTurn()) return run.answer();
+    return run.inTurns(earlier);
+  },
+});
+
+interface ProduceResponse {
+  responses: {name: string; partitionResponses: PartitionResult[]}[];
+  throttleTimeMs: number;
+  nodeEndpoints: never[];
+}
+
+/** One Produce request's appends, PARTITIONS_PER_TURN partitions per turn, and its answer. */
+class ProduceRun {
+  private readonly acksValid: boolean;
+  private readonly responses: ProduceResponse['responses'];
+  /** The next partition to append: partition i of topic t. */
+  private t = 0;
+  private i = 0;
+  private turnsMade = 0;
+  /** The topic of partition t's scope, made when its first partition is reached. */
+  private scope: TopicScope | undefined;
+  /** Partitions whose append must wait (then their answer comes later). */
+  private pending: Promise<void>[] | undefined;
+  /** Partitions whose appends were prepared in a round: answered once it finished. */
+  private prepared: Array<{topic: string; results: PartitionResult[]; i: number; index: number; append: PreparedAppend}> | undefined;
+
+  constructor(private readonly request: ProduceRequest, private readonly ctx: HandlerContext) {
+    this.acksValid = request.acks === -1 || request.acks === 0 || request.acks === 1;
+    this.responses = request.topicData.map((topic) => ({name: topic.name, partitionResponses: new Array<PartitionResult>(topic.partitionData.length)}));
+  }
+
+  /**
+   * Append the next PARTITIONS_PER_TURN partitions (all of them when acks is invalid: each is
+   * only answered with the error); true once no partition is left. A Produce to many partitions
+   * makes the file writes of its appends together (storage/append-round.ts), one round per turn.
+   */
+  appendTurn(): boolean {
+    const {request, ctx} = this;
+    this.turnsMade++;
     let round: AppendRound | undefined;
+    if (this.acksValid) {
+      const expected = expectedWrites(request, this.t, this.i, PARTITIONS_PER_TURN);
+      if (expected.writes >= MIN_SHARED_WRITES) round = ctx.broker.topics.startAppendRound(expected);
+    }
     try {
-      if (earlier !== undefined) await earlier;
-      round = startRound(0, 0);
       let inTurn = 0;
-      for (let t = 0; t < request.topicData.length; t++) {
-        const topic = request.topicData[t]!;
-        const scope: TopicScope = {name: topic.name, internal: isInternalTopic(topic.name), acks: request.acks, version: ctx.header.apiVersion, minIsr: undefined};
+      for (; this.t < request.topicData.length; this.t++, this.i = 0, this.scope = undefined) {
+        const topic = request.topicData[this.t]!;
+        const scope = this.scope ??= {name: topic.name, internal: isInternalTopic(topic.name), acks: request.acks, version: ctx.header.apiVersion, minIsr: undefined};
         const data = topic.partitionData;
-        const results = responses[t]!.partitionResponses;
-        for (let i = 0; i < data.length; i++) {
+        const results = this.responses[this.t]!.partitionResponses;
+        for (; this.i < data.length; this.i++) {
+          const i = this.i;
           const p = data[i]!;
-          if (!acksValid) {
+          if (!this.acksValid) {
             results[i] = failure(p.index, ErrorCode.INVALID_REQUIRED_ACKS);
             continue;
           }
-          if (inTurn === PARTITIONS_PER_TURN) {
-            // Before anything else runs: until then the prepared appends' logs take no other append.
-            round?.finish();
-            round = undefined;
-            await nextTurn();
-            round = startRound(t, i);
-            inTurn = 0;
-          }
+          if (inTurn === PARTITIONS_PER_TURN) return false;
           inTurn++;
           const r = producePartition(scope, p.index, p.records, ctx, round);
-          if (r instanceof Promise) (pending ??= []).push(r.then((done) => { results[i] = done; }));
-          else if (r instanceof PreparedAppend) (prepared ??= []).push({topic: topic.name, results, i, index: p.index, append: r});
+          if (r instanceof Promise) (this.pending ??= []).push(r.then((done) => { results[i] = done; }));
+          else if (r instanceof PreparedAppend) (this.prepared ??= []).push({topic: topic.name, results, i, index: p.index, append: r});
           else results[i] = r;
         }
       }
+      return true;
     } finally {
+      // Before anything else runs: until then the prepared appends' logs take no other append.
       round?.finish();
-      if (mine) {
-        release!();
-        if (producing.get(ctx.connection) === mine) producing.delete(ctx.connection);
+    }
+  }
+
+  /**
+   * The appends in turns of the event loop, or behind `earlier`, a Produce of this connection still
+   * appending: queued, so a later Produce of the connection waits for this one's appends.
+   */
+  async inTurns(earlier: Promise<void> | undefined): Promise<ProduceResponse | null> {
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => { release = resolve; });
+    producing.set(this.ctx.connection, mine);
+    try {
+      if (earlier !== undefined) await earlier;
+      let done = this.turnsMade === 0 && this.appendTurn();
+      while (!done) {
+        await nextTurn();
+        done = this.appendTurn();
       }
+    } finally {
+      release();
+      if (producing.get(this.ctx.connection) === mine) producing.delete(this.ctx.connection);
     }
-    for (const {topic, results, i, index, append} of prepared ?? []) {
-      results[i] = append.result ? appended(index, append.result) : appendFailed(topic, index, append.error, ctx);
+    return this.answer();
+  }
+
+  /** The response once every append is made (at once when none had to wait); null for acks=0. */
+  answer(): ProduceResponse | null | Promise<ProduceResponse | null> {
+    for (const {topic, results, i, index, append} of this.prepared ?? []) {
+      results[i] = append.result ? appended(index, append.result) : appendFailed(topic, index, append.error, this.ctx);
     }
-    if (pending) await Promise.all(pending);
-    if (request.acks === 0) {
+    this.prepared = undefined;
+    if (this.pending) return Promise.all(this.pending).then(() => this.respond());
+    return this.respond();
+  }
+
+  private respond(): ProduceResponse | null {
+    const {responses} = this;
+    if (this.request.acks === 0) {
       const failed = responses.flatMap((t) => t.partitionResponses.filter((p) => p.errorCode !== ErrorCode.NONE)
         .map((p) => `${t.name}-${p.index}: ${p.errorMessage ?? errorMessage(p.errorCode)}`));
       if (failed.length > 0) throw new CloseConnection(`acks=0 produce failed (${failed.join('; ')})`);
       return null;
     }
     return {responses, throttleTimeMs: 0, nodeEndpoints: []};
-  },
-});
+  }
+}
 
 /**
  * The partition's answer: at once when its log could take the batch without waiting, the append

@@ -2,7 +2,9 @@
  * The one generic codec: walks the generated schema table to decode/encode any message at any
  * valid version. Each (message, version) is compiled once, at first use, into a flat plan of
  * field ops (kind, compact, nullable, default, nested plan) so the hot Produce/Fetch paths run
- * a switch over plain arrays with no per-call closures.
+ * a switch over plain arrays with no per-call closures; each struct of a plan then gets a decoder
+ * and an encoder made from it with new Function (compileDecoder, compileEncoder), which name its
+ * fields directly instead of looking them up by a name held in a variable.
  */
 import {ProtocolError} from './errors.js';
 import {Reader} from './reader.js';
@@ -47,6 +49,9 @@ interface StructPlan {
   readonly absent: readonly FieldPlan[];
   /** Encoding of the all-defaults struct, to leave default tagged structs out. */
   defaultBytes?: Buffer;
+  /** This struct's decoder and encoder, compiled at first use (compileDecoder, compileEncoder). */
+  decode?: (r: Reader) => Record<string, unknown>;
+  encode?: (w: Writer, obj: Record<string, unknown>) => void;
 }
 
 function parseInteger(raw: string | number | boolean, where: string): bigint {
@@ -175,6 +180,69 @@ function readField(r: Reader, f: FieldPlan): unknown {
 }
 
 function decodeStruct(r: Reader, p: StructPlan): Record<string, unknown> {
+  return (p.decode ??= compileDecoder(p))(r);
+}
+
+/**
+ * A decoder for one struct plan, made with new Function: it builds the object as one literal, so
+ * every object of the struct gets its shape at once and each field is read by a direct call (a
+ * loop storing obj[name] ran through V8's megamorphic keyed-store stub for every field).
+ * The fields are read in order: a literal's values are evaluated left to right.
+ */
+function compileDecoder(p: StructPlan): (r: Reader) => Record<string, unknown> {
+  const names = [...p.fields, ...p.absent, ...(p.flexible ? p.tagged : [])].map((f) => f.name);
+  if (!names.every(isPlainKey)) return (r) => decodeStructGeneric(r, p);
+  const values = [
+    ...p.fields.map((f, i) => readExpression(f, i)),
+    ...p.absent.map((f, i) => (f.mutableDefault ? `freshDefault(A[${i}])` : `A[${i}].def`)),
+    ...(p.flexible ? p.tagged.map((f, i) => (f.mutableDefault ? `freshDefault(T[${i}])` : `T[${i}].def`)) : []),
+  ];
+  const literal = names.map((name, i) => `${JSON.stringify(name)}: ${values[i]}`).join(',\n    ');
+  const body = `return function decode(r) {
+  const o = {
+    ${literal}
+  };
+  ${p.flexible ? 'readTaggedFields(r, P, o);' : ''}
+  return o;
+};`;
+  return new Function('F', 'A', 'T', 'P', 'readField', 'decodeStruct', 'freshDefault', 'readTaggedFields', body)(
+    p.fields, p.absent, p.tagged, p, readField, decodeStruct, freshDefault, readTaggedFields) as (r: Reader) => Record<string, unknown>;
+}
+
+/** Keys the generated code may write in an object literal as they are. */
+function isPlainKey(name: string): boolean {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) && name !== '__proto__';
+}
+
+/** The generated expression reading regular field `i` (F[i]): the Reader call readValue would make. */
+function readExpression(f: FieldPlan, i: number): string {
+  if (f.array) return `readField(r, F[${i}])`;
+  const nullable = f.nullable;
+  switch (f.kind) {
+    case Kind.Bool: return 'r.bool()';
+    case Kind.Int8: return 'r.int8()';
+    case Kind.Int16: return 'r.int16()';
+    case Kind.Uint16: return 'r.uint16()';
+    case Kind.Int32: return 'r.int32()';
+    case Kind.Uint32: return 'r.uint32()';
+    case Kind.Int64: return 'r.int64()';
+    case Kind.Float64: return 'r.float64()';
+    case Kind.Uuid: return 'r.uuid()';
+    case Kind.String:
+      if (f.compact) return nullable ? 'r.compactNullableString()' : 'r.compactString()';
+      return nullable ? 'r.nullableString()' : 'r.string()';
+    case Kind.Bytes:
+    case Kind.Records:
+      if (f.compact) return nullable ? 'r.compactNullableBytes()' : 'r.compactBytes()';
+      return nullable ? 'r.nullableBytes()' : 'r.bytes()';
+    case Kind.Struct:
+      // A nullable struct is preceded by a marker byte: -1 = null, 1 = present.
+      return nullable ? `(r.int8() < 0 ? null : decodeStruct(r, F[${i}].struct))` : `decodeStruct(r, F[${i}].struct)`;
+  }
+}
+
+/** decodeStruct without a compiled decoder (a struct whose field names cannot be literal keys). */
+function decodeStructGeneric(r: Reader, p: StructPlan): Record<string, unknown> {
   const obj: Record<string, unknown> = {};
   const fields = p.fields;
   for (let i = 0; i < fields.length; i++) obj[fields[i]!.name] = readField(r, fields[i]!);
@@ -280,6 +348,48 @@ function writeField(w: Writer, f: FieldPlan, v: unknown): void {
 }
 
 function encodeStruct(w: Writer, p: StructPlan, obj: Record<string, unknown>): void {
+  (p.encode ??= compileEncoder(p))(w, obj);
+}
+
+/**
+ * An encoder for one struct plan, made with new Function: each field is loaded as obj.name, a
+ * load that sees one shape per struct (obj[fields[i].name] in a loop shared by every struct ran
+ * through V8's megamorphic keyed-load stub). An integer or boolean that fits its field is written
+ * by a direct call; anything else (defaults, null, strings, arrays, structs, and every value the
+ * writer would refuse) by writeField as before, which also names the field in an error.
+ */
+function compileEncoder(p: StructPlan): (w: Writer, obj: Record<string, unknown>) => void {
+  if (!p.fields.every((f) => isPlainKey(f.name))) return (w, obj) => encodeStructGeneric(w, p, obj);
+  const writes = p.fields.map((f, i) => {
+    const direct = f.array ? undefined : directWrite(f.kind);
+    return direct
+      ? `{ const v = o.${f.name}; if (${direct.fits}) w.${direct.call}; else writeField(w, F[${i}], v); }`
+      : `writeField(w, F[${i}], o.${f.name});`;
+  }).join('\n  ');
+  const body = `return function encode(w, o) {
+  ${writes}
+  ${p.flexible ? 'writeTaggedFields(w, P, o);' : ''}
+};`;
+  return new Function('F', 'P', 'writeField', 'writeTaggedFields', body)(p.fields, p, writeField, writeTaggedFields) as
+    (w: Writer, obj: Record<string, unknown>) => void;
+}
+
+/** For the generated encoder: when value `v` fits a field of `kind`, and the Writer call that writes it. */
+function directWrite(kind: Kind): {fits: string; call: string} | undefined {
+  switch (kind) {
+    case Kind.Bool: return {fits: "typeof v === 'boolean'", call: 'bool(v)'};
+    case Kind.Int8: return {fits: "typeof v === 'number' && v === (v << 24) >> 24", call: 'int8(v)'};
+    case Kind.Int16: return {fits: "typeof v === 'number' && v === (v << 16) >> 16", call: 'int16(v)'};
+    case Kind.Uint16: return {fits: "typeof v === 'number' && v === (v & 0xffff)", call: 'uint16(v)'};
+    case Kind.Int32: return {fits: "typeof v === 'number' && v === (v | 0)", call: 'int32(v)'};
+    case Kind.Uint32: return {fits: "typeof v === 'number' && v === v >>> 0", call: 'uint32(v)'};
+    case Kind.Int64: return {fits: "typeof v === 'bigint' && v >= -9223372036854775808n && v <= 9223372036854775807n", call: 'int64(v)'};
+    default: return undefined;
+  }
+}
+
+/** encodeStruct without a compiled encoder (a struct whose field names cannot be written as obj.name). */
+function encodeStructGeneric(w: Writer, p: StructPlan, obj: Record<string, unknown>): void {
   const fields = p.fields;
   for (let i = 0; i < fields.length; i++) writeField(w, fields[i]!, obj[fields[i]!.name]);
   if (p.flexible) writeTaggedFields(w, p, obj);

@@ -2,9 +2,10 @@
  * The one generic codec: walks the generated schema table to decode/encode any message at any
  * valid version. Each (message, version) is compiled once, at first use, into a flat plan of
  * field ops (kind, compact, nullable, default, nested plan) so the hot Produce/Fetch paths run
- * a switch over plain arrays with no per-call closures; each struct of a plan then gets a decoder
- * and an encoder made from it with new Function (compileDecoder, compileEncoder), which name its
- * fields directly instead of looking them up by a name held in a variable.
+ * a switch over plain arrays with no per-call closures; a struct used more than COMPILE_AFTER
+ * times then gets a decoder and an encoder made from its plan with new Function (compileDecoder,
+ * compileEncoder), which name its fields directly instead of looking them up by a name held in a
+ * variable.
  */
 import {ProtocolError} from './errors.js';
 import {Reader} from './reader.js';
@@ -49,10 +50,19 @@ interface StructPlan {
   readonly absent: readonly FieldPlan[];
   /** Encoding of the all-defaults struct, to leave default tagged structs out. */
   defaultBytes?: Buffer;
-  /** This struct's decoder and encoder, compiled at first use (compileDecoder, compileEncoder). */
+  /** This struct's decoder and encoder, made once it has been decoded (encoded) COMPILE_AFTER times. */
   decode?: (r: Reader) => Record<string, unknown>;
   encode?: (w: Writer, obj: Record<string, unknown>) => void;
+  decodes?: number;
+  encodes?: number;
 }
+
+/**
+ * Uses of a struct by the generic loops before its own decoder or encoder is made: making one
+ * costs more than a few uses save (a CLI command that decodes a handful of structs once started
+ * ~5 ms slower when every struct got them at first use).
+ */
+export const COMPILE_AFTER = 16;
 
 function parseInteger(raw: string | number | boolean, where: string): bigint {
   const s = String(raw).trim();
@@ -180,7 +190,11 @@ function readField(r: Reader, f: FieldPlan): unknown {
 }
 
 function decodeStruct(r: Reader, p: StructPlan): Record<string, unknown> {
-  return (p.decode ??= compileDecoder(p))(r);
+  if (p.decode) return p.decode(r);
+  p.decodes = (p.decodes ?? 0) + 1;
+  if (p.decodes <= COMPILE_AFTER) return decodeStructGeneric(r, p);
+  p.decode = compileDecoder(p);
+  return p.decode(r);
 }
 
 /**
@@ -241,7 +255,7 @@ function readExpression(f: FieldPlan, i: number): string {
   }
 }
 
-/** decodeStruct without a compiled decoder (a struct whose field names cannot be literal keys). */
+/** The generic decoding loop: a struct's first COMPILE_AFTER decodes, and all of one whose field names cannot be literal keys. */
 function decodeStructGeneric(r: Reader, p: StructPlan): Record<string, unknown> {
   const obj: Record<string, unknown> = {};
   const fields = p.fields;
@@ -348,7 +362,11 @@ function writeField(w: Writer, f: FieldPlan, v: unknown): void {
 }
 
 function encodeStruct(w: Writer, p: StructPlan, obj: Record<string, unknown>): void {
-  (p.encode ??= compileEncoder(p))(w, obj);
+  if (p.encode) return p.encode(w, obj);
+  p.encodes = (p.encodes ?? 0) + 1;
+  if (p.encodes <= COMPILE_AFTER) return encodeStructGeneric(w, p, obj);
+  p.encode = compileEncoder(p);
+  p.encode(w, obj);
 }
 
 /**
@@ -388,7 +406,7 @@ function directWrite(kind: Kind): {fits: string; call: string} | undefined {
   }
 }
 
-/** encodeStruct without a compiled encoder (a struct whose field names cannot be written as obj.name). */
+/** The generic encoding loop: a struct's first COMPILE_AFTER encodes, and all of one whose field names cannot be written as obj.name. */
 function encodeStructGeneric(w: Writer, p: StructPlan, obj: Record<string, unknown>): void {
   const fields = p.fields;
   for (let i = 0; i < fields.length; i++) writeField(w, fields[i]!, obj[fields[i]!.name]);

@@ -1,11 +1,12 @@
 /**
- * The decoder and encoder made for each struct (codec.ts compileDecoder, compileEncoder) behave
- * as the generic loops: same objects (absent fields at their defaults), same bytes, the same
- * conversions of values of another type, the same errors naming the field; and a struct whose
- * field names are not identifiers still goes through the generic loops.
+ * The decoder and encoder made for a struct once it has been used COMPILE_AFTER times (codec.ts
+ * compileDecoder, compileEncoder) behave as the generic loops before them: same objects (absent
+ * fields at their defaults), same bytes, the same conversions of values of another type, the same
+ * errors naming the field; and a struct whose field names are not identifiers keeps the generic
+ * loops. Each check runs COMPILE_AFTER + 2 times on a fresh schema, so both ways are checked.
  */
 import {describe, expect, it} from 'vitest';
-import {decodeMessage, encodeMessage} from '../../src/protocol/codec.js';
+import {COMPILE_AFTER, decodeMessage, encodeMessage} from '../../src/protocol/codec.js';
 import {Reader} from '../../src/protocol/reader.js';
 import {Writer} from '../../src/protocol/writer.js';
 import type {FieldSchema, MessageSchema} from '../../src/protocol/schema.js';
@@ -29,17 +30,39 @@ const FIELDS: FieldSchema[] = [
   {name: 'tagged', type: 'int32', versions: [1, 1], tagged: [1, 1], tag: 0, default: '7'},
 ];
 
-function encode(s: MessageSchema, version: number, obj: object): Buffer {
+function encodeOnce(s: MessageSchema, version: number, obj: object): Buffer {
   const w = new Writer();
   encodeMessage(s, version, obj, w);
   return w.finish();
 }
 
-const decode = (s: MessageSchema, version: number, bytes: Buffer) => decodeMessage(s, version, new Reader(bytes));
+/**
+ * `run` COMPILE_AFTER + 2 times: the same result by the generic loops and by the made functions;
+ * returns the last, the made functions' (objects with their keys in the same order).
+ */
+function everyWay<T>(run: () => T): T {
+  const first = run();
+  let last = first;
+  for (let i = 0; i < COMPILE_AFTER + 1; i++) {
+    last = run();
+    expect(last).toEqual(first);
+    if (typeof last === 'object' && last !== null) expect(Object.keys(last)).toEqual(Object.keys(first));
+  }
+  return last;
+}
+
+const encode = (s: MessageSchema, version: number, obj: object) => everyWay(() => encodeOnce(s, version, obj));
+const decode = (s: MessageSchema, version: number, bytes: Buffer) => everyWay(() => decodeMessage(s, version, new Reader(bytes)));
+
+/** That encoding `obj` throws `message` every time, by the generic loop and by the made function. */
+function expectEncodeError(s: MessageSchema, obj: object, message: RegExp): void {
+  encodeOnce(s, 1, value); // the same plans as the failing calls
+  for (let i = 0; i < COMPILE_AFTER + 2; i++) expect(() => encodeOnce(s, 1, obj)).toThrow(message);
+}
+
+const value = {small: -3, code: 700, count: -70000, offset: 1n << 40n, flag: true, label: null, items: [{index: 1, note: 'a'}, {index: 2, note: 'b'}], later: 9, tagged: 8};
 
 describe('compiled struct codecs', () => {
-  const value = {small: -3, code: 700, count: -70000, offset: 1n << 40n, flag: true, label: null, items: [{index: 1, note: 'a'}, {index: 2, note: 'b'}], later: 9, tagged: 8};
-
   it('decode what they encode, absent fields at their defaults, fields in schema order', () => {
     const s = schema(FIELDS);
     const v1 = decode(s, 1, encode(s, 1, value));
@@ -59,10 +82,9 @@ describe('compiled struct codecs', () => {
   });
 
   it('name the field of a value that does not fit it', () => {
-    const s = schema(FIELDS);
-    expect(() => encode(s, 1, {...value, count: 2 ** 31})).toThrow(/cannot encode TestData v1: field count: /);
-    expect(() => encode(s, 1, {...value, code: 40000})).toThrow(/field code: /);
-    expect(() => encode(s, 1, {...value, items: [{index: -(2 ** 31) - 1}]})).toThrow(/field items\.index: /);
+    expectEncodeError(schema(FIELDS), {...value, count: 2 ** 31}, /cannot encode TestData v1: field count: /);
+    expectEncodeError(schema(FIELDS), {...value, code: 40000}, /field code: /);
+    expectEncodeError(schema(FIELDS), {...value, items: [{index: -(2 ** 31) - 1}]}, /field items\.index: /);
   });
 
   it('keep the generic loops for field names that are not identifiers', () => {

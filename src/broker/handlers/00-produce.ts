@@ -17,7 +17,8 @@
  *   message. With acks=0 nothing is sent; if a partition failed the connection is closed,
  *   which is how Kafka tells an acks=0 producer that something went wrong.
  * - Partitions are appended PARTITIONS_PER_TURN at a time (../turns.ts), other connections served in between;
- *   a connection's next Produce waits for this one's appends.
+ *   a connection's next Produce waits for this one's appends. A Produce appended in one turn (nearly
+ *   all) is answered at once, without a promise (ProduceRun).
  */
 import {ApiKey} from '../../protocol/api.js';
 import {ErrorCode, errorMessage} from '../../protocol/error-codes.js';
@@ -310,13 +311,6 @@ function checkFailed(partition: number, err: unknown): PartitionResult {
   const recordErrors = (err as {recordErrors?: PartitionResult['recordErrors']}).recordErrors;
   if (Array.isArray(recordErrors) && recordErrors.length > 0) result.recordErrors = recordErrors;
   return result;
-}
-
-/** Partitions in the request. */
-function partitionCount(request: ProduceRequest): number {
-  let n = 0;
-  for (const t of request.topicData) n += t.partitionData.length;
-  return n;
 }
 
 /** The most appends one round can make together, and their bytes: up to `max` partitions from partition `i` of topic `t`. */

@@ -103,7 +103,6 @@ class ProduceRun {
   /** The next partition to append: partition i of topic t. */
   private t = 0;
   private i = 0;
-  private turnsMade = 0;
   /** The topic of partition t's scope, made when its first partition is reached. */
   private scope: TopicScope | undefined;
   /** Partitions whose append must wait (then their answer comes later). */
@@ -123,7 +122,6 @@ class ProduceRun {
    */
   appendTurn(): boolean {
     const {request, ctx} = this;
-    this.turnsMade++;
     let round: AppendRound | undefined;
     if (this.acksValid) {
       const expected = expectedWrites(request, this.t, this.i, PARTITIONS_PER_TURN);
@@ -160,15 +158,19 @@ class ProduceRun {
 
   /**
    * The appends in turns of the event loop, or behind `earlier`, a Produce of this connection still
-   * appending: queued, so a later Produce of the connection waits for this one's appends.
+   * appending: queued, so a later Produce of the connection waits for this one's appends. Without
+   * `earlier`, the first turn was already made by handle().
    */
   async inTurns(earlier: Promise<void> | undefined): Promise<ProduceResponse | null> {
     let release!: () => void;
     const mine = new Promise<void>((resolve) => { release = resolve; });
     producing.set(this.ctx.connection, mine);
     try {
-      if (earlier !== undefined) await earlier;
-      let done = this.turnsMade === 0 && this.appendTurn();
+      let done = false;
+      if (earlier !== undefined) {
+        await earlier;
+        done = this.appendTurn();
+      }
       while (!done) {
         await nextTurn();
         done = this.appendTurn();

@@ -51,7 +51,8 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
   };
 }
 
-function isAlive(pid: number): boolean {
+/** Whether process `pid` is running (EPERM: running, as another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -14,6 +14,8 @@ export interface StartFlags {
   advertise?: string;
   configFile?: string;
   set: string[];
+  /** --no-warm-up turns it off. */
+  warmUp: boolean;
 }
 
 export function parseHostPort(text: string, flag: string): {host: string; port: number} {
@@ -83,5 +85,6 @@ export async function brokerOptionsFromFlags(flags: StartFlags): Promise<BrokerO
     advertisedHost: advertise?.host,
     advertisedPort: advertise?.port,
     config: {...fromFile, ...parseSets(flags.set)},
+    warmUp: flags.warmUp,
   };
 }

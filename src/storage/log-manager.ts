@@ -33,6 +33,8 @@ export interface LogManagerOptions {
   now?: () => number;
   /** Per-topic overrides applied when existing logs are loaded. */
   topicConfig?: (topic: string) => Partial<LogConfig> | undefined;
+  /** Another LogManager's write thread (its sharedWriteThread()), used instead of one of its own and left running on close. */
+  writeThread?: WriteThread;
 }
 
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
@@ -49,6 +51,8 @@ export class LogManager {
   /** Logs added so far; the write thread starts once a Produce could bring MIN_SHARED_WRITES appends. */
   private logsAdded = 0;
   private writeThread: WriteThread | undefined;
+  /** Whether writeThread is this manager's own, stopped when it closes. */
+  private ownsWriteThread = true;
   /** Given to every log: one function, not a closure (and its own property table) per partition. */
   private readonly logStartOffsetChanged = () => this.writeLogStartOffsets();
 
@@ -69,6 +73,10 @@ export class LogManager {
     const marker = path.join(options.dataDir, CLEAN_SHUTDOWN_FILE);
     const hadCleanShutdown = await fs.exists(marker);
     const manager = new LogManager(options.dataDir, defaults, fs, now, !hadCleanShutdown);
+    if (options.writeThread) {
+      manager.writeThread = options.writeThread;
+      manager.ownsWriteThread = false;
+    }
     const recoveryPoints = toMap(await readOffsetCheckpoint(fs, path.join(options.dataDir, RECOVERY_POINT_CHECKPOINT)));
     const startOffsets = toMap(await readOffsetCheckpoint(fs, path.join(options.dataDir, LOG_START_OFFSET_CHECKPOINT)));
     for (const [k, v] of toMap(await readCleanerCheckpoint(fs, options.dataDir))) manager.cleanerOffsets.set(k, v);
@@ -125,6 +133,15 @@ export class LogManager {
     if (!partitions[log.partition]) this.logsAdded++;
     partitions[log.partition] = log;
     if (!this.writeThread && this.logsAdded >= MIN_SHARED_WRITES && !this.closed) this.writeThread = new WriteThread();
+  }
+
+  /**
+   * The write thread, started now if it is not yet running: the broker's path warm-up appends
+   * through it, so that the first large Produce finds it compiled and its staging memory ready.
+   */
+  sharedWriteThread(): WriteThread | undefined {
+    if (!this.writeThread && !this.closed) this.writeThread = new WriteThread();
+    return this.writeThread;
   }
 
   /** A round of appends to many partitions, their writes made together (append-round.ts); `completed` is told of each append done. */
@@ -265,7 +282,7 @@ export class LogManager {
   async close(): Promise<void> {
     if (this.closed) return;
     // Rounds of appends from here on write on this thread alone.
-    this.writeThread?.stop();
+    if (this.ownsWriteThread) this.writeThread?.stop();
     const logs = this.logs();
     await forEachLimited(logs, LOAD_CONCURRENCY, (l) => l.flush().catch(() => {}));
     await this.checkpoint();

@@ -3,7 +3,7 @@
  * request, clean shutdown on SIGTERM with data kept, and one clear error line for a busy port.
  */
 import {ChildProcess, execFile, spawn} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,10 +17,26 @@ import {WireClient} from './helpers/wire-client.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'kstream-start-cmd-'));
+/** The brokers' temporary directory (TMPDIR): where their path warm-up works, and what a SIGKILL leaves behind. */
+const tmp = path.join(dir, 'tmp');
+mkdirSync(tmp);
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
+/** Resolves once `holds()` is true of the names in the temporary directory, checked on each change to it. */
+function untilTmp(holds: (names: string[]) => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const watcher = watch(tmp, () => check());
+    const check = () => {
+      if (!holds(readdirSync(tmp))) return;
+      watcher.close();
+      resolve();
+    };
+    check();
+  });
+}
+
 function start(args: string[]): {child: ChildProcess; listening: Promise<{host: string; port: number}>; exit: Promise<{code: number | null; stdout: string; stderr: string}>} {
-  const child = spawn(process.execPath, [path.join(repo, 'bin/dev.js'), 'broker', 'start', ...args], {cwd: repo, env: {...process.env, NO_COLOR: '1'}});
+  const child = spawn(process.execPath, [path.join(repo, 'bin/dev.js'), 'broker', 'start', ...args], {cwd: repo, env: {...process.env, NO_COLOR: '1', TMPDIR: tmp}});
   let stdout = '';
   let stderr = '';
   const listening = new Promise<{host: string; port: number}>((resolve, reject) => {
@@ -60,6 +76,22 @@ describe('kstream broker start', () => {
     expect(stdout).toMatch(/broker stopped/);
     expect(existsSync(path.join(dataDir, 'meta.properties'))).toBe(true);
     expect(existsSync(path.join(dataDir, 'from-cli-1'))).toBe(true);
+  }, 60_000);
+
+  it('warms its Produce and Fetch paths up in a directory of its own, which it removes', async () => {
+    const dataDir = path.join(dir, 'warm');
+    const run = start(['--listen', '127.0.0.1:0', '--data-dir', dataDir]);
+    await run.listening;
+    const mine = (names: string[]) => names.filter((name) => name.startsWith(`kstream-warm-up-${run.child.pid}-`));
+    await untilTmp((names) => mine(names).length === 1);
+    await untilTmp((names) => mine(names).length === 0);
+    run.child.kill('SIGTERM');
+    const {code, stdout, stderr} = await run.exit;
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/broker stopped/);
+    // A warm-up that stopped on an error says so in the log.
+    expect(stderr).not.toMatch(/warm-up/);
+    expect(readdirSync(dataDir).filter((name) => name.includes('warm-up'))).toEqual([]);
   }, 60_000);
 
   it('keeps every acks=all write acknowledged before a kill -9', async () => {
@@ -121,7 +153,7 @@ describe('kstream broker start', () => {
    */
   async function behindShell(dataDir: string, env: NodeJS.ProcessEnv) {
     const shell = spawn('sh', ['-c', '"$0" "$@"; true', process.execPath, path.join(repo, 'bin/dev.js'), 'broker', 'start', '--listen', '127.0.0.1:0', '--data-dir', dataDir],
-      {cwd: repo, env: {...env, NO_COLOR: '1'}});
+      {cwd: repo, env: {...env, NO_COLOR: '1', TMPDIR: tmp}});
     let out = '';
     shell.stdout!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
     shell.stderr!.on('data', (chunk: Buffer) => { out += chunk.toString(); });

@@ -43,7 +43,11 @@ describe('broker start options', () => {
   it('lets --set win over the file', async () => {
     const file = path.join(dir, 'both.yaml');
     writeFileSync(file, 'num.partitions: 3\n');
-    const options = await brokerOptionsFromFlags({listen: '127.0.0.1:0', advertise: 'kafka.lan:19092', configFile: file, set: ['num.partitions=5']});
-    expect(options).toMatchObject({host: '127.0.0.1', port: 0, advertisedHost: 'kafka.lan', advertisedPort: 19092, config: {'num.partitions': '5'}});
+    const options = await brokerOptionsFromFlags({listen: '127.0.0.1:0', advertise: 'kafka.lan:19092', configFile: file, set: ['num.partitions=5'], warmUp: true});
+    expect(options).toMatchObject({host: '127.0.0.1', port: 0, advertisedHost: 'kafka.lan', advertisedPort: 19092, config: {'num.partitions': '5'}, warmUp: true});
+  });
+
+  it('passes --no-warm-up on', async () => {
+    expect(await brokerOptionsFromFlags({listen: '127.0.0.1:0', set: [], warmUp: false})).toMatchObject({warmUp: false});
   });
 });

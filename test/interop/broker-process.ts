@@ -13,9 +13,13 @@ export interface BrokerChild {
   kill(): Promise<void>;
 }
 
-/** Start it on a free port with `dataDir` and extra flags; resolves once it listens. */
+/**
+ * Start it on a free port with `dataDir` and extra flags; resolves once it listens. Without the
+ * path warm-up: killed during it, the broker would leave its directory in the system's temporary
+ * directory (until another broker's warm-up removes it).
+ */
 export async function startBrokerChild(dataDir: string, extraArgs: string[] = []): Promise<BrokerChild> {
-  const child = spawn(process.execPath, [path.join(repo, 'bin/dev.js'), 'broker', 'start', '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...extraArgs],
+  const child = spawn(process.execPath, [path.join(repo, 'bin/dev.js'), 'broker', 'start', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--no-warm-up', ...extraArgs],
     {cwd: repo, env: {...process.env, NO_COLOR: '1'}});
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const kill = async () => {

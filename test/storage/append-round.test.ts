@@ -159,3 +159,38 @@ describe('AppendRound', () => {
     expect((await victim.read(0n, 1 << 20)).length).toBe(2 * batch.length);
   });
 });
+
+describe('a write thread shared between LogManagers (the broker path warm-up borrows the broker\'s)', () => {
+  it('is started by sharedWriteThread, writes the borrower\'s appends, and is stopped only by its owner', async () => {
+    const owner = await tempDir();
+    const borrowerDir = await tempDir();
+    const manager = await LogManager.open({dataDir: owner.dir, now});
+    try {
+      const thread = manager.sharedWriteThread()!;
+      expect(await thread.whenReady()).toBe(true);
+      expect(manager.sharedWriteThread()).toBe(thread);
+      const borrower = await LogManager.open({dataDir: borrowerDir.dir, now, writeThread: thread});
+      const batch = await sizedBatch(2, 40);
+      const logs: PartitionLog[] = [];
+      for (let p = 0; p < 200; p++) {
+        const log = await borrower.createLog('borrowed', p, TOPIC_ID, {});
+        await log.append(Buffer.from(batch), {leaderEpoch: 0});
+        logs.push(log);
+      }
+      const spy = vi.spyOn(thread, 'open');
+      const round = borrower.startAppendRound(() => undefined, {writes: logs.length, bytes: logs.length * batch.length});
+      const prepared = logs.map((log) => round.add(log, Buffer.from(batch), 0));
+      round.finish();
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(prepared.every((p) => p instanceof PreparedAppend && p.result?.baseOffset === 2n)).toBe(true);
+      await borrower.close();
+      expect(thread.ready).toBe(true);
+      await manager.close();
+      expect(thread.ready).toBe(false);
+    } finally {
+      await manager.close().catch(() => undefined);
+      await owner.cleanup();
+      await borrowerDir.cleanup();
+    }
+  });
+});

@@ -5,8 +5,14 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
 import {readdirSync, readFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {WARM_UP_DIR_PREFIX} from '../../../src/broker/path-warm-up.js';
 import {waitForLine} from './proc.js';
+
+/** How long the broker's path warm-up may take to make its directory, and then to finish, before the bench goes on regardless. */
+const WARM_UP_APPEARS_MS = 5_000;
+const WARM_UP_ENDS_MS = 60_000;
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 
@@ -53,11 +59,29 @@ export class BrokerProcess {
     child.stderr!.resume();
     try {
       const {match, ms} = await waitForLine(child, /listening on (\S+:\d+)/, options.startTimeoutMs ?? 120_000);
-      return new BrokerProcess(child, match[1]!.replace(/,$/, ''), ms);
+      const broker = new BrokerProcess(child, match[1]!.replace(/,$/, ''), ms);
+      // Measured from a quiet broker: not while it warms its paths up in the background.
+      await broker.warmedUp();
+      return broker;
     } catch (err) {
       child.kill('SIGKILL');
       throw err;
     }
+  }
+
+  /**
+   * Resolves once the broker's path warm-up (src/broker/path-warm-up.ts) has removed its temporary
+   * directory, named after the broker's process id; or when none appeared within a few seconds.
+   */
+  async warmedUp(): Promise<void> {
+    const prefix = `${WARM_UP_DIR_PREFIX}${this.pid}-`;
+    const present = () => readdirSync(tmpdir()).some((name) => name.startsWith(prefix));
+    const start = performance.now();
+    while (!present()) {
+      if (performance.now() - start > WARM_UP_APPEARS_MS) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    while (present() && performance.now() - start < WARM_UP_ENDS_MS) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
   get pid(): number {

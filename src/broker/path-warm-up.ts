@@ -1,8 +1,10 @@
 /**
  * Runs the broker's Produce and Fetch paths, from request bytes to response bytes, over a topic of
  * its own in a temporary directory, so that V8 has compiled them before the first large request
- * of a client comes. Cold, they are several times slower: with 10,000 partitions, the first Produce
- * to all of them took 250-340 ms and the next two 110-260 ms, against 60-120 ms once compiled.
+ * of a client comes. Cold, they ran up to twice as long: with 10,000 partitions, the first Produce
+ * to all of them took 219-252 ms and the next two 156-166 ms, against 162-202 and 75-90 ms after
+ * this warm-up (most of the first one's time is the kernel's: it writes the first block of 10,000
+ * new files).
  *
  * The requests go through a dispatcher of their own, with the same handlers and broker services
  * but for the topics and logs, which are the warm-up's: clients never see its topic, and nothing

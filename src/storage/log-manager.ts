@@ -137,7 +137,7 @@ export class LogManager {
 
   /**
    * The write thread, started now if it is not yet running: the broker's path warm-up appends
-   * through it, so that the first large Produce finds it compiled and its staging memory ready.
+   * through it, so that the first large Produce finds it running and compiled.
    */
   sharedWriteThread(): WriteThread | undefined {
     if (!this.writeThread && !this.closed) this.writeThread = new WriteThread();

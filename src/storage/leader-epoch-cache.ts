@@ -9,11 +9,16 @@ import {LEADER_EPOCH_CHECKPOINT} from './filenames.js';
 import type {FileSystem} from './fs.js';
 
 export class LeaderEpochCache {
+  /** What the checkpoint file holds, when known: a write that would leave it the same is skipped. */
+  private persisted: EpochEntry[] | undefined;
+
   private constructor(private readonly fs: FileSystem, private readonly file: string, private entries: EpochEntry[]) {}
 
   static async load(fs: FileSystem, dir: string): Promise<LeaderEpochCache> {
     const file = path.join(dir, LEADER_EPOCH_CHECKPOINT);
-    return new LeaderEpochCache(fs, file, await readEpochCheckpoint(fs, file));
+    const cache = new LeaderEpochCache(fs, file, await readEpochCheckpoint(fs, file));
+    cache.persisted = cache.list();
+    return cache;
   }
 
   /** The cache of a new partition directory, whose checkpoint (if any) the caller writes. */
@@ -56,24 +61,55 @@ export class LeaderEpochCache {
 
   /** Drop epochs starting at or after `endOffset` (the log was truncated there). */
   async truncateFromEnd(endOffset: bigint): Promise<void> {
-    const kept = this.entries.filter((e) => e.startOffset < endOffset);
-    if (kept.length === this.entries.length) return;
-    this.entries = kept;
-    await this.persist();
+    if (this.dropFromEnd(endOffset)) await this.persist();
   }
 
   /** The log now starts at `startOffset`: drop older epochs, moving the last one up to it. */
   async truncateFromStart(startOffset: bigint): Promise<void> {
-    let firstKept = 0;
-    while (firstKept + 1 < this.entries.length && this.entries[firstKept + 1].startOffset <= startOffset) firstKept++;
-    const first = this.entries[firstKept];
-    if (firstKept === 0 && (!first || first.startOffset >= startOffset)) return;
-    this.entries = this.entries.slice(firstKept);
-    if (this.entries[0].startOffset < startOffset) this.entries[0] = {epoch: this.entries[0].epoch, startOffset};
+    if (this.dropBeforeStart(startOffset)) await this.persist();
+  }
+
+  /**
+   * As a log is loaded: both truncations to its offsets, in memory only, as Kafka's LogLoader
+   * does them (truncateFromEndAsyncFlush, KAFKA-15046). The file is written at the next change
+   * or at close(); until then it may still hold epochs the log no longer has, which the next load
+   * truncates again. Writing at once cost a start with 1,000 partitions an atomic rewrite per empty
+   * partition (its epoch 0 starts at its end offset 0), undone by the epoch assigned right after.
+   */
+  truncateOnLoad(endOffset: bigint, startOffset: bigint): void {
+    this.dropFromEnd(endOffset);
+    this.dropBeforeStart(startOffset);
+  }
+
+  /** Write what truncateOnLoad left only in memory; nothing when the file already holds it. */
+  async close(): Promise<void> {
     await this.persist();
   }
 
-  private async persist(): Promise<void> {
-    await writeEpochCheckpoint(this.fs, this.file, this.entries);
+  private dropFromEnd(endOffset: bigint): boolean {
+    const kept = this.entries.filter((e) => e.startOffset < endOffset);
+    if (kept.length === this.entries.length) return false;
+    this.entries = kept;
+    return true;
   }
+
+  private dropBeforeStart(startOffset: bigint): boolean {
+    let firstKept = 0;
+    while (firstKept + 1 < this.entries.length && this.entries[firstKept + 1].startOffset <= startOffset) firstKept++;
+    const first = this.entries[firstKept];
+    if (firstKept === 0 && (!first || first.startOffset >= startOffset)) return false;
+    this.entries = this.entries.slice(firstKept);
+    if (this.entries[0].startOffset < startOffset) this.entries[0] = {epoch: this.entries[0].epoch, startOffset};
+    return true;
+  }
+
+  private async persist(): Promise<void> {
+    if (this.persisted && sameEntries(this.persisted, this.entries)) return;
+    await writeEpochCheckpoint(this.fs, this.file, this.entries);
+    this.persisted = this.list();
+  }
+}
+
+function sameEntries(a: EpochEntry[], b: EpochEntry[]): boolean {
+  return a.length === b.length && a.every((e, i) => e.epoch === b[i]!.epoch && e.startOffset === b[i]!.startOffset);
 }

@@ -111,8 +111,7 @@ export class PartitionLog {
     });
     const epochCache = await LeaderEpochCache.load(opts.fs, opts.dir);
     const log = new PartitionLog(opts.fs, opts, loaded.segments, loaded.logEndOffset, loaded.recoveredSegments, epochCache, opts.now, opts.onLogStartOffsetChange);
-    await epochCache.truncateFromEnd(log._logEndOffset);
-    await epochCache.truncateFromStart(log._logStartOffset);
+    epochCache.truncateOnLoad(log._logEndOffset, log._logStartOffset);
     await log.producers.load(log.segments, log._logEndOffset, loaded.snapshotOffsets);
     return log;
   }
@@ -450,6 +449,7 @@ export class PartitionLog {
     if (!this.offline) await this.flush().catch(() => {});
     await this.lock.run(async () => {
       if (!this.offline) await this.producers.maybeTakeSnapshot(this._logEndOffset, true).catch(() => {});
+      if (!this.offline) await this.epochCache.close().catch(() => {});
       this.closed = true;
       if (this.flushTimer) clearTimeout(this.flushTimer);
       for (const s of this.segments) await s.close().catch(() => {});

@@ -63,6 +63,8 @@ export function warmUpPaths(registry: HandlerRegistry, services: BrokerServices,
 async function run(registry: HandlerRegistry, services: BrokerServices, rounds: number, partitions: number,
   stopping: AbortSignal, result: WarmUpResult): Promise<void> {
   await removeAbandoned();
+  // A broker stopped this early would otherwise wait for a topic and logs made only to be closed.
+  if (stopping.aborted) return;
   const dir = await mkdtemp(path.join(os.tmpdir(), `${WARM_UP_DIR_PREFIX}${process.pid}-`));
   let logs: LogManager | undefined;
   let topics: TopicManager | undefined;

@@ -75,7 +75,7 @@ export interface Broker {
 const FETCH_SESSION_SLOTS = 1000;
 const FETCH_SESSION_EVICTION_MS = 120_000;
 /** Bytes of each pool of the Fetch path made ready at start (twice that of tail blocks). */
-const PRIMED_BYTES = 8 * 1024 * 1024;
+export const PRIMED_BYTES = 8 * 1024 * 1024;
 
 export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
   // Not awaited: they run on the threadpool while the broker starts (allocator-priming.ts,

@@ -20,6 +20,7 @@ import {ApiKey, decodeResponse, encodeRequest} from '../protocol/api.js';
 import {ErrorCode} from '../protocol/error-codes.js';
 import {encodeBatch} from '../records/batch.js';
 import {LogManager} from '../storage/log-manager.js';
+import {readBuffers} from '../storage/read-buffers.js';
 import {isAlive} from './data-dir.js';
 import {RequestDispatcher} from './dispatch.js';
 import type {BrokerServices, ConnectionInfo} from './handler.js';
@@ -85,6 +86,10 @@ async function run(registry: HandlerRegistry, services: BrokerServices, rounds: 
         const chunks = await dispatcher.dispatch(Buffer.from(request.frame), connection);
         result.requests++;
         const failed = chunks ? request.failures(decodeResponse(request.apiKey, request.version, Buffer.concat(chunks).subarray(4)).body) : [];
+        // Its response chunks go back to the pool as a connection gives them back once sent (the
+        // decoded copy above keeps no view of them): dropped, they took with them the chunks primed
+        // for the first large Fetch, which then page-faulted in ~5 MB of fresh ones.
+        if (chunks) for (const c of chunks) readBuffers.give(c);
         // A failing warm-up only costs time: it stops at once.
         if (failed.length > 0) {
           result.errors.push(...failed);

@@ -95,4 +95,12 @@ describe('releaseHandledFrame', () => {
     expect(frameBuffers.owns(produce)).toBe(false);
     expect(frameBuffers.take(100_000).buffer).toBe(produce.buffer);
   });
+
+  it('gives back the frame of a handled Fetch (its request has no bytes fields)', async () => {
+    const {frameBuffers} = await import('../../src/broker/framing.js');
+    const fetch = requestFrame(frameBuffers, 1, 300_000);
+    releaseHandledFrame(fetch);
+    expect(frameBuffers.owns(fetch)).toBe(false);
+    expect(frameBuffers.take(300_000).buffer).toBe(fetch.buffer);
+  });
 });

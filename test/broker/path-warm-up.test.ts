@@ -8,10 +8,11 @@ import {spawnSync} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {startBroker} from '../../src/broker/broker.js';
+import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
+import {PRIMED_BYTES, startBroker} from '../../src/broker/broker.js';
 import {WARM_UP_DIR_PREFIX, WARM_UP_ROUNDS, WARM_UP_TOPIC} from '../../src/broker/path-warm-up.js';
 import {ApiKey} from '../../src/protocol/api.js';
+import {readBuffers} from '../../src/storage/read-buffers.js';
 import {WireClient} from './helpers/wire-client.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'kstream-path-warm-up-'));
@@ -56,6 +57,18 @@ describe('the path warm-up', () => {
       }
       expect(warmUpDirs()).toEqual([]);
       expect(readdirSync(dataDir).filter((name) => name.includes('warm-up'))).toEqual([]);
+    } finally {
+      await broker.stop();
+    }
+  }, 60_000);
+
+  it('gives the response chunks it encodes into back to the pool, leaving the primed ones to the first large Fetch', async () => {
+    const broker = await startBroker({dataDir: path.join(root, 'data-pool'), port: 0, warmUp: true, log: () => undefined});
+    try {
+      expect((await broker.warmedUp!).errors).toEqual([]);
+      // The start primes PRIMED_BYTES of chunks (in the background); a warm-up that dropped its
+      // responses' chunks left almost none of them (8 MiB primed, 0 bytes left in a measured start).
+      await vi.waitFor(() => expect(readBuffers.retainedBytes).toBeGreaterThanOrEqual(PRIMED_BYTES), {timeout: 10_000});
     } finally {
       await broker.stop();
     }

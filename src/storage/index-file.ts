@@ -4,6 +4,12 @@
  * trimmed to the entries actually written when it is rolled or closed, like Kafka's AbstractIndex.
  * Entries are kept in memory (Kafka mmaps the file); writes go to the file at entry * size through
  * a pooled handle, so an index holds a file descriptor only while it is being written.
+ * Entries appended synchronously (appendEntryNow, the Produce path) reach the file PENDING_ENTRIES
+ * at a time, in one write, and at the latest when the index is synced, trimmed or closed: one
+ * pwrite per 4 KiB of small appends cost the broker as much as the append's own (a quarter of
+ * its system calls on 1 KiB Produce requests). Like Kafka's mmapped entries they are not durable
+ * before a flush; after a crash, recovery rebuilds the entries of everything past the recovery
+ * point from the log (recovery.ts), and an index that merely lacks entries stays correct (sparse).
  * A loaded file ends at the first entry that breaks the ordering rules; if that entry is not all
  * zeros (the preallocated tail) the file is corrupt and the segment rebuilds it.
  */
@@ -11,6 +17,8 @@ import type {FileSystem} from './fs.js';
 import {handlePoolOf, type PooledHandle} from './handle-pool.js';
 
 const LOAD_CHUNK = 64 * 1024;
+/** Entries appended synchronously that are written to the file together. */
+export const PENDING_ENTRIES = 64;
 
 export class CorruptIndexError extends Error {
   constructor(message: string) {
@@ -22,6 +30,10 @@ export class CorruptIndexError extends Error {
 export abstract class IndexFile {
   protected data: Buffer;
   protected count = 0;
+  /** Entries [0, written) are in the file; the others only in `data` until writePending(). */
+  private written = 0;
+  /** The write of pending entries in progress, which a truncation waits for. */
+  private writing: Promise<void> | undefined;
   readonly maxEntries: number;
 
   protected constructor(
@@ -79,14 +91,18 @@ export abstract class IndexFile {
           return;
         }
         this.count++;
+        this.written = this.count;
       }
     }
   }
 
   protected async appendEntry(entry: Buffer): Promise<void> {
     this.checkRoom();
+    // Pending entries first: they precede this one in the file.
+    await this.writePending();
     await this.handle.write(entry, this.count * this.entrySize);
     this.remember(entry);
+    this.written = this.count;
   }
 
   /** Whether appendEntryNow can write without waiting (the descriptor is open). */
@@ -94,12 +110,39 @@ export abstract class IndexFile {
     return this.handle.canWriteNow;
   }
 
-  /** appendEntry without waiting; false (nothing done) when the descriptor is not open. */
+  /**
+   * appendEntry without waiting; false (nothing done) when the descriptor is not open. The entry
+   * is written with the pending ones once PENDING_ENTRIES are waiting.
+   */
   protected appendEntryNow(entry: Buffer): boolean {
     this.checkRoom();
-    if (!this.handle.writeNow(entry, this.count * this.entrySize)) return false;
-    this.remember(entry);
+    if (this.count + 1 - this.written < PENDING_ENTRIES || this.writing) {
+      this.remember(entry);
+      return true;
+    }
+    this.ensureCapacity(this.count + 1);
+    entry.copy(this.data, this.count * this.entrySize);
+    const from = this.written * this.entrySize;
+    if (!this.handle.writeNow(this.data.subarray(from, (this.count + 1) * this.entrySize), from)) return false;
+    this.count++;
+    this.written = this.count;
     return true;
+  }
+
+  /** Write the entries not yet in the file. */
+  private async writePending(): Promise<void> {
+    while (this.writing) await this.writing;
+    if (this.written >= this.count) return;
+    const from = this.written;
+    const to = this.count;
+    // A view of the current buffer: if it grows meanwhile, these bytes stay as they are.
+    const bytes = this.data.subarray(from * this.entrySize, to * this.entrySize);
+    this.writing = this.handle.write(bytes, from * this.entrySize).then(() => { this.written = Math.max(this.written, to); });
+    try {
+      await this.writing;
+    } finally {
+      this.writing = undefined;
+    }
   }
 
   private checkRoom(): void {
@@ -115,7 +158,11 @@ export abstract class IndexFile {
   /** Keep the first `n` entries; zero the rest on disk so a reload cannot resurrect them. */
   protected async truncateEntries(n: number, preallocatedSize: number | undefined): Promise<void> {
     if (n >= this.count) return;
+    // A write of pending entries still in flight would land after the truncation.
+    while (this.writing) await this.writing.catch(() => undefined);
+    if (n >= this.count) return;
     this.count = n;
+    this.written = Math.min(this.written, n);
     await this.handle.truncate(n * this.entrySize);
     if (preallocatedSize !== undefined) await this.handle.truncate(this.roundDown(preallocatedSize));
   }
@@ -144,21 +191,27 @@ export abstract class IndexFile {
 
   /** Cut the file to the entries written (Kafka's trimToValidSize on roll and close). */
   async trimToValidSize(): Promise<void> {
+    await this.writePending();
     await this.handle.truncate(this.count * this.entrySize);
   }
 
   async reset(preallocatedSize: number | undefined): Promise<void> {
+    while (this.writing) await this.writing.catch(() => undefined);
     this.count = 0;
+    this.written = 0;
     await this.handle.truncate(0);
     if (preallocatedSize !== undefined) await this.handle.truncate(this.roundDown(preallocatedSize));
   }
 
-  sync(): Promise<void> {
-    return this.handle.sync();
+  async sync(): Promise<void> {
+    await this.writePending();
+    await this.handle.sync();
   }
 
-  close(): Promise<void> {
-    return this.handle.close();
+  /** Writes the pending entries first; closing never fails for them (the index is sparse). */
+  async close(): Promise<void> {
+    await this.writePending().catch(() => undefined);
+    await this.handle.close();
   }
 
   /** The file was renamed; later reopens use the new name. */

@@ -131,6 +131,9 @@ describe('AppendRound', () => {
     expect(log!.logEndOffset).toBe(6n);
     expect(completed).toEqual([log]);
     round.finish();
+    expect(log!.activeSegment.loadedOffsetIndex!.lastEntry.offset).toBe(5n); // the entry for the batch at 3..5
+    // Entries appended synchronously reach the file in groups, at the latest when the log closes (index-file.ts).
+    await manager.close();
     const index = await readFile(path.join(dir, 'round-0', '00000000000000000000.index'));
     expect(index.readInt32BE(0)).toBe(5); // relative offset of the entry for the batch at 3..5
   });

@@ -2,7 +2,7 @@ import {readFile, stat, writeFile} from 'node:fs/promises';
 import * as path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {NodeFileSystem} from '../../src/storage/fs.js';
-import {CorruptIndexError} from '../../src/storage/index-file.js';
+import {CorruptIndexError, PENDING_ENTRIES} from '../../src/storage/index-file.js';
 import {OffsetIndex} from '../../src/storage/offset-index.js';
 import {TimeIndex} from '../../src/storage/time-index.js';
 import {tempDir} from './helpers.js';
@@ -15,6 +15,56 @@ describe('offset and time index files', () => {
   const fs = new NodeFileSystem();
   beforeEach(async () => ({dir, cleanup} = await tempDir()));
   afterEach(async () => cleanup());
+
+  it('writes the entries appended synchronously PENDING_ENTRIES at a time, and the rest when synced, trimmed or closed', async () => {
+    const file = path.join(dir, '00000000000000000000.index');
+    const index = await OffsetIndex.open(fs, file, 0n, MiB10);
+    await index.preallocate(MiB10);
+    // Entries on disk: the leading ones that are not the preallocated zeros.
+    const onDisk = async () => {
+      const b = await readFile(file);
+      let n = 0;
+      while (n * 8 + 8 <= b.length && b.readBigInt64BE(n * 8) !== 0n) n++;
+      return n;
+    };
+    let next = 1;
+    const appendNow = (count: number) => {
+      for (let i = 0; i < count; i++, next++) expect(index.appendNow(BigInt(next), next * 100)).toBe(true);
+    };
+    appendNow(PENDING_ENTRIES - 1);
+    expect(index.entries).toBe(PENDING_ENTRIES - 1);
+    expect(index.lookup(10n)).toEqual({offset: 10n, position: 1000});
+    expect(await onDisk()).toBe(0);
+    appendNow(1); // the 64th: all of them in one write
+    expect(await onDisk()).toBe(PENDING_ENTRIES);
+    appendNow(3);
+    expect(await onDisk()).toBe(PENDING_ENTRIES);
+    await index.sync();
+    expect(await onDisk()).toBe(PENDING_ENTRIES + 3);
+    // A truncation drops pending entries before they reach the file.
+    appendNow(5);
+    await index.truncateTo(BigInt(PENDING_ENTRIES + 6)); // keeps entries for offsets up to 69
+    expect(index.entries).toBe(PENDING_ENTRIES + 5);
+    await index.append(BigInt(next + 10), 99_000); // the async path writes the pending ones first
+    appendNow(0);
+    await index.trimToValidSize();
+    await index.close();
+    expect((await stat(file)).size).toBe((PENDING_ENTRIES + 6) * 8);
+    const reloaded = await OffsetIndex.open(fs, file, 0n, MiB10);
+    expect(reloaded.entries).toBe(PENDING_ENTRIES + 6);
+    expect(reloaded.lookup(BigInt(PENDING_ENTRIES + 5))).toEqual({offset: BigInt(PENDING_ENTRIES + 5), position: (PENDING_ENTRIES + 5) * 100});
+    expect(reloaded.lastEntry).toEqual({offset: BigInt(next + 10), position: 99_000});
+    await reloaded.close();
+
+    // Closing writes what is pending.
+    const other = path.join(dir, '00000000000000001000.index');
+    const second = await OffsetIndex.open(fs, other, 1000n, MiB10);
+    await second.preallocate(MiB10);
+    expect(second.appendNow(1001n, 10)).toBe(true);
+    expect(second.appendNow(1002n, 20)).toBe(true);
+    await second.close();
+    expect((await readFile(other)).subarray(0, 16)).toEqual(Buffer.from([0, 0, 0, 1, 0, 0, 0, 10, 0, 0, 0, 2, 0, 0, 0, 20]));
+  });
 
   it('offset index: 8-byte big-endian (relative offset, position) entries, floor lookup', async () => {
     const file = path.join(dir, '00000000000000000100.index');

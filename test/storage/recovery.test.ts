@@ -1,4 +1,4 @@
-import {appendFile, readFile, stat, truncate, unlink, writeFile} from 'node:fs/promises';
+import {appendFile, cp, readFile, stat, truncate, unlink, writeFile} from 'node:fs/promises';
 import * as path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {iterateBatches} from '../../src/records/batch.js';
@@ -44,6 +44,39 @@ describe('recovery', () => {
   let cleanup: () => Promise<void>;
   beforeEach(async () => ({dir, cleanup} = await tempDir()));
   afterEach(async () => cleanup());
+
+  it('after a crash, rebuilds the index entries that were still waiting to be written (appended synchronously)', async () => {
+    const live = path.join(dir, 'live');
+    const crashed = path.join(dir, 'crashed');
+    // An entry for every batch after the first (the config a reload applies too).
+    const defaultConfig = {indexIntervalBytes: 1};
+    const manager = await LogManager.open({dataDir: live, defaultConfig});
+    try {
+      const log = await manager.createLog('t', 0, TOPIC_ID);
+      await log.append(await sizedBatch(2, 300), {leaderEpoch: 0});
+      for (let i = 1; i < 10; i++) {
+        const b = await sizedBatch(2, 300, 1_700_000_000_000 + i);
+        expect(log.tryAppendNow(b, {leaderEpoch: 0})).toBeDefined();
+      }
+      const entries = log.activeSegment.loadedOffsetIndex!.entries;
+      expect(entries).toBeGreaterThanOrEqual(9);
+      // What kill -9 would leave: the files as they are now (the entries are in memory only).
+      await cp(live, crashed, {recursive: true});
+      const onDisk = await readFile(path.join(crashed, 't-0', `${SEG0}.index`));
+      expect(onDisk.subarray(0, 8 * entries).every((b) => b === 0)).toBe(true);
+      const reopened = await LogManager.open({dataDir: crashed, defaultConfig});
+      try {
+        const recovered = reopened.getLog('t', 0)!;
+        expect(recovered.logEndOffset).toBe(20n);
+        expect(recovered.activeSegment.loadedOffsetIndex!.entries).toBe(entries);
+        expect(await offsetsOf(reopened)).toEqual(Array.from({length: 10}, (_, i) => BigInt(2 * i)));
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await manager.close();
+    }
+  });
 
   it('after a clean close scans nothing; after a crash only segments from the recovery point', async () => {
     const m1 = await LogManager.open({dataDir: dir});

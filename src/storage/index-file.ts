@@ -208,9 +208,21 @@ export abstract class IndexFile {
     await this.handle.sync();
   }
 
-  /** Writes the pending entries first; closing never fails for them (the index is sparse). */
+  /**
+   * Writes the pending entries first (a segment's close trims, which writes them), but only
+   * through a descriptor still open: reopening could recreate a file deleted meanwhile. Closing
+   * never fails for them; an index that lacks entries is still correct (sparse).
+   */
   async close(): Promise<void> {
-    await this.writePending().catch(() => undefined);
+    while (this.writing) await this.writing.catch(() => undefined);
+    if (this.written < this.count) {
+      const from = this.written * this.entrySize;
+      try {
+        if (this.handle.writeNow(this.data.subarray(from, this.count * this.entrySize), from)) this.written = this.count;
+      } catch {
+        // Left out of the file, as if the process had stopped here.
+      }
+    }
     await this.handle.close();
   }
 

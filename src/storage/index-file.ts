@@ -157,7 +157,6 @@ export abstract class IndexFile {
 
   /** Keep the first `n` entries; zero the rest on disk so a reload cannot resurrect them. */
   protected async truncateEntries(n: number, preallocatedSize: number | undefined): Promise<void> {
-    if (n >= this.count) return;
     // A write of pending entries still in flight would land after the truncation.
     while (this.writing) await this.writing.catch(() => undefined);
     if (n >= this.count) return;

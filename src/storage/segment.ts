@@ -254,7 +254,7 @@ export class LogSegment {
   appendStartNow(batches: AppendedBatch[]): number {
     const idx = this.indexes;
     if (!idx) return -1;
-    // Index entries due are written synchronously too, so their files must be open already.
+    // Index entries due may be written synchronously too (every PENDING_ENTRIES-th, index-file.ts), so their files must be open already.
     if (this.indexEntryDue(batches) && !(idx.offset.canAppendNow && idx.time.canAppendNow)) return -1;
     return this.committedSize;
   }

@@ -26,6 +26,7 @@ import {HandlerRegistry} from './registry.js';
 import {KafkaServer} from './server.js';
 import {TopicManager} from './topics/topic-manager.js';
 import {primeAllocator} from './allocator-priming.js';
+import {primeFrameBuffers} from './framing.js';
 import {warmUpCodec} from '../protocol/warm-up.js';
 import {type WarmUpResult, warmUpPaths} from './path-warm-up.js';
 import {readBuffers} from '../storage/read-buffers.js';
@@ -79,10 +80,11 @@ export const PRIMED_BYTES = 8 * 1024 * 1024;
 
 export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
   // Not awaited: they run on the threadpool while the broker starts (allocator-priming.ts,
-  // BufferPool.prime). A Produce to 10,000 partitions takes 10 MB of tail blocks, and a Fetch of
-  // their 10,000 small record sets ~5 MB of arenas and as much of response chunks.
+  // BufferPool.prime). A Produce to 10,000 partitions takes 10 MB of tail blocks (and a 2 MiB
+  // frame), and a Fetch of their 10,000 small record sets ~5 MB of arenas and as much of response chunks.
   void primeAllocator();
-  void primeTailBlocks(2 * PRIMED_BYTES).then(() => primeArenas(PRIMED_BYTES)).then(() => readBuffers.prime(PRIMED_BYTES));
+  void primeTailBlocks(2 * PRIMED_BYTES).then(() => primeArenas(PRIMED_BYTES)).then(() => readBuffers.prime(PRIMED_BYTES))
+    .then(() => primeFrameBuffers());
   const sink = options.log ?? ((line: string) => process.stderr.write(`[kstream broker] ${line}\n`));
   // DEBUG=kstream* keeps lines raw: there the stack of an unexpected failure is meant to span lines.
   const log = process.env.DEBUG && /kstream/.test(process.env.DEBUG) ? sink : (line: string) => sink(oneLine(line));

@@ -1,5 +1,9 @@
-import {describe, expect, it} from 'vitest';
-import {FrameReader, FrameSizeError, releaseHandledFrame} from '../../src/broker/framing.js';
+import {mkdtempSync, rmSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {describe, expect, it, vi} from 'vitest';
+import {startBroker} from '../../src/broker/broker.js';
+import {FrameReader, FrameSizeError, frameBuffers, PRIMED_FRAME_SIZES, releaseHandledFrame} from '../../src/broker/framing.js';
 import {BufferPool} from '../../src/storage/buffer-pool.js';
 
 function frame(body: Buffer): Buffer {
@@ -103,4 +107,24 @@ describe('releaseHandledFrame', () => {
     expect(frameBuffers.owns(fetch)).toBe(false);
     expect(frameBuffers.take(300_000).buffer).toBe(fetch.buffer);
   });
+});
+
+describe('primed frames', () => {
+  it('a broker start puts a touched frame of each PRIMED_FRAME_SIZES in the pool, which the first large request takes', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kstream-framing-'));
+    const broker = await startBroker({dataDir: path.join(dir, 'data'), port: 0, log: () => undefined});
+    try {
+      const primed = PRIMED_FRAME_SIZES.reduce((a, b) => a + b, 0);
+      // Primed in the background, after the Fetch pools.
+      await vi.waitFor(() => expect(frameBuffers.retainedBytes).toBeGreaterThanOrEqual(primed), {timeout: 10_000});
+      const allocated = frameBuffers.stats.allocated;
+      // A 1.8 MB Produce (one small batch to each of 10,000 partitions) and a 1 MiB one.
+      const frames = [frameBuffers.take(1_770_135), frameBuffers.take(1024 * 1024)];
+      expect(frameBuffers.stats.allocated).toBe(allocated);
+      for (const f of frames) frameBuffers.give(f);
+    } finally {
+      await broker.stop();
+      rmSync(dir, {recursive: true, force: true});
+    }
+  }, 30_000);
 });

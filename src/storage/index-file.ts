@@ -17,6 +17,10 @@ import type {FileSystem} from './fs.js';
 import {handlePoolOf, type PooledHandle} from './handle-pool.js';
 
 const LOAD_CHUNK = 64 * 1024;
+/** The entries of an index that has none: most partitions' active segments, until 4 KiB of log. */
+const NO_ENTRIES = Buffer.alloc(0);
+/** Room made for entries at the first one (grown by doubling afterwards). */
+const FIRST_CAPACITY = 64;
 /** Entries appended synchronously that are written to the file together. */
 export const PENDING_ENTRIES = 64;
 
@@ -43,7 +47,9 @@ export abstract class IndexFile {
     maxIndexSize: number,
   ) {
     this.maxEntries = Math.floor(maxIndexSize / entrySize);
-    this.data = Buffer.alloc(entrySize * 64);
+    // Allocated at the first entry: a zero-filled buffer per index file cost ~5 µs, twice per
+    // partition created or opened, and 1.3 KiB of memory per partition that has no entry.
+    this.data = NO_ENTRIES;
   }
 
   get path(): string {
@@ -242,7 +248,7 @@ export abstract class IndexFile {
 
   private ensureCapacity(entries: number): void {
     if (entries * this.entrySize <= this.data.length) return;
-    const grown = Buffer.alloc(Math.max(entries * this.entrySize, this.data.length * 2));
+    const grown = Buffer.alloc(Math.max(entries * this.entrySize, this.data.length * 2, FIRST_CAPACITY * this.entrySize));
     this.data.copy(grown, 0, 0, this.count * this.entrySize);
     this.data = grown;
   }

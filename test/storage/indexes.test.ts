@@ -111,6 +111,34 @@ describe('offset and time index files', () => {
     await reloaded.close();
   });
 
+  it('loads files of every size, reading larger chunks as it goes, and stops at the preallocated zeros', async () => {
+    // 30,000 offset entries (240,000 bytes) and 20,000 time entries: several reads of each size,
+    // an entry at every chunk boundary, then the preallocated tail of zeros.
+    const offsets = path.join(dir, '00000000000000000000.index');
+    const entries = Buffer.alloc(30_000 * 8);
+    for (let i = 0; i < 30_000; i++) {
+      entries.writeInt32BE(i + 1, i * 8);
+      entries.writeInt32BE((i + 1) * 10, i * 8 + 4);
+    }
+    await writeFile(offsets, Buffer.concat([entries, Buffer.alloc(8 * 1000)]));
+    const index = await OffsetIndex.open(fs, offsets, 0n, MiB10);
+    expect(index.entries).toBe(30_000);
+    for (const i of [0, 510, 511, 512, 2558, 2559, 2560, 10_750, 29_999]) expect(index.lookup(BigInt(i + 1))).toEqual({offset: BigInt(i + 1), position: (i + 1) * 10});
+    await index.close();
+
+    const times = path.join(dir, '00000000000000000000.timeindex');
+    const timeEntries = Buffer.alloc(20_000 * 12);
+    for (let i = 0; i < 20_000; i++) {
+      timeEntries.writeBigInt64BE(1_700_000_000_000n + BigInt(i), i * 12);
+      timeEntries.writeInt32BE(i + 1, i * 12 + 8);
+    }
+    await writeFile(times, Buffer.concat([timeEntries, Buffer.alloc(12 * 500)]));
+    const timeIndex = await TimeIndex.open(fs, times, 0n, MiB10);
+    expect(timeIndex.entries).toBe(20_000);
+    for (const i of [0, 340, 341, 342, 1704, 1705, 19_999]) expect(timeIndex.lookup(1_700_000_000_000n + BigInt(i))).toEqual({timestamp: 1_700_000_000_000n + BigInt(i), offset: BigInt(i + 1)});
+    await timeIndex.close();
+  });
+
   it('reports out-of-order garbage and sizes that are not whole entries as corrupt', async () => {
     const file = path.join(dir, '00000000000000000000.index');
     const bad = Buffer.alloc(24);

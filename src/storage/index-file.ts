@@ -136,11 +136,22 @@ export abstract class IndexFile {
     }
     this.ensureCapacity(this.count + 1);
     entry.copy(this.data, this.count * this.entrySize);
-    const from = this.written * this.entrySize;
-    if (!this.handle.writeNow(this.data.subarray(from, (this.count + 1) * this.entrySize), from)) return false;
+    if (!this.writeNowThrough(this.count + 1)) return false;
     this.count++;
-    this.written = this.count;
     return true;
+  }
+
+  /** Write entries [written, end) through the open descriptor, without waiting; false when it is not open. */
+  private writeNowThrough(end: number): boolean {
+    const from = this.written * this.entrySize;
+    if (!this.handle.writeNow(this.data.subarray(from, end * this.entrySize), from)) return false;
+    this.written = end;
+    return true;
+  }
+
+  /** Once no write of pending entries is in flight (whether it succeeded or not). */
+  private async writesSettled(): Promise<void> {
+    while (this.writing) await this.writing.catch(() => undefined);
   }
 
   /** Write the entries not yet in the file. */
@@ -172,7 +183,7 @@ export abstract class IndexFile {
   /** Keep the first `n` entries; zero the rest on disk so a reload cannot resurrect them. */
   protected async truncateEntries(n: number, preallocatedSize: number | undefined): Promise<void> {
     // A write of pending entries still in flight would land after the truncation.
-    while (this.writing) await this.writing.catch(() => undefined);
+    await this.writesSettled();
     if (n >= this.count) return;
     this.count = n;
     this.written = Math.min(this.written, n);
@@ -209,7 +220,7 @@ export abstract class IndexFile {
   }
 
   async reset(preallocatedSize: number | undefined): Promise<void> {
-    while (this.writing) await this.writing.catch(() => undefined);
+    await this.writesSettled();
     this.count = 0;
     this.written = 0;
     await this.handle.truncate(0);
@@ -227,11 +238,10 @@ export abstract class IndexFile {
    * never fails for them; an index that lacks entries is still correct (sparse).
    */
   async close(): Promise<void> {
-    while (this.writing) await this.writing.catch(() => undefined);
+    await this.writesSettled();
     if (this.written < this.count) {
-      const from = this.written * this.entrySize;
       try {
-        if (this.handle.writeNow(this.data.subarray(from, this.count * this.entrySize), from)) this.written = this.count;
+        this.writeNowThrough(this.count);
       } catch {
         // Left out of the file, as if the process had stopped here.
       }

@@ -18,7 +18,7 @@ import {RequestDispatcher} from './dispatch.js';
 import {FetchSessionCache} from './fetch/fetch-session.js';
 import {GroupCoordinator, groupCoordinatorConfig} from './groups/coordinator.js';
 import {TopicOffsetsLog} from './groups/offsets-log.js';
-import type {BrokerServices} from './handler.js';
+import {brokerServices} from './handler.js';
 import {HANDLERS} from './handlers/index.js';
 import {Maintenance, type ScheduledTask} from './maintenance.js';
 import {loadOrCreateMeta} from './meta-properties.js';
@@ -119,7 +119,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     const host = options.host ?? '127.0.0.1';
     const closing = new AbortController();
     const registry = new HandlerRegistry(HANDLERS);
-    const services: BrokerServices = {
+    const services = brokerServices({
       nodeId: meta.nodeId,
       clusterId: meta.clusterId,
       host: options.advertisedHost ?? advertisableHost(host),
@@ -134,7 +134,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       now: Date.now,
       log,
       closing: closing.signal,
-    };
+    });
     const dispatcher = new RequestDispatcher(registry, services);
     const server = await KafkaServer.listen({
       host,

@@ -23,7 +23,7 @@ import {LogManager} from '../storage/log-manager.js';
 import {readBuffers} from '../storage/read-buffers.js';
 import {isAlive} from './data-dir.js';
 import {RequestDispatcher} from './dispatch.js';
-import type {BrokerServices, ConnectionInfo} from './handler.js';
+import {brokerServices, type BrokerServices, type ConnectionInfo} from './handler.js';
 import type {HandlerRegistry} from './registry.js';
 import {TopicManager} from './topics/topic-manager.js';
 import {PARTITIONS_PER_TURN} from './turns.js';
@@ -75,7 +75,7 @@ async function run(registry: HandlerRegistry, services: BrokerServices, rounds: 
     topics = await TopicManager.open({dataDir: dir, logs, config: services.config});
     // As CreateTopics makes it: the first Produce waits for partitions still being created.
     await topics.createTopic(WARM_UP_TOPIC, {numPartitions: partitions, replicationFactor: -1, configs: {}, background: true});
-    const dispatcher = new RequestDispatcher(registry, {...services, topics, logs});
+    const dispatcher = new RequestDispatcher(registry, brokerServices({...services, topics, logs}));
     const connection: ConnectionInfo = {remoteAddress: 'warm-up', clientId: null};
     const requests = await warmUpRequests(partitions);
     for (let round = 0; round < rounds && !stopping.aborted; round++) {

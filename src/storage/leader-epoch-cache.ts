@@ -11,8 +11,17 @@ import type {FileSystem} from './fs.js';
 export class LeaderEpochCache {
   /** What the checkpoint file holds, when known: a write that would leave it the same is skipped. */
   private persisted: EpochEntry[] | undefined;
+  /**
+   * The last entry's epoch, or -1. Every Produce reads it for each partition, so it is kept as a
+   * number: reading it from `entries` made V8 deoptimize the Produce path, since those arrays differ
+   * in elements kind between partitions (map() builds packed or holey arrays depending on whether
+   * it runs optimized).
+   */
+  private latest: number;
 
-  private constructor(private readonly fs: FileSystem, private readonly file: string, private entries: EpochEntry[]) {}
+  private constructor(private readonly fs: FileSystem, private readonly file: string, private entries: EpochEntry[]) {
+    this.latest = latestOf(entries);
+  }
 
   static async load(fs: FileSystem, dir: string): Promise<LeaderEpochCache> {
     const file = path.join(dir, LEADER_EPOCH_CHECKPOINT);
@@ -27,7 +36,7 @@ export class LeaderEpochCache {
   }
 
   get latestEpoch(): number {
-    return this.entries.length === 0 ? -1 : this.entries[this.entries.length - 1].epoch;
+    return this.latest;
   }
 
   list(): EpochEntry[] {
@@ -38,11 +47,13 @@ export class LeaderEpochCache {
   async assign(epoch: number, startOffset: bigint): Promise<void> {
     if (epoch < 0 || epoch <= this.latestEpoch) return;
     this.entries.push({epoch, startOffset});
+    this.latest = epoch;
     try {
       await this.persist();
     } catch (err) {
       // Not on disk, so not known: the next append retries instead of trusting memory.
       this.entries.pop();
+      this.latest = latestOf(this.entries);
       throw err;
     }
   }
@@ -90,6 +101,7 @@ export class LeaderEpochCache {
     const kept = this.entries.filter((e) => e.startOffset < endOffset);
     if (kept.length === this.entries.length) return false;
     this.entries = kept;
+    this.latest = latestOf(kept);
     return true;
   }
 
@@ -100,6 +112,7 @@ export class LeaderEpochCache {
     if (firstKept === 0 && (!first || first.startOffset >= startOffset)) return false;
     this.entries = this.entries.slice(firstKept);
     if (this.entries[0].startOffset < startOffset) this.entries[0] = {epoch: this.entries[0].epoch, startOffset};
+    this.latest = latestOf(this.entries);
     return true;
   }
 
@@ -108,6 +121,10 @@ export class LeaderEpochCache {
     await writeEpochCheckpoint(this.fs, this.file, this.entries);
     this.persisted = this.list();
   }
+}
+
+function latestOf(entries: EpochEntry[]): number {
+  return entries.length === 0 ? -1 : entries[entries.length - 1]!.epoch;
 }
 
 function sameEntries(a: EpochEntry[], b: EpochEntry[]): boolean {

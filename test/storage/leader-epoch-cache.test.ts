@@ -70,4 +70,29 @@ describe('LeaderEpochCache writes', () => {
     await cache.truncateFromStart(3n);
     expect(await readFile(file, 'utf8')).toBe('0\n1\n0 3\n');
   });
+
+  it('keeps latestEpoch the last entry\'s epoch through every change', async () => {
+    expect(LeaderEpochCache.of(fs, dir, []).latestEpoch).toBe(-1);
+    expect(LeaderEpochCache.of(fs, dir, [{epoch: 0, startOffset: 0n}, {epoch: 4, startOffset: 9n}]).latestEpoch).toBe(4);
+    await writeFile(file, '0\n3\n0 0\n1 10\n2 20\n');
+    const cache = await LeaderEpochCache.load(fs, dir);
+    expect(cache.latestEpoch).toBe(2);
+    await cache.assign(5, 30n);
+    expect(cache.latestEpoch).toBe(5);
+    // An assignment whose write fails is not kept, nor is its epoch the latest.
+    vi.spyOn(fs, 'writeFileAtomic').mockRejectedValueOnce(new Error('ENOSPC'));
+    await expect(cache.assign(6, 40n)).rejects.toThrow('ENOSPC');
+    expect(cache.latestEpoch).toBe(5);
+    await cache.truncateFromEnd(30n);
+    expect(cache.latestEpoch).toBe(2);
+    await cache.truncateFromStart(25n);
+    expect(cache.list()).toEqual([{epoch: 2, startOffset: 25n}]);
+    expect(cache.latestEpoch).toBe(2);
+    await cache.truncateFromEnd(25n);
+    expect(cache.latestEpoch).toBe(-1);
+    cache.truncateOnLoad(0n, 0n);
+    expect(cache.latestEpoch).toBe(-1);
+    await cache.assign(7, 25n);
+    expect(cache.latestEpoch).toBe(7);
+  });
 });

@@ -134,11 +134,10 @@ export abstract class IndexFile {
       this.remember(entry);
       return true;
     }
-    this.ensureCapacity(this.count + 1);
-    entry.copy(this.data, this.count * this.entrySize);
-    if (!this.writeNowThrough(this.count + 1)) return false;
-    this.count++;
-    return true;
+    this.remember(entry);
+    if (this.writeNowThrough(this.count)) return true;
+    this.count--; // not written: nothing done
+    return false;
   }
 
   /** Write entries [written, end) through the open descriptor, without waiting; false when it is not open. */

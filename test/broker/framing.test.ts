@@ -88,8 +88,7 @@ describe('releaseHandledFrame', () => {
     return f;
   }
 
-  it('gives back the frame of a handled Produce and keeps those of other requests', async () => {
-    const {frameBuffers} = await import('../../src/broker/framing.js');
+  it('gives back the frame of a handled Produce and keeps those of other requests', () => {
     const produce = requestFrame(frameBuffers, 0);
     const joinGroup = requestFrame(frameBuffers, 11);
     releaseHandledFrame(produce);
@@ -100,8 +99,7 @@ describe('releaseHandledFrame', () => {
     expect(frameBuffers.take(100_000).buffer).toBe(produce.buffer);
   });
 
-  it('gives back the frame of a handled Fetch (its request has no bytes fields)', async () => {
-    const {frameBuffers} = await import('../../src/broker/framing.js');
+  it('gives back the frame of a handled Fetch (its request has no bytes fields)', () => {
     const fetch = requestFrame(frameBuffers, 1, 300_000);
     releaseHandledFrame(fetch);
     expect(frameBuffers.owns(fetch)).toBe(false);

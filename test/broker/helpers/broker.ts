@@ -8,21 +8,23 @@ export interface TestBroker {
   broker: Broker;
   dataDir: string;
   logLines: string[];
-  restart(): Promise<Broker>;
+  /** Stop and start again on the same data dir: on a new free port, or with `samePort` on the one it had. */
+  restart(options?: {samePort?: boolean}): Promise<Broker>;
   cleanup(): Promise<void>;
 }
 
 export async function startTestBroker(config: Record<string, string> = {}, dataDir?: string): Promise<TestBroker> {
   const dir = dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'kstream-broker-'));
   const logLines: string[] = [];
-  const start = () => startBroker({dataDir: dir, port: 0, config, log: (line) => logLines.push(line)});
+  const start = (port = 0) => startBroker({dataDir: dir, port, config, log: (line) => logLines.push(line)});
   const handle: TestBroker = {
     broker: await start(),
     dataDir: dir,
     logLines,
-    async restart() {
+    async restart(options = {}) {
+      const port = options.samePort ? handle.broker.port : 0;
       await handle.broker.stop();
-      handle.broker = await start();
+      handle.broker = await start(port);
       return handle.broker;
     },
     async cleanup() {

@@ -4,7 +4,7 @@
  * Produce v10, Fetch v16 (partitions named by topic id), Metadata v12, ListOffsets v7,
  * OffsetFetch v9, JoinGroup v5, DeleteRecords. Its idempotent producer with every codec this
  * build has (none, gzip, snappy, lz4; it was built without zstd), consumer groups with the
- * cooperative-sticky assignor (two members rebalancing incrementally), commits, DeleteRecords,
+ * cooperative-sticky assignor (a second member joining takes a share), commits, DeleteRecords,
  * and everything read back byte-exact before and after a broker restart.
  *
  * kafka-crab-js asks for Node 24, so npm does not install its platform binary on Node 20 by
@@ -135,7 +135,7 @@ describe.skipIf(!crab)('librdkafka 2.12.1 (kafka-crab-js) against the embedded b
     expect([...codecs].sort()).toEqual(Object.values(CODEC_IDS));
   });
 
-  it('reads everything back in a group, commits, and rebalances incrementally when a second member joins', async () => {
+  it('reads everything back in a group, commits, and rebalances (cooperative-sticky) when a second member joins', async () => {
     const a = consumer('rdkafka-g1');
     await a.subscribe(TOPIC);
     const all = await receive(a, (got) => got.length >= TOTAL);

@@ -7,8 +7,9 @@
  * cooperative-sticky assignor (a second member joining takes a share), commits, DeleteRecords,
  * and everything read back byte-exact before and after a broker restart.
  *
- * kafka-crab-js asks for Node 24, so npm does not install its platform binary on Node 20 by
- * itself; .ci/run installs it. Without it this file skips, saying so.
+ * kafka-crab-js asks for Node 24, so it is not a dependency of the project (npm would warn on
+ * every install and leave its binary out on Node 20); .ci/run installs it and its Linux x64
+ * binary. Without them this file skips, saying so.
  */
 import {createRequire} from 'node:module';
 import {Kafka, logLevel} from 'kafkajs';
@@ -30,7 +31,7 @@ function loadCrab(): Crab | undefined {
   }
 }
 const crab = process.platform === 'linux' && process.arch === 'x64' ? loadCrab() : undefined;
-if (!crab) console.warn(`kafka-crab-js (librdkafka 2.12.1) is not installed: \`npm install --no-save ${BINARY}@5.0.0\` (Linux x64; .ci/run does it); skipping its interop test`);
+if (!crab) console.warn(`kafka-crab-js (librdkafka 2.12.1) is not installed: \`npm install --no-save kafka-crab-js@5.0.0 ${BINARY}@5.0.0\` (Linux x64; .ci/run does it); skipping its interop test`);
 
 const TOPIC = 'rdkafka-current';
 const PARTITIONS = 4;

@@ -14,11 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import {Kafka, logLevel} from 'kafkajs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {ApiKey} from '../../src/protocol/api.js';
-import {ErrorCode} from '../../src/protocol/error-codes.js';
+import {ClusterClient} from '../../src/client/cluster-client.js';
+import {resolveConnection} from '../../src/client/connection.js';
+import {GroupClient} from '../../src/client/groups.js';
 import {startTestBroker, type TestBroker} from '../broker/helpers/broker.js';
-import {findCoordinator} from '../broker/helpers/coordinator.js';
-import {WireClient} from '../broker/helpers/wire-client.js';
 import {ZooKeeperServer} from './zookeeper.js';
 
 const BURROW = '/usr/bin/Burrow';
@@ -65,20 +64,11 @@ describe.skipIf(!available)('Burrow against the embedded broker', () => {
     throw new Error(`Burrow's ${apiPath} did not get there; last answer: ${JSON.stringify(last)}\nBurrow's log:\n${burrowLog()}`);
   }
 
-  /**
-   * Commit `offsets` (one per partition) for `groupId`, which has no members: OffsetCommit with
-   * generation -1, as Kafka's admin client commits for a group (kafkajs' admin would join it).
-   */
+  /** Commit `offsets` (one per partition) for `groupId`, which has no members, as `kstream groups` does (generation -1). */
   async function commit(groupId: string, offsets: number[]): Promise<void> {
-    const wire = await WireClient.connect(tb.broker.port);
-    try {
-      await findCoordinator(wire, groupId);
-      const response = await wire.request(ApiKey.OffsetCommit, 8, {groupId, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null,
-        topics: [{name: TOPIC, partitions: offsets.map((offset, partitionIndex) => ({partitionIndex, committedOffset: BigInt(offset), committedLeaderEpoch: -1, committedMetadata: null}))}]});
-      expect(response.topics[0].partitions.map((p: {errorCode: number}) => p.errorCode)).toEqual(offsets.map(() => ErrorCode.NONE));
-    } finally {
-      wire.close();
-    }
+    const conn = resolveConnection({brokers: `127.0.0.1:${tb.broker.port}`} as any, {profiles: {}} as any);
+    await ClusterClient.with(conn, (cluster) =>
+      new GroupClient(cluster).commit(groupId, offsets.map((offset, partition) => ({topic: TOPIC, partition, offset: BigInt(offset)}))));
   }
 
   beforeAll(async () => {

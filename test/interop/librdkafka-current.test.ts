@@ -23,9 +23,10 @@ type CrabMessage = import('kafka-crab-js').Message;
 
 const BINARY = 'kafka-crab-js-linux-x64-gnu';
 function loadCrab(): Crab | undefined {
+  const require = createRequire(import.meta.url);
   try {
-    createRequire(import.meta.url).resolve(`${BINARY}/package.json`);
-    return createRequire(import.meta.url)('kafka-crab-js') as Crab;
+    require.resolve(`${BINARY}/package.json`);
+    return require('kafka-crab-js') as Crab;
   } catch {
     return undefined;
   }

@@ -3,13 +3,16 @@
  * Burrow 1.2 will not start without a ZooKeeper ensemble, and uses it for nothing Kafka needs:
  * its root znode and the lock that decides which Burrow instance sends notifications. Debian's
  * ZooKeeper needs a Java runtime and seconds to start, so the test runs this instead: ZooKeeper's
- * wire protocol (jute, big-endian) for sessions, pings and the znode operations Burrow and its
- * client (go-zookeeper) send: create (persistent, ephemeral, sequential), delete, exists, getData,
- * setData, getChildren and getChildren2. Watches are accepted and never fire (nothing else changes
- * the tree); other operations get ZooKeeper's UNIMPLEMENTED error.
+ * wire protocol for sessions, pings and the znode operations Burrow and its client (go-zookeeper)
+ * send: create (persistent, ephemeral, sequential), delete, exists, getData, setData, getChildren
+ * and getChildren2. Watches are accepted and never fire (nothing else changes the tree); other
+ * operations get ZooKeeper's UNIMPLEMENTED error. Jute's int, long and buffer are Kafka's INT32,
+ * INT64 and BYTES, so packets are read and written with the project's protocol Reader and Writer.
  */
 import {createServer, type Server, type Socket} from 'node:net';
 import type {AddressInfo} from 'node:net';
+import {Reader} from '../../src/protocol/reader.js';
+import {Writer} from '../../src/protocol/writer.js';
 
 const OP = {create: 1, delete: 2, exists: 3, getData: 4, setData: 5, getChildren: 8, ping: 11, getChildren2: 12, create2: 15, closeSession: -11} as const;
 const ERR = {ok: 0, unimplemented: -6, noNode: -101, badVersion: -103, noChildrenForEphemerals: -108, nodeExists: -110, notEmpty: -111} as const;
@@ -31,36 +34,18 @@ interface Znode {
   mtime: bigint;
 }
 
-class Reader {
-  private pos = 0;
-  constructor(private readonly buf: Buffer) {}
-  int(): number { const v = this.buf.readInt32BE(this.pos); this.pos += 4; return v; }
-  long(): bigint { const v = this.buf.readBigInt64BE(this.pos); this.pos += 8; return v; }
-  bool(): boolean { return this.buf[this.pos++] !== 0; }
-  buffer(): Buffer {
-    const n = this.int();
-    if (n < 0) return Buffer.alloc(0);
-    const b = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return b;
-  }
-  string(): string { return this.buffer().toString('utf8'); }
-}
+const NO_BYTES = Buffer.alloc(0);
 
-class Writer {
-  private readonly parts: Buffer[] = [];
-  int(v: number): this { const b = Buffer.alloc(4); b.writeInt32BE(v); this.parts.push(b); return this; }
-  long(v: bigint): this { const b = Buffer.alloc(8); b.writeBigInt64BE(v); this.parts.push(b); return this; }
-  bool(v: boolean): this { this.parts.push(Buffer.from([v ? 1 : 0])); return this; }
-  buffer(v: Buffer): this { this.int(v.length); this.parts.push(v); return this; }
-  string(v: string): this { return this.buffer(Buffer.from(v, 'utf8')); }
-  /** The bytes with their int32 length prefix, as every ZooKeeper packet is framed. */
-  framed(): Buffer {
-    const body = Buffer.concat(this.parts);
-    const len = Buffer.alloc(4);
-    len.writeInt32BE(body.length);
-    return Buffer.concat([len, body]);
-  }
+/** A jute string: int32 length and UTF-8, as Kafka's BYTES (-1 = null, read as empty). */
+const readString = (r: Reader) => (r.nullableBytes() ?? NO_BYTES).toString('utf8');
+const writeString = (w: Writer, v: string) => w.bytes(Buffer.from(v, 'utf8'));
+
+/** The packet with its int32 length prefix, as every ZooKeeper packet is framed. */
+function framed(w: Writer): Buffer {
+  const body = w.finish();
+  const len = Buffer.alloc(4);
+  len.writeInt32BE(body.length);
+  return Buffer.concat([len, body]);
 }
 
 export class ZooKeeperServer {
@@ -120,11 +105,11 @@ export class ZooKeeperServer {
         pending = pending.subarray(4 + packet.length);
         if (session === undefined) {
           const r = new Reader(packet);
-          const protocolVersion = r.int();
-          r.long(); // last zxid seen
-          const timeout = r.int();
+          const protocolVersion = r.int32();
+          r.int64(); // last zxid seen
+          const timeout = r.int32();
           session = this.nextSession++;
-          socket.write(new Writer().int(protocolVersion).int(timeout).long(session).buffer(Buffer.alloc(16)).framed());
+          socket.write(framed(new Writer().int32(protocolVersion).int32(timeout).int64(session).bytes(Buffer.alloc(16))));
           continue;
         }
         const reply = this.handle(new Reader(packet), session);
@@ -135,20 +120,20 @@ export class ZooKeeperServer {
   }
 
   private handle(r: Reader, session: bigint): {frame: Buffer; close?: boolean} {
-    const xid = r.int();
-    const op = r.int();
-    const header = (err: number) => new Writer().int(xid).long(this.zxid).int(err);
-    if (op === OP.ping && xid === PING_XID) return {frame: header(ERR.ok).framed()};
+    const xid = r.int32();
+    const op = r.int32();
+    const header = (err: number) => new Writer().int32(xid).int64(this.zxid).int32(err);
+    if (op === OP.ping && xid === PING_XID) return {frame: framed(header(ERR.ok))};
     if (op === OP.closeSession) {
       this.expire(session);
-      return {frame: header(ERR.ok).framed(), close: true};
+      return {frame: framed(header(ERR.ok)), close: true};
     }
     try {
       return {frame: this.operation(op, r, session, header)};
     } catch (err) {
       const code = (err as {zkError?: number}).zkError;
       if (code === undefined) throw err;
-      return {frame: header(code).framed()};
+      return {frame: framed(header(code))};
     }
   }
 
@@ -156,46 +141,46 @@ export class ZooKeeperServer {
     switch (op) {
       case OP.create:
       case OP.create2: {
-        const path = r.string();
-        const data = r.buffer();
-        for (let acls = r.int(); acls > 0; acls--) { r.int(); r.string(); r.string(); }
-        const flags = r.int();
+        const path = readString(r);
+        const data = r.nullableBytes() ?? NO_BYTES;
+        for (let acls = r.int32(); acls > 0; acls--) { r.int32(); readString(r); readString(r); }
+        const flags = r.int32();
         const created = this.create(path, data, flags, session);
-        const w = header(ERR.ok).string(created);
-        return (op === OP.create2 ? this.stat(w, this.nodes.get(created)!) : w).framed();
+        const w = writeString(header(ERR.ok), created);
+        return framed(op === OP.create2 ? this.stat(w, this.nodes.get(created)!) : w);
       }
       case OP.delete: {
-        const path = r.string();
-        const version = r.int();
+        const path = readString(r);
+        const version = r.int32();
         const node = this.get(path);
         if (version !== -1 && version !== node.version) throw zkError(ERR.badVersion);
         if (node.children.size > 0) throw zkError(ERR.notEmpty);
         this.remove(path);
-        return header(ERR.ok).framed();
+        return framed(header(ERR.ok));
       }
       case OP.exists:
-        return this.stat(header(ERR.ok), this.get(r.string())).framed();
+        return framed(this.stat(header(ERR.ok), this.get(readString(r))));
       case OP.getData: {
-        const node = this.get(r.string());
-        return this.stat(header(ERR.ok).buffer(node.data), node).framed();
+        const node = this.get(readString(r));
+        return framed(this.stat(header(ERR.ok).bytes(node.data), node));
       }
       case OP.setData: {
-        const node = this.get(r.string());
-        const data = r.buffer();
-        const version = r.int();
+        const node = this.get(readString(r));
+        const data = r.nullableBytes() ?? NO_BYTES;
+        const version = r.int32();
         if (version !== -1 && version !== node.version) throw zkError(ERR.badVersion);
         node.data = data;
         node.version++;
         node.mzxid = ++this.zxid;
         node.mtime = BigInt(Date.now());
-        return this.stat(header(ERR.ok), node).framed();
+        return framed(this.stat(header(ERR.ok), node));
       }
       case OP.getChildren:
       case OP.getChildren2: {
-        const node = this.get(r.string());
-        const w = header(ERR.ok).int(node.children.size);
-        for (const c of [...node.children].sort()) w.string(c);
-        return (op === OP.getChildren2 ? this.stat(w, node) : w).framed();
+        const node = this.get(readString(r));
+        const w = header(ERR.ok).int32(node.children.size);
+        for (const c of [...node.children].sort()) writeString(w, c);
+        return framed(op === OP.getChildren2 ? this.stat(w, node) : w);
       }
       default:
         throw zkError(ERR.unimplemented);
@@ -238,8 +223,8 @@ export class ZooKeeperServer {
   }
 
   private stat(w: Writer, n: Znode): Writer {
-    return w.long(n.czxid).long(n.mzxid).long(n.ctime).long(n.mtime).int(n.version).int(n.cversion).int(0)
-      .long(n.owner).int(n.data.length).int(n.children.size).long(n.mzxid);
+    return w.int64(n.czxid).int64(n.mzxid).int64(n.ctime).int64(n.mtime).int32(n.version).int32(n.cversion).int32(0)
+      .int64(n.owner).int32(n.data.length).int32(n.children.size).int64(n.mzxid);
   }
 }
 

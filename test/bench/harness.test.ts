@@ -9,6 +9,7 @@ import {Report} from './lib/report.js';
 import {summarizeProfiles} from './lib/cpu-profile.js';
 import {writeRecordFile} from './lib/data.js';
 import {fetchOffsetPosition, fetchRequest, nextOffset, rawFetch} from './lib/fetch-loop.js';
+import {ResponseParser} from './gen/fetch-parser.mjs';
 import {RecordingProxy, checkResponses, parseRequestStream, replay} from './lib/replay.js';
 import {connect, createTopic, endOffsetSum} from './lib/admin.js';
 import {appendManyLimit, fileToSocketLimit, socketToFileLimit} from './lib/limits.js';
@@ -111,6 +112,53 @@ describe('fetch loop', () => {
     expect(nextOffset(both, 0n)).toBe(6n);
     expect(nextOffset(both.subarray(0, both.length - 5), 0n)).toBe(3n);
     expect(nextOffset(Buffer.alloc(0), 7n)).toBe(7n);
+  });
+
+  /** A one-partition Fetch v12 response, size prefix included, as the broker frames it. */
+  const fetchResponse = (records: Buffer, partition: object = {}) => encodeResponse(ApiKey.Fetch, 12, 9, {
+    throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: [{topic: 'raw-fetch', partitions: [{partitionIndex: 0, errorCode: 0,
+      highWatermark: 100n, lastStableOffset: 100n, logStartOffset: 0n, abortedTransactions: null, preferredReadReplica: -1, records, ...partition}]}],
+  });
+
+  it('gen/fetch.mjs reads a response fed in chunks of any size: the offset after the last complete batch and its bytes', async () => {
+    const batches: Buffer[] = [];
+    for (let base = 10n, i = 0; i < 3; i++) {
+      const b = await encodeBatch({records: Array.from({length: i + 2}, (_, k) => ({value: `v${i}-${k}`}))});
+      setBaseOffset(b, 0, base);
+      batches.push(b);
+      base += BigInt(i + 2);
+    }
+    const complete = Buffer.concat(batches);
+    // Then part of a fourth batch, as a Fetch can end with: its header, then bytes that would read
+    // as a complete batch at offset 50 if the parser looked for a header inside the partial batch.
+    const fourth = await encodeBatch({records: [{value: Buffer.alloc(300, 1)}]});
+    const inside = Buffer.from(batches[0]!);
+    setBaseOffset(inside, 0, 50n);
+    const partial = Buffer.concat([complete, fourth.subarray(0, 27), inside]);
+    const cases = [
+      {frame: fetchResponse(partial), next: 19n, bytes: complete.length},
+      // Aborted transactions before the records (each with tagged fields), and only part of a batch header at the end.
+      {frame: fetchResponse(Buffer.concat([complete, batches[0]!.subarray(0, 20)]), {abortedTransactions: [{producerId: 5n, firstOffset: 1n}, {producerId: 6n, firstOffset: 2n}]}),
+        next: 19n, bytes: complete.length},
+      {frame: fetchResponse(Buffer.alloc(0)), next: 4n, bytes: 0},
+      {frame: fetchResponse(null as unknown as Buffer), next: 4n, bytes: 0},
+    ];
+    for (const {frame, next, bytes} of cases) {
+      for (const step of [1, 2, 3, 7, 26, 27, 28, 64, frame.length]) {
+        const parser = new ResponseParser(4n);
+        for (let at = 0; at < frame.length; at += step) {
+          expect(parser.done()).toBe(false);
+          const chunk = frame.subarray(at, at + step);
+          expect(parser.feed(chunk)).toBe(chunk.length);
+        }
+        expect(parser.done()).toBe(true);
+        expect({next: parser.next, bytes: parser.bytes}).toEqual({next, bytes});
+      }
+    }
+    // Bytes after the response are not taken; an error code is reported.
+    const twice = Buffer.concat([cases[0]!.frame, cases[0]!.frame]);
+    expect(new ResponseParser(0n).feed(twice)).toBe(cases[0]!.frame.length);
+    expect(() => new ResponseParser(0n).feed(fetchResponse(complete, {errorCode: 1}))).toThrow(/Fetch partition error 1/);
   });
 });
 

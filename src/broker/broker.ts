@@ -52,7 +52,7 @@ export interface BrokerOptions {
   /**
    * Run the Produce and Fetch paths over a topic of its own in a temporary directory, in the
    * background after start, so that a client's first large requests find them compiled
-   * (path-warm-up.ts; 1.5-2 s, about 2 s of CPU). Default false; `kstream broker start` turns it on.
+   * (path-warm-up.ts; 2-3 s, about 3 s of CPU). Default false; `kstream broker start` turns it on.
    */
   warmUp?: boolean;
 }

@@ -11,12 +11,14 @@
  * of it is written to the data dir (a directory there that is not a partition's would stop Apache
  * Kafka from starting on it). It runs in the background, one request per turn of the event loop,
  * and removes its directory when done or when the broker stops; one left by a broker killed
- * meanwhile is removed by the next warm-up.
+ * meanwhile is removed by the next warm-up. It runs in two passes (FIRST_PASS), each in a
+ * directory of its own under that one.
  */
-import {mkdtemp, readdir, rm} from 'node:fs/promises';
+import {mkdir, mkdtemp, readdir, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {ApiKey, decodeResponse, encodeRequest} from '../protocol/api.js';
+import {warmUpCodec} from '../protocol/warm-up.js';
 import {ErrorCode} from '../protocol/error-codes.js';
 import {encodeBatch} from '../records/batch.js';
 import {LogManager} from '../storage/log-manager.js';
@@ -32,6 +34,19 @@ import {PARTITIONS_PER_TURN} from './turns.js';
 export const WARM_UP_PARTITIONS = PARTITIONS_PER_TURN + 50;
 /** Produce requests to all of them, each followed by a Fetch: enough calls of the per-partition functions for V8 to optimize them. */
 export const WARM_UP_ROUNDS = 40;
+/**
+ * A pass this small runs first, and its logs and topics are closed before the main pass. Closing
+ * them changes fields of the storage objects that no Produce or Fetch changes (a log's and a file
+ * handle's closed state, released descriptors), and V8 throws away the code it compiled on the
+ * assumption that they stay as they were ("code dependencies" in --trace-deopt). When only the main
+ * pass closed, that was its own code, thrown away as the warm-up ended: the first Produce to
+ * 10,000 partitions then compiled again the append path (appendTurn, prepareAppendNow,
+ * writeAppendNow, the write thread's finishJob and more) while it ran. After this pass's close,
+ * the main pass's code is compiled for objects that close, and its own close leaves it be.
+ */
+export const FIRST_PASS = {rounds: 1, partitions: 2};
+/** Requests a whole warm-up answers: a Produce and a Fetch per round of each pass. */
+export const WARM_UP_REQUESTS = 2 * (FIRST_PASS.rounds + WARM_UP_ROUNDS);
 export const WARM_UP_TOPIC = 'kstream-warm-up';
 /** Its directory in the system's temporary directory: this prefix, the broker's process id, a dash and a random suffix. */
 export const WARM_UP_DIR_PREFIX = 'kstream-warm-up-';
@@ -61,12 +76,25 @@ export function warmUpPaths(registry: HandlerRegistry, services: BrokerServices,
   return {done, stop: () => { stopping.abort(); return done; }};
 }
 
+/** Both passes, each in a directory of its own under one temporary directory. */
 async function run(registry: HandlerRegistry, services: BrokerServices, rounds: number, partitions: number,
   stopping: AbortSignal, result: WarmUpResult): Promise<void> {
   await removeAbandoned();
   // A broker stopped this early would otherwise wait for a topic and logs made only to be closed.
   if (stopping.aborted) return;
   const dir = await mkdtemp(path.join(os.tmpdir(), `${WARM_UP_DIR_PREFIX}${process.pid}-`));
+  try {
+    await runPass(registry, services, path.join(dir, 'first'), FIRST_PASS.rounds, FIRST_PASS.partitions, stopping, result);
+    if (result.errors.length === 0) await runPass(registry, services, path.join(dir, 'main'), rounds, partitions, stopping, result);
+  } finally {
+    await rm(dir, {recursive: true, force: true}).catch(() => undefined);
+  }
+}
+
+async function runPass(registry: HandlerRegistry, services: BrokerServices, dir: string, rounds: number, partitions: number,
+  stopping: AbortSignal, result: WarmUpResult): Promise<void> {
+  if (stopping.aborted) return;
+  await mkdir(dir);
   let logs: LogManager | undefined;
   let topics: TopicManager | undefined;
   try {
@@ -78,6 +106,9 @@ async function run(registry: HandlerRegistry, services: BrokerServices, rounds: 
     const dispatcher = new RequestDispatcher(registry, brokerServices({...services, topics, logs}));
     const connection: ConnectionInfo = {remoteAddress: 'warm-up', clientId: null};
     const requests = await warmUpRequests(partitions);
+    // The codec's warm-up (started with the broker) first gives every struct its final decoder, so
+    // that the objects decoded here keep one shape (protocol/warm-up.ts, SMALL_ROUNDS).
+    await warmUpCodec();
     for (let round = 0; round < rounds && !stopping.aborted; round++) {
       for (const request of requests[round % requests.length]!) {
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -100,7 +131,6 @@ async function run(registry: HandlerRegistry, services: BrokerServices, rounds: 
   } finally {
     await topics?.close().catch(() => undefined);
     await logs?.close().catch(() => undefined);
-    await rm(dir, {recursive: true, force: true}).catch(() => undefined);
   }
 }
 

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
 import {PRIMED_BYTES, startBroker} from '../../src/broker/broker.js';
-import {WARM_UP_DIR_PREFIX, WARM_UP_ROUNDS, WARM_UP_TOPIC} from '../../src/broker/path-warm-up.js';
+import {WARM_UP_DIR_PREFIX, WARM_UP_REQUESTS, WARM_UP_TOPIC} from '../../src/broker/path-warm-up.js';
 import {ApiKey} from '../../src/protocol/api.js';
 import {readBuffers} from '../../src/storage/read-buffers.js';
 import {WireClient} from './helpers/wire-client.js';
@@ -49,7 +49,7 @@ describe('the path warm-up', () => {
         }
         expect([...seen]).toEqual([expect.stringMatching(new RegExp(`^${WARM_UP_DIR_PREFIX}${process.pid}-`))]);
         const result = await broker.warmedUp!;
-        expect(result).toEqual({requests: 2 * WARM_UP_ROUNDS, errors: []});
+        expect(result).toEqual({requests: WARM_UP_REQUESTS, errors: []});
         const meta = await client.request(ApiKey.Metadata, 9, {topics: null, allowAutoTopicCreation: false});
         expect(meta.topics).toEqual([]);
       } finally {
@@ -78,7 +78,7 @@ describe('the path warm-up', () => {
     const broker = await startBroker({dataDir: path.join(root, 'data-2'), port: 0, warmUp: true, log: () => undefined});
     await broker.stop();
     const result = await broker.warmedUp!;
-    expect(result.requests).toBeLessThan(2 * WARM_UP_ROUNDS);
+    expect(result.requests).toBeLessThan(WARM_UP_REQUESTS);
     expect(result.errors).toEqual([]);
     expect(warmUpDirs()).toEqual([]);
   }, 60_000);
@@ -94,7 +94,7 @@ describe('the path warm-up', () => {
     }
     const broker = await startBroker({dataDir: path.join(root, 'data-3'), port: 0, warmUp: true, log: () => undefined});
     try {
-      expect(await broker.warmedUp!).toEqual({requests: 2 * WARM_UP_ROUNDS, errors: []});
+      expect(await broker.warmedUp!).toEqual({requests: WARM_UP_REQUESTS, errors: []});
       expect(existsSync(abandoned)).toBe(false);
       expect(existsSync(running)).toBe(true);
     } finally {

@@ -18,6 +18,7 @@ import type {PartitionLog} from '../../storage/partition-log.js';
 import type {AppendRound, ExpectedWrites} from '../../storage/append-round.js';
 import type {BrokerConfig} from '../config/index.js';
 import {topicLogConfig, validateTopicConfigs} from '../config/index.js';
+import {producePolicyOf} from './produce-policy.js';
 import {ErrorCode} from '../../protocol/error-codes.js';
 import {NEW_LEADER_EPOCH, NEW_PARTITION, type PartitionView} from '../partition-state.js';
 import {AppendNotifier} from './append-notifier.js';
@@ -299,6 +300,8 @@ export class TopicManager {
     // A config change while the log was being made did not reach it (applyConfig saw no log yet).
     const current = this.logConfigOf(info);
     if (current !== config) log.updateConfig(current);
+    // Resolved now, once per topic (cached by the log's config), rather than in its first Produce.
+    producePolicyOf(log.config, name, this, this.config);
   }
 
   private logConfigOf(info: TopicInfo): LogConfig {

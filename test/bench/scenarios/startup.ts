@@ -45,7 +45,7 @@ export async function startup(ctx: BenchContext): Promise<void> {
     stopMs = await broker.stop();
   }
   if (expected !== BigInt(file.records)) throw new Error(`start-up data: ${expected} records stored, ${file.records} produced`);
-  report.note(`Start-up: ${fmtNumber(partitions)} partitions, ${fmtNumber(file.bytes / 1e6)} MB in ${fmtNumber(file.records)} records of 1 KiB; time from spawn to "listening on", which includes ${fmtMs(median(bare))} of CLI start (node bin/run.js --version). Each broker is started as every broker of the bench is, waiting for its path warm-up to end (1.5-2 s) before the scenario goes on, so the kill -9 comes a few seconds after the start (a broker killed later takes longer to start again).`);
+  report.note(`Start-up: ${fmtNumber(partitions)} partitions, ${fmtNumber(file.bytes / 1e6)} MB in ${fmtNumber(file.records)} records of 1 KiB; time from spawn to "listening on", which includes ${fmtMs(median(bare))} of CLI start (node bin/run.js --version). Each broker is started as every broker of the bench is, waiting for its path warm-up to end (2-3 s) before the scenario goes on, so the kill -9 comes a few seconds after the start (a broker killed later takes longer to start again).`);
   report.add({group: 'startup', name: `clean stop (SIGTERM), ${fmtNumber(partitions)} partitions`, result: fmtMs(stopMs)});
 
   broker = await BrokerProcess.start({dataDir, cpuProfDir: settings.profileDir});

@@ -42,7 +42,8 @@ export const WARM_UP_ROUNDS = 40;
  * pass closed, that was its own code, thrown away as the warm-up ended: the first Produce to
  * 10,000 partitions then compiled again the append path (appendTurn, prepareAppendNow,
  * writeAppendNow, the write thread's finishJob and more) while it ran. After this pass's close,
- * the main pass's code is compiled for objects that close, and its own close leaves it be.
+ * the main pass's code is compiled for objects that close, and its own close leaves it be (some
+ * of it still goes when the garbage collector frees the warm-up's objects: "weak objects").
  */
 export const FIRST_PASS = {rounds: 1, partitions: 2};
 /** Requests a whole warm-up answers: a Produce and a Fetch per round of each pass. */

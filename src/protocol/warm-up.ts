@@ -117,8 +117,8 @@ let warmed: Promise<void> | undefined;
 export function warmUpCodec(): Promise<void> {
   warmed ??= (async () => {
     const small = warmUpMessages(1).flatMap(warmUpSteps);
-    const steps = warmUpMessages().flatMap(warmUpSteps);
-    const rounds = [...Array<Array<() => unknown>>(SMALL_ROUNDS).fill(small), ...Array<Array<() => unknown>>(ROUNDS).fill(steps)];
+    const large = warmUpMessages().flatMap(warmUpSteps);
+    const rounds = [...Array.from({length: SMALL_ROUNDS}, () => small), ...Array.from({length: ROUNDS}, () => large)];
     for (const round of rounds) {
       for (const step of round) {
         await new Promise<void>((resolve) => setImmediate(resolve));

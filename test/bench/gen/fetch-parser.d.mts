@@ -1,5 +1,4 @@
 // Types of fetch-parser.mjs, for the harness's tests.
-export function recordsOf(b: Buffer): {start: number; length: number} | undefined;
 export class ResponseParser {
   constructor(fallback: bigint);
   next: bigint;

@@ -14,7 +14,7 @@ const INCOMPLETE = new Error('incomplete');
  * `b` (the frame's first bytes, size prefix excluded): the records' position and length, or
  * undefined while `b` ends before them.
  */
-export function recordsOf(b) {
+function recordsOf(b) {
   let pos = 0;
   const need = (n) => { if (pos + n > b.length) throw INCOMPLETE; };
   const uvarint = () => {

@@ -9,9 +9,17 @@ import {frameBuffers, FrameReader, FrameSizeError, releaseHandledFrame} from './
 import {CloseConnection, RequestDispatcher} from './dispatch.js';
 import type {ConnectionInfo} from './handler.js';
 import {readBuffers} from '../storage/read-buffers.js';
+import {readIntoReusedBuffer} from './socket-reads.js';
 
 /** In-flight requests per connection before reading pauses (backpressure). */
 const MAX_IN_FLIGHT = 100;
+/**
+ * Bytes of unanswered requests per connection before reading pauses. Without it a producer's
+ * pipelined 1 MiB requests queued up to MAX_IN_FLIGHT deep, each in fresh memory beyond what
+ * frameBuffers keeps (Kafka itself reads no further request from a connection until it has
+ * answered the one before).
+ */
+export const MAX_IN_FLIGHT_BYTES = 4 * 1024 * 1024;
 
 interface Slot {
   done: boolean;
@@ -24,6 +32,7 @@ export class Connection {
   private readonly info: ConnectionInfo;
   private closed = false;
   private flushScheduled = false;
+  private inFlightBytes = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -34,7 +43,9 @@ export class Connection {
     this.frames = new FrameReader(maxRequestBytes, frameBuffers);
     this.info = {remoteAddress: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`, clientId: null};
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    // Read into one reused buffer where this Node allows it (the frames are then copied out).
+    const reused = readIntoReusedBuffer(socket, (chunk) => this.onData(chunk, true));
+    if (!reused) socket.on('data', (chunk: Buffer) => this.onData(chunk, false));
     socket.on('error', () => this.close());
     socket.on('close', () => {
       this.closed = true;
@@ -58,11 +69,11 @@ export class Connection {
     this.socket.destroy();
   }
 
-  private onData(chunk: Buffer): void {
+  private onData(chunk: Buffer, transient: boolean): void {
     if (this.closed) return;
     let frames: Buffer[];
     try {
-      frames = this.frames.push(chunk);
+      frames = this.frames.push(chunk, transient);
     } catch (err) {
       this.close(err instanceof FrameSizeError ? err.message : `framing error: ${(err as Error).message}`);
       return;
@@ -74,6 +85,7 @@ export class Connection {
   private start(frame: Buffer): void {
     const slot: Slot = {done: false, response: null};
     this.slots.push(slot);
+    this.inFlightBytes += frame.length;
     let response: Buffer[] | null | Promise<Buffer[] | null>;
     try {
       response = this.dispatcher.dispatch(frame, this.info);
@@ -87,6 +99,7 @@ export class Connection {
 
   private answered(frame: Buffer, slot: Slot, response: Buffer[] | null): void {
     releaseHandledFrame(frame);
+    this.inFlightBytes -= frame.length;
     slot.done = true;
     slot.response = response;
     this.scheduleFlush();
@@ -131,7 +144,7 @@ export class Connection {
 
   private updateFlow(): void {
     if (this.closed) return;
-    const busy = this.slots.length >= MAX_IN_FLIGHT || this.socket.writableNeedDrain;
+    const busy = this.slots.length >= MAX_IN_FLIGHT || this.inFlightBytes >= MAX_IN_FLIGHT_BYTES || this.socket.writableNeedDrain;
     if (busy && !this.socket.isPaused()) this.socket.pause();
     else if (!busy && this.socket.isPaused()) this.socket.resume();
   }

@@ -1,9 +1,9 @@
 /**
  * Kafka's framing: every request is an int32 size followed by that many bytes. The reader
- * collects chunks without copying until a whole frame is there, and refuses a negative or
- * oversized length before allocating anything (a 2 GiB prefix costs nothing). A frame that lies
- * in one socket read is a view of it; one spread over several reads (a Produce of 64 KiB or more
- * always is: Node reads 64 KiB at a time) is copied once into a buffer of `frameBuffers`.
+ * refuses a negative or oversized length before allocating anything (a 2 GiB prefix costs
+ * nothing). A frame that lies in one socket read is a view of it (or a copy, when the read's
+ * buffer is reused); one spread over several reads (a Produce of 64 KiB or more always is: a read
+ * takes at most 64 KiB) is copied once, read by read, into a buffer of `frameBuffers`.
  */
 import {BufferPool} from '../storage/buffer-pool.js';
 
@@ -54,59 +54,75 @@ export class FrameSizeError extends Error {
 }
 
 export class FrameReader {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
-  /** Size of the frame being collected, once its 4-byte prefix is complete. */
-  private expected = -1;
+  /** The size prefix read so far, when a read ended inside it. */
+  private readonly head = Buffer.alloc(4);
+  private headHave = 0;
+  /** The frame being filled from several reads, and how much of it is there. */
+  private frame: Buffer | null = null;
+  private filled = 0;
 
   /** `pool` supplies the frames that are copied together from several chunks. */
   constructor(private readonly maxBytes: number, private readonly pool?: BufferPool) {}
 
-  /** Add bytes; returns the frames (without size prefix) completed by them. */
-  push(chunk: Buffer): Buffer[] {
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
+  /**
+   * Add bytes; returns the frames (without size prefix) completed by them. A frame that lies whole
+   * in `chunk` is a view of it, unless `transient` says `chunk` is reused once this returns (a
+   * socket's own read buffer): then it is copied too. Bytes of a frame not yet complete are copied
+   * into its buffer as they come, so no chunk is kept.
+   */
+  push(chunk: Buffer, transient = false): Buffer[] {
     const frames: Buffer[] = [];
-    for (;;) {
-      if (this.expected < 0) {
-        if (this.buffered < 4) break;
-        const size = this.take(4).readInt32BE(0);
+    let pos = 0;
+    while (pos < chunk.length) {
+      if (this.frame === null) {
+        let size: number;
+        if (this.headHave === 0 && chunk.length - pos >= 4) {
+          size = chunk.readInt32BE(pos);
+          pos += 4;
+        } else {
+          const n = Math.min(4 - this.headHave, chunk.length - pos);
+          chunk.copy(this.head, this.headHave, pos, pos + n);
+          this.headHave += n;
+          pos += n;
+          if (this.headHave < 4) break;
+          this.headHave = 0;
+          size = this.head.readInt32BE(0);
+        }
         if (size < 0 || size > this.maxBytes) throw new FrameSizeError(size, this.maxBytes);
-        this.expected = size;
+        if (chunk.length - pos >= size) {
+          // Common case: the frame lies in this chunk, a view of it (or one copy of a transient chunk).
+          const view = chunk.subarray(pos, pos + size);
+          frames.push(transient ? this.copyOf(view) : view);
+          pos += size;
+          continue;
+        }
+        this.frame = this.take(size);
+        this.filled = 0;
       }
-      if (this.buffered < this.expected) break;
-      frames.push(this.take(this.expected));
-      this.expected = -1;
+      const n = Math.min(this.frame.length - this.filled, chunk.length - pos);
+      chunk.copy(this.frame, this.filled, pos, pos + n);
+      this.filled += n;
+      pos += n;
+      if (this.filled === this.frame.length) {
+        frames.push(this.frame);
+        this.frame = null;
+      }
     }
     return frames;
   }
 
-  /** Bytes received but not yet part of a complete frame. */
+  /** Bytes received of frames not yet complete (size prefixes read whole not counted). */
   get pendingBytes(): number {
-    return this.buffered;
+    return this.headHave + (this.frame === null ? 0 : this.filled);
   }
 
   private take(n: number): Buffer {
-    const first = this.chunks[0];
-    if (first && first.length >= n) {
-      // Common case: the frame lies in one chunk, slice without copying.
-      const out = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-      this.buffered -= n;
-      return out;
-    }
-    const out = this.pool ? this.pool.take(n) : Buffer.allocUnsafe(n);
-    let filled = 0;
-    while (filled < n) {
-      const chunk = this.chunks[0]!;
-      const used = Math.min(chunk.length, n - filled);
-      chunk.copy(out, filled, 0, used);
-      filled += used;
-      if (used === chunk.length) this.chunks.shift();
-      else this.chunks[0] = chunk.subarray(used);
-    }
-    this.buffered -= n;
+    return this.pool ? this.pool.take(n) : Buffer.allocUnsafe(n);
+  }
+
+  private copyOf(view: Buffer): Buffer {
+    const out = this.take(view.length);
+    view.copy(out);
     return out;
   }
 }

@@ -1,7 +1,7 @@
 import {EventEmitter} from 'node:events';
 import type {Socket} from 'node:net';
 import {describe, expect, it} from 'vitest';
-import {Connection} from '../../src/broker/connection.js';
+import {Connection, MAX_IN_FLIGHT_BYTES} from '../../src/broker/connection.js';
 import {CloseConnection, type RequestDispatcher} from '../../src/broker/dispatch.js';
 
 /** A socket that records what is written between each cork() and uncork(). */
@@ -97,6 +97,24 @@ describe('Connection', () => {
     release();
     await settled();
     expect(socket.flushes.flat()).toEqual(['re:a', 're:slow', 're:b']);
+  });
+
+  it('stops reading while its unanswered requests hold MAX_IN_FLIGHT_BYTES, and reads on once they are answered', async () => {
+    const socket = new RecordingSocket();
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    new Connection(socket as unknown as Socket, echo(() => slow), MAX_IN_FLIGHT_BYTES, () => undefined);
+    const big = 'x'.repeat(MAX_IN_FLIGHT_BYTES / 4);
+    socket.emit('data', Buffer.concat([big, big, big].map(frame)));
+    await settled();
+    expect(socket.isPaused()).toBe(false);
+    socket.emit('data', frame(big));
+    await settled();
+    expect(socket.isPaused()).toBe(true);
+    release();
+    await settled();
+    expect(socket.isPaused()).toBe(false);
+    expect(socket.flushes.flat()).toHaveLength(4);
   });
 
   it('closes the connection, with the reason logged, when the dispatcher throws at once', async () => {

@@ -1,6 +1,7 @@
 import {mkdtempSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {randomBytes} from 'node:crypto';
 import {describe, expect, it, vi} from 'vitest';
 import {startBroker} from '../../src/broker/broker.js';
 import {FrameReader, FrameSizeError, frameBuffers, PRIMED_FRAME_SIZES, releaseHandledFrame} from '../../src/broker/framing.js';
@@ -77,6 +78,44 @@ describe('FrameReader', () => {
     expect(pool.owns(got[0]!)).toBe(true);
     expect(got[1]!.toString()).toBe('small');
     expect(pool.owns(got[1]!)).toBe(false);
+  });
+});
+
+describe('FrameReader with a reused read buffer (transient chunks)', () => {
+  /** Feed `bytes` through one buffer of `size`, overwritten before each read as a socket's reused buffer is. */
+  function feedReused(reader: FrameReader, bytes: Buffer, size: number): Buffer[] {
+    const read = Buffer.alloc(size);
+    const got: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += size) {
+      read.fill(0xee);
+      const n = bytes.copy(read, 0, i, i + size);
+      got.push(...reader.push(read.subarray(0, n), true));
+    }
+    read.fill(0xee);
+    return got;
+  }
+
+  it('copies every frame out of the chunk, whole or split, however the reads fall', () => {
+    const bodies = [Buffer.from('hello'), Buffer.alloc(0), randomBytes(200 * 1024), Buffer.from('world!'), randomBytes(70 * 1024)];
+    const bytes = Buffer.concat(bodies.map(frame));
+    for (const size of [1, 3, 4, 5, 7, 4096, 65536, bytes.length]) {
+      const pool = new BufferPool();
+      const reader = new FrameReader(1 << 20, pool);
+      const got = feedReused(reader, bytes, size);
+      expect(got.map((f) => f.toString('hex'))).toEqual(bodies.map((b) => b.toString('hex')));
+      expect(reader.pendingBytes).toBe(0);
+      // The large ones in pooled buffers, to be given back after their request.
+      expect(pool.owns(got[2]!)).toBe(true);
+    }
+  });
+
+  it('counts a frame begun in one read as pending until its last byte', () => {
+    const reader = new FrameReader(1 << 20);
+    const bytes = frame(Buffer.alloc(100_000, 5));
+    expect(feedReused(reader, bytes.subarray(0, 50_004), 65536)).toEqual([]);
+    expect(reader.pendingBytes).toBe(50_000);
+    const [f] = feedReused(reader, bytes.subarray(50_004), 65536);
+    expect(f!.equals(Buffer.alloc(100_000, 5))).toBe(true);
   });
 });
 

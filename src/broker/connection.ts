@@ -10,6 +10,7 @@ import {CloseConnection, RequestDispatcher} from './dispatch.js';
 import type {ConnectionInfo} from './handler.js';
 import {readBuffers} from '../storage/read-buffers.js';
 import {readIntoReusedBuffer} from './socket-reads.js';
+import {inReadRun} from './read-run.js';
 
 /** In-flight requests per connection before reading pauses (backpressure). */
 const MAX_IN_FLIGHT = 100;
@@ -78,7 +79,9 @@ export class Connection {
       this.close(err instanceof FrameSizeError ? err.message : `framing error: ${(err as Error).message}`);
       return;
     }
-    for (const frame of frames) this.start(frame);
+    // Several requests: one run, so that their appends to a partition make one write (read-run.ts).
+    if (frames.length === 1) this.start(frames[0]!);
+    else if (frames.length > 1) inReadRun(() => { for (const frame of frames) this.start(frame); });
     this.updateFlow();
   }
 

@@ -102,7 +102,7 @@ export class AppendRound {
     for (let i = 0; i < prepared.length; i++) {
       const p = prepared[i]!;
       if (errors[i] !== undefined || failed?.has(p.log)) {
-        p.error = p.log.abandonPrepared(p, errors[i] ?? new Error('an earlier append to the log in the same round failed'));
+        p.error = p.log.abandonPrepared(errors[i] ?? new Error('an earlier append to the log in the same round failed'));
         continue;
       }
       try {

@@ -254,9 +254,9 @@ export class PartitionLog {
    * tryAppendNow for a round of appends whose file writes are made together (append-round.ts):
    * the append prepared but not written, or undefined when it cannot be split from its write (then
    * tryAppendNow). With `stack`, an append may follow others prepared before it in the same round
-   * (the round writes them in one call), unless its batch has a producer id (its sequence is
-   * checked against what is complete). Until each prepared append is completed (completePrepared)
-   * or abandoned (abandonPrepared), in order, this log takes no other append.
+   * (its write then goes in one call with theirs: PreparedAppend.stacked), unless its batch has a
+   * producer id (its sequence is checked against what is complete). Until each prepared append is
+   * completed (completePrepared) or abandoned (abandonPrepared), this log takes no other append.
    */
   prepareAppendNow(batch: Buffer, leaderEpoch: number, stack = false): PreparedAppend | AppendResult | undefined {
     if ((this.prepared > 0 && !stack) || !this.lock.idle || this.offline || this.closed || leaderEpoch > this.epochCache.latestEpoch) return undefined;
@@ -279,21 +279,21 @@ export class PartitionLog {
 
   /** The write of a prepared append landed: the append is done (prepared appends complete in order). */
   completePrepared(p: PreparedAppend): AppendResult {
-    this.unprepare(p);
+    this.unprepare();
     return this.completeBatchNow(p);
   }
 
   /** The write of a prepared append failed (and left nothing behind): nothing is appended; the error to report. */
-  abandonPrepared(p: PreparedAppend, cause: unknown): StorageError {
-    this.unprepare(p);
+  abandonPrepared(cause: unknown): StorageError {
+    this.unprepare();
     return this.ioError('append to', cause);
   }
 
-  /** `p`, the first of the prepared appends, is no longer pending. */
-  private unprepare(p: PreparedAppend): void {
-    this.prepared--;
-    this.preparedBytes -= p.batch.length;
-    this.preparedRecords -= p.records;
+  private unprepare(): void {
+    if (--this.prepared > 0) return;
+    this.prepared = 0;
+    this.preparedBytes = 0;
+    this.preparedRecords = 0;
   }
 
   /**

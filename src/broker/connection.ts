@@ -10,7 +10,6 @@ import {CloseConnection, RequestDispatcher} from './dispatch.js';
 import type {ConnectionInfo} from './handler.js';
 import {readBuffers} from '../storage/read-buffers.js';
 import {readIntoReusedBuffer} from './socket-reads.js';
-import {inReadRun} from './read-run.js';
 
 /** In-flight requests per connection before reading pauses (backpressure). */
 const MAX_IN_FLIGHT = 100;
@@ -79,9 +78,7 @@ export class Connection {
       this.close(err instanceof FrameSizeError ? err.message : `framing error: ${(err as Error).message}`);
       return;
     }
-    // Several requests: one run, so that their appends to a partition make one write (read-run.ts).
-    if (frames.length === 1) this.start(frames[0]!);
-    else if (frames.length > 1) inReadRun(() => { for (const frame of frames) this.start(frame); });
+    for (const frame of frames) this.start(frame);
     this.updateFlow();
   }
 

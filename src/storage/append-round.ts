@@ -29,10 +29,6 @@ export class AppendRound {
   private readonly handed: number[] = [];
   /** Prepared appends whose write the job could not take (the staging buffer was full). */
   private readonly notHanded: number[] = [];
-  /** Whether a log took a second prepared append in this round (their writes then go together). */
-  private stacked = false;
-  private readonly whenFinished: Array<() => void> = [];
-  private finished = false;
 
   /**
    * `completed` is told of each append done by finish(); `thread` is used when it is ready. With
@@ -47,12 +43,8 @@ export class AppendRound {
    * there after finish(), or undefined when the append must wait (then append()).
    */
   add(log: PartitionLog, batch: Buffer, leaderEpoch: number): AppendResult | PreparedAppend | undefined {
-    // Without a job, appends to one log may follow each other in the round (Produce requests that
-    // arrived together); a job's writes are made one by one, possibly on the other thread.
-    const stack = this.job === undefined;
-    const p = log.prepareAppendNow(batch, leaderEpoch, stack);
+    const p = log.prepareAppendNow(batch, leaderEpoch);
     if (p instanceof PreparedAppend) {
-      if (stack && log.preparedAppends > 1) this.stacked = true;
       const i = this.prepared.push(p) - 1;
       if (this.job) (this.job.add(p.fd, p.batch, p.start) ? this.handed : this.notHanded).push(i);
       return p;
@@ -61,12 +53,6 @@ export class AppendRound {
     const now = log.tryAppendNow(batch, {leaderEpoch});
     if (now) this.completed(log);
     return now;
-  }
-
-  /** Call `callback` once finish() has run (at once if it has). */
-  onFinish(callback: () => void): void {
-    if (this.finished) callback();
-    else this.whenFinished.push(callback);
   }
 
   /** Make the writes, then complete (or fail) every prepared append, in the order they were added. */
@@ -87,8 +73,6 @@ export class AppendRound {
       const outcome = this.job.close((k) => writeHere(handed[k]!));
       // What the other thread could not write is written here, which reports its error.
       for (let k = 0; k < handed.length; k++) if (outcome[k] === FAILED_ON_THREAD) writeHere(handed[k]!);
-    } else if (this.stacked) {
-      this.writeByLog(errors);
     } else if (this.thread?.ready && prepared.length >= MIN_SHARED_WRITES) {
       const writes: SharedWrite[] = prepared.map((p) => ({fd: p.fd, data: p.batch, position: p.start}));
       const outcome = this.thread.writeAll(writes, writeHere);
@@ -97,12 +81,10 @@ export class AppendRound {
     } else {
       for (let i = 0; i < prepared.length; i++) writeHere(i);
     }
-    // A log whose append could not complete: its later appends in the round started after it, so they fail too.
-    let failed: Set<PartitionLog> | undefined;
     for (let i = 0; i < prepared.length; i++) {
       const p = prepared[i]!;
-      if (errors[i] !== undefined || failed?.has(p.log)) {
-        p.error = p.log.abandonPrepared(errors[i] ?? new Error('an earlier append to the log in the same round failed'));
+      if (errors[i] !== undefined) {
+        p.error = p.log.abandonPrepared(errors[i]);
         continue;
       }
       try {
@@ -110,36 +92,8 @@ export class AppendRound {
         this.completed(p.log);
       } catch (err) {
         p.error = err as Error;
-        (failed ??= new Set()).add(p.log);
       }
     }
     this.prepared.length = 0;
-    this.finished = true;
-    for (const callback of this.whenFinished.splice(0)) callback();
-  }
-
-  /**
-   * The writes when a log took several appends in the round: each log's appends follow each other
-   * in its file, so they go in one call; if it fails, none of them is made (the file is cut back).
-   */
-  private writeByLog(errors: unknown[]): void {
-    const prepared = this.prepared;
-    const byLog = new Map<PartitionLog, number[]>();
-    for (let i = 0; i < prepared.length; i++) {
-      const list = byLog.get(prepared[i]!.log);
-      if (list) list.push(i);
-      else byLog.set(prepared[i]!.log, [i]);
-    }
-    for (const list of byLog.values()) {
-      const first = prepared[list[0]!]!;
-      try {
-        const written = list.length === 1
-          ? first.segment.writeAppendNow(first.batch, first.start)
-          : first.segment.writeAppendsNow(list.map((i) => prepared[i]!.batch), first.start);
-        if (!written) throw new Error('the log file closed during the append');
-      } catch (err) {
-        for (const i of list) errors[i] = err;
-      }
-    }
   }
 }

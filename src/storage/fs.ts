@@ -3,7 +3,7 @@
  * Writes are positional and unbuffered: once write() resolves the bytes are in the OS page cache
  * and survive kill -9 of the process; sync() is what makes them survive a machine crash.
  */
-import {constants, ftruncateSync, readSync, writeSync, writevSync} from 'node:fs';
+import {constants, ftruncateSync, readSync, writeSync} from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import {Limiter} from './limiter.js';
@@ -45,12 +45,6 @@ export interface FileHandle {
    * write() instead. A failed write cuts the file back to `position` before throwing.
    */
   writeNow?(data: Buffer, position: number): boolean;
-  /**
-   * writeNow of several appends that follow each other, `parts` in order from `position`, in one
-   * call (each part at most what writeNow takes); false, nothing written, when the caller must
-   * write them one by one. A failed write cuts the file back to `position` before throwing.
-   */
-  writeManyNow?(parts: Buffer[], position: number): boolean;
   /**
    * Read like read() but synchronously, if this handle can (small reads of a real file); returns
    * undefined, having read nothing, when the caller must use read() instead.
@@ -124,31 +118,6 @@ class NodeFileHandle implements FileHandle {
       total += n;
     }
     return total;
-  }
-
-  writeManyNow(parts: Buffer[], position: number): boolean {
-    let length = 0;
-    for (const part of parts) {
-      if (part.length > SYNC_WRITE_MAX_BYTES) return false;
-      length += part.length;
-    }
-    let written = 0;
-    try {
-      written = writevSync(this.fh.fd, parts, position);
-      if (written < length) {
-        // A short write (rare for a file): the rest with plain writes.
-        const rest = Buffer.concat(parts).subarray(written);
-        for (let done = 0; done < rest.length;) {
-          const n = writeSync(this.fh.fd, rest, done, rest.length - done, position + written);
-          done += n;
-          written += n;
-        }
-      }
-    } catch (err) {
-      if (written > 0) ftruncateSync(this.fh.fd, position);
-      throw err;
-    }
-    return true;
   }
 
   writeNow(data: Buffer, position: number): boolean {

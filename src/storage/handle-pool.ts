@@ -196,23 +196,6 @@ export class PooledHandle implements FileHandle {
     }
   }
 
-  /** Whether writeManyNow can write right now. */
-  get canWriteManyNow(): boolean {
-    return this.canWriteNow && this.fh!.writeManyNow !== undefined;
-  }
-
-  /** FileHandle.writeManyNow while the descriptor is open and idle; false (nothing written) otherwise. */
-  writeManyNow(parts: Buffer[], position: number): boolean {
-    if (!this.canWriteManyNow) return false;
-    this.users++;
-    try {
-      return this.fh!.writeManyNow!(parts, position);
-    } finally {
-      this.users--;
-      if (!this.pinned) this.pool.touch(this);
-    }
-  }
-
   sync(): Promise<void> {
     return this.use((fh) => fh.sync());
   }

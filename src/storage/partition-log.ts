@@ -60,15 +60,8 @@ export class PartitionLog {
   /** Everything below this offset is fsynced (recovery-point-offset-checkpoint). */
   private _recoveryPoint: bigint;
   private readonly lock = new Mutex();
-  /**
-   * Appends prepared for a round (append-round.ts) whose writes are not made yet: how many, and
-   * where the last ends (offset, bytes past the active segment's committed size, records), for one
-   * stacked behind them.
-   */
-  private prepared = 0;
-  private preparedEndOffset = 0n;
-  private preparedBytes = 0;
-  private preparedRecords = 0;
+  /** An append prepared for a round (append-round.ts) whose write is not made yet. */
+  private prepared: PreparedAppend | undefined;
   private readonly dirty = new Set<LogSegment>();
   private readonly groupCommit = new GroupCommit(() => this.flushRound(), (cause) => this.rollBackUnflushed(cause));
   private unflushedMessages = 0;
@@ -226,7 +219,7 @@ export class PartitionLog {
    * answer. A Produce to thousands of partitions then costs no promise per partition.
    */
   tryAppendNow(batches: Buffer, options: {leaderEpoch: number}): AppendResult | undefined {
-    if (this.prepared > 0 || !this.lock.idle || this.offline || this.closed || options.leaderEpoch > this.epochCache.latestEpoch) return undefined;
+    if (this.prepared || !this.lock.idle || this.offline || this.closed || options.leaderEpoch > this.epochCache.latestEpoch) return undefined;
     if (isOneBatch(batches) && this.config.messageTimestampType !== 'LogAppendTime') return this.tryAppendBatchNow(batches, options.leaderEpoch);
     const parsed = this.parseForAppend(batches);
     let records = 0;
@@ -253,47 +246,26 @@ export class PartitionLog {
   /**
    * tryAppendNow for a round of appends whose file writes are made together (append-round.ts):
    * the append prepared but not written, or undefined when it cannot be split from its write (then
-   * tryAppendNow). With `stack`, an append may follow others prepared before it in the same round
-   * (its write then goes in one call with theirs: PreparedAppend.stacked), unless its batch has a
-   * producer id (its sequence is checked against what is complete). Until each prepared append is
-   * completed (completePrepared) or abandoned (abandonPrepared), this log takes no other append.
+   * tryAppendNow). Until completePrepared or abandonPrepared, this log takes no other append.
    */
-  prepareAppendNow(batch: Buffer, leaderEpoch: number, stack = false): PreparedAppend | AppendResult | undefined {
-    if ((this.prepared > 0 && !stack) || !this.lock.idle || this.offline || this.closed || leaderEpoch > this.epochCache.latestEpoch) return undefined;
+  prepareAppendNow(batch: Buffer, leaderEpoch: number): PreparedAppend | AppendResult | undefined {
+    if (this.prepared || !this.lock.idle || this.offline || this.closed || leaderEpoch > this.epochCache.latestEpoch) return undefined;
     if (!isOneBatch(batch) || this.config.messageTimestampType === 'LogAppendTime') return undefined;
-    if (this.prepared > 0 && hasProducerId(batch, 0)) return undefined;
-    const p = this.prepareBatchNow(batch, leaderEpoch, this.prepared > 0 ? 'stacked' : 'split');
-    if (p instanceof PreparedAppend) {
-      this.prepared++;
-      this.preparedEndOffset = p.batches[0]!.lastOffset + 1n;
-      this.preparedBytes += batch.length;
-      this.preparedRecords += p.records;
-    }
+    const p = this.prepareBatchNow(batch, leaderEpoch, true);
+    if (p instanceof PreparedAppend) this.prepared = p;
     return p;
   }
 
-  /** Appends prepared and not yet completed or abandoned. */
-  get preparedAppends(): number {
-    return this.prepared;
-  }
-
-  /** The write of a prepared append landed: the append is done (prepared appends complete in order). */
+  /** The write of a prepared append landed: the append is done. */
   completePrepared(p: PreparedAppend): AppendResult {
-    this.unprepare();
+    this.prepared = undefined;
     return this.completeBatchNow(p);
   }
 
   /** The write of a prepared append failed (and left nothing behind): nothing is appended; the error to report. */
   abandonPrepared(cause: unknown): StorageError {
-    this.unprepare();
+    this.prepared = undefined;
     return this.ioError('append to', cause);
-  }
-
-  private unprepare(): void {
-    if (--this.prepared > 0) return;
-    this.prepared = 0;
-    this.preparedBytes = 0;
-    this.preparedRecords = 0;
   }
 
   /**
@@ -302,7 +274,7 @@ export class PartitionLog {
    * thousands of partitions would otherwise allocate per partition.
    */
   private tryAppendBatchNow(batch: Buffer, leaderEpoch: number): AppendResult | undefined {
-    const p = this.prepareBatchNow(batch, leaderEpoch, 'now');
+    const p = this.prepareBatchNow(batch, leaderEpoch, false);
     if (!(p instanceof PreparedAppend)) return p;
     try {
       if (!p.segment.writeAppendNow(batch, p.start)) return undefined;
@@ -314,30 +286,25 @@ export class PartitionLog {
 
   /**
    * Everything of tryAppendBatchNow before its write: checks, the offsets and leader epoch set in
-   * the batch, starting after the appends prepared before it if any. Changes nothing in the log.
-   * `write` says how the write is to be made: 'now', by the caller at once; 'split', apart from
-   * the rest (undefined when it cannot be: an index entry is due, or the file has no descriptor for
-   * it); 'stacked', behind the prepared ones, in one call with theirs (undefined when the files
-   * cannot take that now).
+   * the batch. Changes nothing in the log. With `splitWrite`, also undefined when the write cannot
+   * be made apart from the rest (an index entry is due, or the file has no descriptor for it).
    */
-  private prepareBatchNow(batch: Buffer, leaderEpoch: number, write: 'now' | 'split' | 'stacked'): PreparedAppend | AppendResult | undefined {
+  private prepareBatchNow(batch: Buffer, leaderEpoch: number, splitWrite: boolean): PreparedAppend | AppendResult | undefined {
     if (batch.length > this.config.segmentBytes) {
       throw new RecordBatchTooLargeError(`a batch of ${batch.length} bytes exceeds segment.bytes ${this.config.segmentBytes} of ${this.topicPartition}`);
     }
     const records = batch.readInt32BE(OFFSET_RECORD_COUNT);
-    if (this.unflushedMessages + this.preparedRecords + records >= this.config.flushMessages) return undefined;
-    const base = this.prepared > 0 ? this.preparedEndOffset : this._logEndOffset;
+    if (this.unflushedMessages + records >= this.config.flushMessages) return undefined;
+    const base = this._logEndOffset;
     const lastOffset = base + BigInt(batch.readInt32BE(OFFSET_LAST_OFFSET_DELTA));
     const maxTimestamp = readInt64(batch, OFFSET_MAX_TIMESTAMP);
     const segment = this.activeSegment;
-    const pending = this.preparedBytes;
-    if (segment.rollNeededNow(batch.length, maxTimestamp, lastOffset, this.now(), this.config.segmentBytes, this.config.segmentMs, pending) !== false) return undefined;
+    if (segment.rollNeededNow(batch.length, maxTimestamp, lastOffset, this.now(), this.config.segmentBytes, this.config.segmentMs) !== false) return undefined;
     const batches = [{position: 0, size: batch.length, lastOffset, maxTimestamp}];
-    const start = write === 'stacked' ? segment.stackedAppendStartNow(pending) : segment.appendStartNow(batches);
+    const start = segment.appendStartNow(batches);
     if (start < 0) return undefined;
-    const fd = write === 'now' ? undefined : segment.writeDescriptor(batch.length);
-    if (write !== 'now' && fd === undefined) return undefined;
-    if (write === 'split' && segment.indexEntryDue(batches)) return undefined;
+    const fd = splitWrite ? segment.writeDescriptor(batch.length) : undefined;
+    if (splitWrite && (fd === undefined || segment.indexEntryDue(batches))) return undefined;
     // Batches without a producer id cost one field read here.
     const producers = hasProducerId(batch, 0) ? this.producers.checkOne(batch, lastOffset) : undefined;
     if (producers?.duplicate) return duplicateResult(producers.duplicate, this._logStartOffset);

@@ -269,23 +269,6 @@ export class LogSegment {
     return false;
   }
 
-  /**
-   * Where an append stacked behind `pendingBytes` of appends prepared before it (append-round.ts),
-   * not yet written, starts if it can be made synchronously with them, else -1. Both index files
-   * must be open, since whether an entry falls due is only known as the appends complete, in
-   * order; and the log file must take several writes in one call.
-   */
-  stackedAppendStartNow(pendingBytes: number): number {
-    const idx = this.indexes;
-    if (!idx || !idx.offset.canAppendNow || !idx.time.canAppendNow || !this.log.canWriteManyNow) return -1;
-    return this.committedSize + pendingBytes;
-  }
-
-  /** The writes of stacked appends, `parts` in order from `start`, in one call; false when the file cannot take them synchronously. */
-  writeAppendsNow(parts: Buffer[], start: number): boolean {
-    return this.log.writeManyNow(parts, start);
-  }
-
   /** The log file's descriptor for a synchronous write of `length` bytes made elsewhere (write-thread.ts), if it has one. */
   writeDescriptor(length: number): number | undefined {
     return this.log.descriptorForWriteNow(length);
@@ -358,20 +341,16 @@ export class LogSegment {
     return this.rollNeededNow(p.messagesSize, p.maxTimestamp, p.maxOffset, p.now, p.segmentBytes, p.segmentMs);
   }
 
-  /**
-   * shouldRollNow with the check's fields as arguments (no object per append); `pendingBytes` of
-   * appends prepared before it (append-round.ts) count as if written.
-   */
-  rollNeededNow(messagesSize: number, maxTimestamp: bigint, maxOffset: bigint, now: number, segmentBytes: number, segmentMs: number, pendingBytes = 0): boolean | undefined {
+  /** shouldRollNow with the check's fields as arguments (no object per append). */
+  rollNeededNow(messagesSize: number, maxTimestamp: bigint, maxOffset: bigint, now: number, segmentBytes: number, segmentMs: number): boolean | undefined {
     const idx = this.indexes;
     if (!idx || (this.committedSize > 0 && this.rollingBasedTimestamp === undefined)) return undefined;
-    return this.rollDecision(idx, messagesSize, maxTimestamp, maxOffset, now, segmentBytes, segmentMs, this.committedSize + pendingBytes);
+    return this.rollDecision(idx, messagesSize, maxTimestamp, maxOffset, now, segmentBytes, segmentMs);
   }
 
-  private rollDecision(idx: Indexes, messagesSize: number, maxTimestamp: bigint, maxOffset: bigint, now: number, segmentBytes: number, segmentMs: number,
-    size = this.committedSize): boolean {
-    if (size > segmentBytes - messagesSize) return size > 0;
-    if (size > 0) {
+  private rollDecision(idx: Indexes, messagesSize: number, maxTimestamp: bigint, maxOffset: bigint, now: number, segmentBytes: number, segmentMs: number): boolean {
+    if (this.committedSize > segmentBytes - messagesSize) return this.committedSize > 0;
+    if (this.committedSize > 0) {
       const t = this.rollingBasedTimestamp;
       const waited = t !== undefined && t >= 0n ? msBetween(t, maxTimestamp) : now - this.created;
       if (waited > segmentMs) return true;

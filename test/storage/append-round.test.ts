@@ -3,12 +3,12 @@ import * as path from 'node:path';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest';
 import {ErrorCode} from '../../src/protocol/error-codes.js';
 import {iterateBatches} from '../../src/records/batch.js';
-import {AppendRound, MIN_SHARED_WRITES} from '../../src/storage/append-round.js';
+import {AppendRound} from '../../src/storage/append-round.js';
 import {LogManager} from '../../src/storage/log-manager.js';
 import {PreparedAppend} from '../../src/storage/append-result.js';
 import type {PartitionLog} from '../../src/storage/partition-log.js';
 import {FAILED_ON_THREAD, WriteThread} from '../../src/storage/write-thread.js';
-import {batch as helperBatch, sizedBatch, tempDir} from './helpers.js';
+import {sizedBatch, tempDir} from './helpers.js';
 
 const TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAQ';
 const now = () => 1_700_000_000_000;
@@ -109,9 +109,9 @@ describe('AppendRound', () => {
     }
   });
 
-  it('with a job, leaves a second append to the same partition to append(), after the first', async () => {
+  it('leaves a second append to the same partition to append(), after the first', async () => {
     const [log] = await logs(1);
-    const round = new AppendRound(thread, () => undefined, {writes: MIN_SHARED_WRITES, bytes: MIN_SHARED_WRITES * batch.length});
+    const round = new AppendRound(thread, () => undefined);
     const first = round.add(log!, Buffer.from(batch), 0);
     expect(first).toBeInstanceOf(PreparedAppend);
     expect(round.add(log!, Buffer.from(batch), 0)).toBeUndefined();
@@ -119,96 +119,6 @@ describe('AppendRound', () => {
     round.finish();
     expect((first as PreparedAppend).result!.baseOffset).toBe(3n);
     expect((await log!.append(Buffer.from(batch), {leaderEpoch: 0})).baseOffset).toBe(6n);
-  });
-
-  /** The batches stored in `log`'s active segment file, as [base offset, record count]. */
-  async function stored(log: PartitionLog): Promise<Array<[bigint, number]>> {
-    const file = await readFile(path.join(dir, `${log.topic}-${log.partition}`, '00000000000000000000.log'));
-    return [...iterateBatches(file)].map(({header}) => [header.baseOffset, header.recordCount]);
-  }
-
-  it('without a job, stacks appends to one partition behind each other and writes them in one call, completed in order', async () => {
-    const [one, two] = await logs(2);
-    const completed: PartitionLog[] = [];
-    const round = new AppendRound(thread, (log) => completed.push(log));
-    const writeMany = vi.spyOn(one!.activeSegment, 'writeAppendsNow');
-    const added = [one, two, one, one].map((log) => round.add(log!, Buffer.from(batch), 0));
-    for (const a of added) expect(a).toBeInstanceOf(PreparedAppend);
-    // Nothing moves before finish(): a Fetch in between sees the log as it was.
-    expect(one!.logEndOffset).toBe(3n);
-    expect(one!.preparedAppends).toBe(3);
-    round.finish();
-    expect(writeMany).toHaveBeenCalledTimes(1);
-    expect(writeMany.mock.calls[0]![0]).toHaveLength(3);
-    expect(added.map((a) => (a as PreparedAppend).result!.baseOffset)).toEqual([3n, 3n, 6n, 9n]);
-    expect(completed).toEqual([one, two, one, one]);
-    expect(one!.logEndOffset).toBe(12n);
-    expect(one!.preparedAppends).toBe(0);
-    expect(await stored(one!)).toEqual([[0n, 3], [3n, 3], [6n, 3], [9n, 3]]);
-    // And the log takes appends as usual afterwards.
-    expect(one!.tryAppendNow(Buffer.from(batch), {leaderEpoch: 0})).toMatchObject({baseOffset: 12n});
-  });
-
-  it('stacks appends whose index entries fall due, and adds the entries as they complete', async () => {
-    // An entry once more than 1.5 batches were appended since the last: the second stacked append gets one.
-    const [log] = await logs(1, {indexIntervalBytes: Math.floor(batch.length * 1.5)});
-    const round = new AppendRound(thread, () => undefined);
-    const added = [0, 1, 2].map(() => round.add(log!, Buffer.from(batch), 0));
-    for (const a of added) expect(a).toBeInstanceOf(PreparedAppend);
-    round.finish();
-    expect(added.map((a) => (a as PreparedAppend).result!.baseOffset)).toEqual([3n, 6n, 9n]);
-    const index = log!.activeSegment.loadedOffsetIndex!;
-    expect(index.lastEntry).toMatchObject({offset: 8n, position: 2 * batch.length}); // the batch at 6..8
-    // A read from the entry's offset finds its batch there.
-    const [first] = [...iterateBatches(await log!.read(6n, 10_000))];
-    expect(first!.header.baseOffset).toBe(6n);
-  });
-
-  it('leaves to append() a batch with a producer id that would stack, and what comes after it', async () => {
-    const [log] = await logs(1);
-    const round = new AppendRound(thread, () => undefined);
-    const first = round.add(log!, Buffer.from(batch), 0);
-    const idempotent = await helperBatch([{value: 'x'}], {producerId: 42n, baseSequence: 0});
-    expect(first).toBeInstanceOf(PreparedAppend);
-    expect(round.add(log!, idempotent, 0)).toBeUndefined();
-    // The caller appends it with append(), which holds the log until it is done: later appends wait for it.
-    const later = log!.append(idempotent, {leaderEpoch: 0});
-    expect(round.add(log!, Buffer.from(batch), 0)).toBeUndefined();
-    const last = log!.append(Buffer.from(batch), {leaderEpoch: 0});
-    round.finish();
-    expect((first as PreparedAppend).result!.baseOffset).toBe(3n);
-    expect((await later).baseOffset).toBe(6n);
-    expect((await last).baseOffset).toBe(7n);
-  });
-
-  it('does not stack past segment.bytes: the append that needs a new segment is left to append()', async () => {
-    const [log] = await logs(1, {segmentBytes: batch.length * 3});
-    const round = new AppendRound(thread, () => undefined);
-    const added = [round.add(log!, Buffer.from(batch), 0), round.add(log!, Buffer.from(batch), 0)];
-    expect(added.every((a) => a instanceof PreparedAppend)).toBe(true);
-    expect(round.add(log!, Buffer.from(batch), 0)).toBeUndefined();
-    const rolled = log!.append(Buffer.from(batch), {leaderEpoch: 0});
-    round.finish();
-    expect((await rolled).baseOffset).toBe(9n);
-    expect(log!.segments.map((s) => s.baseOffset)).toEqual([0n, 9n]);
-  });
-
-  it('fails every stacked append of a partition whose write failed, leaves nothing of them in the file, and takes the next append there', async () => {
-    const [one, two] = await logs(2);
-    const round = new AppendRound(thread, () => undefined);
-    const segment = one!.activeSegment;
-    const sizeBefore = (await stat(path.join(dir, 'round-0', '00000000000000000000.log'))).size;
-    vi.spyOn(segment, 'writeAppendsNow').mockImplementationOnce(() => { throw Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC'}); });
-    const added = [one, two, one].map((log) => round.add(log!, Buffer.from(batch), 0) as PreparedAppend);
-    round.finish();
-    expect(added[0]!.error!.message).toMatch(/cannot append to round-0 .*ENOSPC/);
-    expect(added[2]!.error!.message).toMatch(/cannot append to round-0 .*ENOSPC/);
-    expect(added[1]!.result!.baseOffset).toBe(3n);
-    expect(one!.logEndOffset).toBe(3n);
-    expect(one!.preparedAppends).toBe(0);
-    expect((await stat(path.join(dir, 'round-0', '00000000000000000000.log'))).size).toBe(sizeBefore);
-    expect(one!.tryAppendNow(Buffer.from(batch), {leaderEpoch: 0})).toMatchObject({baseOffset: 3n});
-    expect(await stored(one!)).toEqual([[0n, 3], [3n, 3]]);
   });
 
   it('makes an append that adds index entries at once, without splitting it from its write', async () => {

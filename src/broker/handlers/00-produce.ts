@@ -18,8 +18,7 @@
  *   which is how Kafka tells an acks=0 producer that something went wrong.
  * - Partitions are appended PARTITIONS_PER_TURN at a time (../turns.ts), other connections served in between;
  *   a connection's next Produce waits for this one's appends. A Produce appended in one turn (nearly
- *   all) is answered at once, without a promise (ProduceRun); one read with others from the same
- *   socket read is answered once the appends of all of them are written (../read-run.ts).
+ *   all) is answered at once, without a promise (ProduceRun).
  */
 import {ApiKey} from '../../protocol/api.js';
 import {ErrorCode, errorMessage} from '../../protocol/error-codes.js';
@@ -36,7 +35,6 @@ import {nextTurn, PARTITIONS_PER_TURN} from '../turns.js';
 import {topicConfigValue} from '../config/index.js';
 import {type AppendResult, PreparedAppend} from '../../storage/append-result.js';
 import {type AppendRound, type ExpectedWrites, MIN_SHARED_WRITES} from '../../storage/append-round.js';
-import {readRunRound} from '../read-run.js';
 
 /**
  * Per connection, the latest Produce whose appends are still to be made, or made across turns:
@@ -111,8 +109,6 @@ class ProduceRun {
   private pending: Promise<void>[] | undefined;
   /** Partitions whose appends were prepared in a round: answered once it finished. */
   private prepared: Array<{topic: string; results: PartitionResult[]; i: number; index: number; append: PreparedAppend}> | undefined;
-  /** The round of the read's run (read-run.ts) that appends were prepared in, finished after this request's turn. */
-  private runRound: AppendRound | undefined;
 
   constructor(private readonly request: ProduceRequest, private readonly ctx: HandlerContext) {
     this.acksValid = request.acks === -1 || request.acks === 0 || request.acks === 1;
@@ -127,12 +123,9 @@ class ProduceRun {
   appendTurn(): boolean {
     const {request, ctx} = this;
     let round: AppendRound | undefined;
-    let own = false;
     if (this.acksValid) {
       const expected = expectedWrites(request, this.t, this.i, PARTITIONS_PER_TURN);
-      own = expected.writes >= MIN_SHARED_WRITES;
-      // A few partitions: in the round of the requests read with this one, if any.
-      round = own ? ctx.broker.topics.startAppendRound(expected) : readRunRound(() => ctx.broker.topics.startAppendRound());
+      if (expected.writes >= MIN_SHARED_WRITES) round = ctx.broker.topics.startAppendRound(expected);
     }
     try {
       let inTurn = 0;
@@ -152,18 +145,14 @@ class ProduceRun {
           inTurn++;
           const r = producePartition(scope, p.index, p.records, ctx, round);
           if (r instanceof Promise) (this.pending ??= []).push(r.then((done) => { results[i] = done; }));
-          else if (r instanceof PreparedAppend) {
-            (this.prepared ??= []).push({topic: topic.name, results, i, index: p.index, append: r});
-            if (!own) this.runRound = round;
-          }
+          else if (r instanceof PreparedAppend) (this.prepared ??= []).push({topic: topic.name, results, i, index: p.index, append: r});
           else results[i] = r;
         }
       }
       return true;
     } finally {
       // Before anything else runs: until then the prepared appends' logs take no other append.
-      // (The run's round is finished by the run, once the requests read with this one are handled.)
-      if (own) round?.finish();
+      round?.finish();
     }
   }
 
@@ -195,17 +184,6 @@ class ProduceRun {
 
   /** The response once every append is made (at once when none had to wait); null for acks=0. */
   answer(): ProduceResponse | null | Promise<ProduceResponse | null> {
-    const runRound = this.runRound;
-    if (runRound !== undefined) {
-      this.runRound = undefined;
-      return new Promise((resolve, reject) => runRound.onFinish(() => {
-        try {
-          resolve(this.answer());
-        } catch (err) {
-          reject(err);
-        }
-      }));
-    }
     for (const {topic, results, i, index, append} of this.prepared ?? []) {
       results[i] = append.result ? appended(index, append.result) : appendFailed(topic, index, append.error, this.ctx);
     }

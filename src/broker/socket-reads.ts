@@ -34,11 +34,12 @@ export function readIntoReusedBuffer(socket: Socket, onChunk: (chunk: Buffer) =>
   const symbols = Object.getOwnPropertySymbols(socket);
   const kBuffer = symbols.find((s) => s.description === 'kBuffer');
   const kBufferCb = symbols.find((s) => s.description === 'kBufferCb');
+  const kBufferGen = symbols.find((s) => s.description === 'kBufferGen');
   const handle = (socket as unknown as {_handle?: Partial<UserBufferHandle>})._handle;
   if (!kBuffer || !kBufferCb || typeof handle?.useUserBuffer !== 'function') return false;
   const fields = socket as unknown as Record<symbol, unknown>;
-  // Both null in every socket Node made without onread; anything else is a Node this was not written for.
-  if (fields[kBuffer] !== null || fields[kBufferCb] !== null) return false;
+  // All null in every socket Node made without onread; anything else is a Node this was not written for.
+  if (fields[kBuffer] !== null || fields[kBufferCb] !== null || (kBufferGen && fields[kBufferGen] !== null)) return false;
   // Bytes already read would come as 'data' events, after bytes read later.
   if (socket.readableLength > 0) return false;
   const buffer = (shared ??= Buffer.allocUnsafeSlow(READ_BUFFER_BYTES));

@@ -61,7 +61,7 @@ export class FrameReader {
   private frame: Buffer | null = null;
   private filled = 0;
 
-  /** `pool` supplies the frames that are copied together from several chunks. */
+  /** `pool` supplies the buffers of the frames that are copied (from several chunks, or out of a transient one). */
   constructor(private readonly maxBytes: number, private readonly pool?: BufferPool) {}
 
   /**

@@ -39,8 +39,10 @@ async function listen(pauseAtStart = false) {
     async connect(): Promise<{client: net.Socket; side: Accepted}> {
       const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
       clients.push(client);
+      // Listened for at once: 'connect' may come before the server side is accepted.
+      const connected = once(client, 'connect');
       const side = accepted.shift() ?? await new Promise<Accepted>((resolve) => waiting.push(resolve));
-      await once(client, 'connect').catch(() => undefined);
+      await connected;
       return {client, side};
     },
   };

@@ -14,7 +14,7 @@ import {RecordingProxy, checkResponses, parseRequestStream, replay} from './lib/
 import {connect, createTopic, endOffsetSum} from './lib/admin.js';
 import {appendManyLimit, fileToSocketLimit, socketToFileLimit} from './lib/limits.js';
 import {runWithCpu} from './lib/proc.js';
-import {ProducePipe} from './lib/produce-pipe.js';
+import {runLatencyGen} from './lib/latency-gen.js';
 import {encodeBatch} from '../../src/records/batch.js';
 import {CompressionType, setBaseOffset} from '../../src/records/batch-header.js';
 import {ApiKey, encodeRequest, encodeResponse} from '../../src/protocol/api.js';
@@ -337,59 +337,96 @@ describe('replay and raw Fetch against a broker', () => {
   });
 });
 
-describe('produce pipe', () => {
-  it('answers every pipelined Produce by correlation id, each one appending its batch', () => withDir(async (dir) => {
+describe('latency.mjs', () => {
+  const records = encodeBatch({records: Array.from({length: 10}, (_, i) => ({key: null, value: Buffer.alloc(100, 97 + i)}))});
+  async function writeTemplate(dir: string, topic: string): Promise<string> {
+    const file = join(dir, 'request.bin');
+    await writeFile(file, encodeRequest(ApiKey.Produce, 9, 0, 'kstream-bench', {
+      transactionalId: null, acks: 1, timeoutMs: 30_000, topicData: [{name: topic, partitionData: [{index: 0, records: await records}]}],
+    }));
+    return file;
+  }
+
+  it('runs its closed and open loops against a broker, every request appending its batch', () => withDir(async (dir) => {
     const broker = await startBroker({dataDir: join(dir, 'data'), port: 0, log: () => undefined});
     const address = `127.0.0.1:${broker.port}`;
     const admin = await connect(address);
     try {
-      await createTopic(admin, 'piped', 1);
-      const records = await encodeBatch({records: Array.from({length: 10}, (_, i) => ({key: null, value: Buffer.alloc(100, 97 + i)}))});
-      const pipe = await ProducePipe.open(address, 'piped', records);
-      try {
-        await Promise.all(Array.from({length: 500}, () => pipe.produce()));
-      } finally {
-        pipe.close();
-      }
-      expect(pipe.sent).toBe(500);
-      expect(await endOffsetSum(admin, [{name: 'piped', partitions: 1}])).toBe(5000n);
+      await createTopic(admin, 'timed', 1);
+      const run = await runLatencyGen(address, await writeTemplate(dir, 'timed'), {warmSeconds: 0.2, maxSeconds: 0.3, rate: 2000, openSeconds: 0.5}, join(dir, 'latencies.bin'));
+      expect(run.max).toBeGreaterThan(0);
+      expect(run.rate).toBe(2000);
+      expect(run.latencies).toHaveLength(1000);
+      expect(run.latencies.every((ms) => ms > 0 && ms < 30_000)).toBe(true);
+      expect(await endOffsetSum(admin, [{name: 'timed', partitions: 1}])).toBe(BigInt(run.sent * 10));
+      expect(run.sent).toBeGreaterThan(1000);
     } finally {
       admin.close();
       await broker.stop();
     }
   }));
 
-  it('times requests sent with sendTimed, each answer reported once, mixed with awaited ones', () => withDir(async (dir) => {
-    const broker = await startBroker({dataDir: join(dir, 'data'), port: 0, log: () => undefined});
-    const address = `127.0.0.1:${broker.port}`;
-    const admin = await connect(address);
-    try {
-      await createTopic(admin, 'timed', 1);
-      const records = await encodeBatch({records: [{key: null, value: Buffer.alloc(100, 97)}]});
-      const pipe = await ProducePipe.open(address, 'timed', records);
-      const latencies: number[] = [];
-      try {
-        const all = new Promise<void>((resolve) => {
-          pipe.onTimedAnswer = (ms) => {
-            latencies.push(ms);
-            if (latencies.length === 300) resolve();
-          };
-        });
-        const awaited: Promise<void>[] = [];
-        for (let i = 0; i < 300; i++) {
-          pipe.sendTimed();
-          if (i % 3 === 0) awaited.push(pipe.produce());
+  it('patches only the correlation id, times each answer split across reads, and opens at half the max', () => withDir(async (dir) => {
+    // A stand-in server that answers each request with its correlation id after 5 ms, in two writes.
+    const template = await writeTemplate(dir, 'any');
+    const expected = await readFile(template);
+    const ids: number[] = [];
+    let others = 0;
+    const server = createServer((socket) => {
+      socket.setNoDelay(true);
+      let pending = Buffer.alloc(0);
+      let writes = Promise.resolve();
+      socket.on('data', (chunk: Buffer) => {
+        pending = Buffer.concat([pending, chunk]);
+        while (pending.length >= expected.length) {
+          const frame = pending.subarray(0, expected.length);
+          pending = pending.subarray(expected.length);
+          const id = frame.readInt32BE(8);
+          ids.push(id);
+          if (!frame.subarray(0, 8).equals(expected.subarray(0, 8)) || !frame.subarray(12).equals(expected.subarray(12))) others++;
+          const answer = Buffer.alloc(12);
+          answer.writeInt32BE(8, 0);
+          answer.writeInt32BE(id, 4);
+          // Each answer's two halves in order, the second a turn of the event loop later.
+          setTimeout(() => {
+            writes = writes.then(async () => {
+              socket.write(answer.subarray(0, 6));
+              await new Promise((resolve) => setImmediate(resolve));
+              socket.write(answer.subarray(6));
+            });
+          }, 5);
         }
-        await Promise.all([all, ...awaited]);
-      } finally {
-        pipe.close();
-      }
-      expect(latencies).toHaveLength(300);
-      expect(latencies.every((ms) => ms > 0 && ms < 30_000)).toBe(true);
-      expect(await endOffsetSum(admin, [{name: 'timed', partitions: 1}])).toBe(400n);
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const port = (server.address() as {port: number}).port;
+      const run = await runLatencyGen(`127.0.0.1:${port}`, template, {warmSeconds: 0, maxSeconds: 0.3, rate: 'half', openSeconds: 0.3}, join(dir, 'latencies.bin'));
+      // 16 in flight, each answered after 5 ms or a little more: at most 3,200 requests/s.
+      expect(run.max).toBeGreaterThan(500);
+      expect(run.max).toBeLessThanOrEqual(3200);
+      expect(run.rate).toBe(run.max / 2);
+      expect(run.latencies).toHaveLength(Math.floor(run.rate * 0.3));
+      // Node timers may fire up to 1 ms early against performance.now().
+      expect(run.latencies.every((ms) => ms >= 4)).toBe(true);
+      expect(others).toBe(0);
+      expect(ids).toEqual(Array.from({length: run.sent}, (_, i) => i + 1));
     } finally {
-      admin.close();
-      await broker.stop();
+      server.close();
+    }
+  }));
+
+  it('fails with the reason when the server closes the connection', () => withDir(async (dir) => {
+    const server = createServer((socket) => socket.once('data', () => socket.end()));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const port = (server.address() as {port: number}).port;
+      await expect(runLatencyGen(`127.0.0.1:${port}`, await writeTemplate(dir, 'any'), {warmSeconds: 1, maxSeconds: 0, rate: 0, openSeconds: 0}, join(dir, 'l.bin')))
+        .rejects.toThrow(/the server closed the connection/);
+    } finally {
+      server.close();
     }
   }));
 });

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises';
-import {createServer, connect as netConnect} from 'node:net';
+import {createServer, connect as netConnect, type Socket} from 'node:net';
 import {once} from 'node:events';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -417,17 +417,25 @@ describe('latency.mjs', () => {
     }
   }));
 
-  it('fails with the reason when the server closes the connection', () => withDir(async (dir) => {
-    const server = createServer((socket) => socket.once('data', () => socket.end()));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    try {
-      const port = (server.address() as {port: number}).port;
-      await expect(runLatencyGen(`127.0.0.1:${port}`, await writeTemplate(dir, 'any'), {warmSeconds: 1, maxSeconds: 0, rate: 0, openSeconds: 0}, join(dir, 'l.bin')))
-        .rejects.toThrow(/the server closed the connection/);
-    } finally {
-      server.close();
-    }
+  it('fails with the reason when the server closes the connection or answers out of order', () => withDir(async (dir) => {
+    const template = await writeTemplate(dir, 'any');
+    const run = async (onRequest: (socket: Socket) => void) => {
+      const server = createServer((socket) => socket.once('data', () => onRequest(socket)));
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      try {
+        const port = (server.address() as {port: number}).port;
+        await runLatencyGen(`127.0.0.1:${port}`, template, {warmSeconds: 1, maxSeconds: 0, rate: 0, openSeconds: 0}, join(dir, 'l.bin'));
+      } finally {
+        server.close();
+      }
+    };
+    await expect(run((socket) => socket.end())).rejects.toThrow(/the server closed the connection/);
+    // The first answer carries correlation id 2, not 1.
+    const answer = Buffer.alloc(12);
+    answer.writeInt32BE(8, 0);
+    answer.writeInt32BE(2, 4);
+    await expect(run((socket) => socket.write(answer))).rejects.toThrow(/answer with correlation id 2, expected 1/);
   }));
 });
 

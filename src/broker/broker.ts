@@ -69,6 +69,8 @@ export interface Broker {
   brokerConfigs: DynamicBrokerConfigState;
   /** With the warmUp option: resolves once the warm-up has finished, or stopped with the broker (never rejects). */
   warmedUp?: Promise<WarmUpResult>;
+  /** Resolves once the buffers made ready at start are in their pools (for tests that count the pools' takes). */
+  primed: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -83,7 +85,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   // BufferPool.prime). A Produce to 10,000 partitions takes 10 MB of tail blocks (and a 2 MiB
   // frame), and a Fetch of their 10,000 small record sets ~5 MB of arenas and as much of response chunks.
   void primeAllocator();
-  void primeTailBlocks(2 * PRIMED_BYTES).then(() => primeArenas(PRIMED_BYTES)).then(() => readBuffers.prime(PRIMED_BYTES))
+  const primed = primeTailBlocks(2 * PRIMED_BYTES).then(() => primeArenas(PRIMED_BYTES)).then(() => readBuffers.prime(PRIMED_BYTES))
     .then(() => primeFrameBuffers());
   const sink = options.log ?? ((line: string) => process.stderr.write(`[kstream broker] ${line}\n`));
   // DEBUG=kstream* keeps lines raw: there the stack of an unexpected failure is meant to span lines.
@@ -172,6 +174,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       topics,
       brokerConfigs,
       ...(pathWarmUp ? {warmedUp: pathWarmUp.done} : {}),
+      primed,
       stop: () => {
         stopping ??= (async () => {
           // Long polls end at once; requests in flight (appends) finish before the logs close.

@@ -1,7 +1,7 @@
 // The latency scenario's load generator, in a process of its own and making no garbage per request,
 // so that the latency it times is the server's and not its own: run inside the bench process, with
-// a Buffer per request and a 64 KiB buffer per read, its own scavenges (2-7 ms, every ~250 ms) and
-// other event-loop stalls were in flight for 85-94% of the requests slower than 4 ms.
+// a Buffer per request and a 64 KiB buffer per read, its own scavenges and other event-loop stalls
+// were in flight for 85-94% of the requests slower than 4 ms.
 // One connection sends copies of one encoded Produce request (TEMPLATE_FILE, a whole frame with its
 // size prefix; only the correlation id, header bytes 8-11, is patched) and matches answers by
 // correlation id without decoding them: each answer must carry the next id, as a Kafka broker answers

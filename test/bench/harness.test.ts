@@ -403,9 +403,10 @@ describe('latency.mjs', () => {
     try {
       const port = (server.address() as {port: number}).port;
       const run = await runLatencyGen(`127.0.0.1:${port}`, template, {warmSeconds: 0, maxSeconds: 0.3, rate: 'half', openSeconds: 0.3}, join(dir, 'latencies.bin'));
-      // 16 in flight, each answered after 5 ms or a little more: at most 3,200 requests/s.
+      // 16 in flight, each answered after 5 ms (4 ms by performance.now(), timers firing up to 1 ms
+      // early): at most 4,000 requests/s.
       expect(run.max).toBeGreaterThan(500);
-      expect(run.max).toBeLessThanOrEqual(3200);
+      expect(run.max).toBeLessThanOrEqual(4000);
       expect(run.rate).toBe(run.max / 2);
       expect(run.latencies).toHaveLength(Math.floor(run.rate * 0.3));
       // Node timers may fire up to 1 ms early against performance.now().

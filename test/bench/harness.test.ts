@@ -14,7 +14,7 @@ import {RecordingProxy, checkResponses, parseRequestStream, replay} from './lib/
 import {connect, createTopic, endOffsetSum} from './lib/admin.js';
 import {appendManyLimit, fileToSocketLimit, socketToFileLimit} from './lib/limits.js';
 import {runWithCpu} from './lib/proc.js';
-import {runLatencyGen} from './lib/latency-gen.js';
+import {runLatencyGen, writeLatencyRequest} from './lib/latency-gen.js';
 import {encodeBatch} from '../../src/records/batch.js';
 import {CompressionType, setBaseOffset} from '../../src/records/batch-header.js';
 import {ApiKey, encodeRequest, encodeResponse} from '../../src/protocol/api.js';
@@ -341,9 +341,7 @@ describe('latency.mjs', () => {
   const records = encodeBatch({records: Array.from({length: 10}, (_, i) => ({key: null, value: Buffer.alloc(100, 97 + i)}))});
   async function writeTemplate(dir: string, topic: string): Promise<string> {
     const file = join(dir, 'request.bin');
-    await writeFile(file, encodeRequest(ApiKey.Produce, 9, 0, 'kstream-bench', {
-      transactionalId: null, acks: 1, timeoutMs: 30_000, topicData: [{name: topic, partitionData: [{index: 0, records: await records}]}],
-    }));
+    await writeLatencyRequest(file, topic, await records);
     return file;
   }
 

@@ -35,22 +35,17 @@ const sentAt = new Float64Array(RING);
 // once its write has completed (Node keeps a reference to the bytes until then).
 const free = [];
 function sendBuffer(count) {
-  const buffer = free.find((b) => b.length >= count * SIZE) ?? newSendBuffer(count);
-  free.splice(free.indexOf(buffer), 1);
-  return buffer;
-}
-function newSendBuffer(count) {
+  const i = free.findIndex((b) => b.length >= count * SIZE);
+  if (i >= 0) return free.splice(i, 1)[0];
   const n = Math.max(count, 256);
   const buffer = Buffer.allocUnsafeSlow(n * SIZE);
-  for (let i = 0; i < n; i++) template.copy(buffer, i * SIZE);
-  free.push(buffer);
+  for (let j = 0; j < n; j++) template.copy(buffer, j * SIZE);
   return buffer;
 }
 
 let nextId = 1;
 let sent = 0;
-let answers = 0;
-/** The correlation id the next answer must carry. */
+/** The correlation id the next answer must carry (answers come in order: nextAnswer - 1 have come). */
 let nextAnswer = 1;
 /** Writes `count` requests at once; `now` is their send time. */
 function send(count, now) {
@@ -84,7 +79,6 @@ const socket = connect({
         const id = pending.readInt32BE(pos + 4);
         if (id !== nextAnswer) fail(`answer with correlation id ${id}, expected ${nextAnswer}`);
         nextAnswer++;
-        answers++;
         onAnswer(now - sentAt[id % RING]);
         pos += 4 + size;
       }
@@ -97,10 +91,11 @@ socket.on('error', (err) => fail(err.message));
 socket.on('end', () => fail('the server closed the connection'));
 await once(socket, 'connect');
 // A server that stops answering fails the run instead of hanging it.
-let answersSeen = -1;
+let answeredBefore = -1;
 setInterval(() => {
-  if (answers === answersSeen && answers < sent) fail(`no answer for ${ANSWER_TIMEOUT_S} s (${sent - answers} requests unanswered)`);
-  answersSeen = answers;
+  const answered = nextAnswer - 1;
+  if (answered === answeredBefore && answered < sent) fail(`no answer for ${ANSWER_TIMEOUT_S} s (${sent - answered} requests unanswered)`);
+  answeredBefore = answered;
 }, ANSWER_TIMEOUT_S * 1000).unref();
 
 function fail(message) {

@@ -9,9 +9,8 @@ import {join} from 'node:path';
 import {rm, writeFile} from 'node:fs/promises';
 import {BrokerProcess} from '../lib/broker-process.js';
 import {connect, createTopic, endOffsetSum} from '../lib/admin.js';
-import {runLatencyGen, type LatencyRun} from '../lib/latency-gen.js';
+import {runLatencyGen, writeLatencyRequest, type LatencyRun} from '../lib/latency-gen.js';
 import {encodeBatch} from '../../../src/records/batch.js';
-import {ApiKey, encodeRequest} from '../../../src/protocol/api.js';
 import {fmtMs, fmtNumber, quantile} from '../lib/stats.js';
 import {startProgram, stopProgram} from '../lib/limits.js';
 import type {BenchContext} from '../lib/context.js';
@@ -48,9 +47,7 @@ export async function latency(ctx: BenchContext): Promise<void> {
   const {report, settings, workDir} = ctx;
   const records = await encodeBatch({records: Array.from({length: 10}, (_, i) => ({key: null, value: Buffer.alloc(100, 97 + i)}))});
   const template = join(workDir, 'latency-request.bin');
-  await writeFile(template, encodeRequest(ApiKey.Produce, 9, 0, 'kstream-bench', {
-    transactionalId: null, acks: 1, timeoutMs: 30_000, topicData: [{name: TOPIC, partitionData: [{index: 0, records}]}],
-  }));
+  await writeLatencyRequest(template, TOPIC, records);
   const broker = await BrokerProcess.start({dataDir: join(workDir, 'latency-data'), cpuProfDir: settings.profileDir});
   let measured: LatencyRun;
   let max: number;

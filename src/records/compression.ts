@@ -28,7 +28,7 @@ import {CompressionType} from './batch-header.js';
 import {CorruptRecordError} from './errors.js';
 import {xxhash32} from './xxhash32.js';
 import {decodeLz4Frame} from './lz4-frame.js';
-import {ReusedBuffer} from './reused-buffer.js';
+import {ReusedBuffer, inputBehindOutput} from './reused-buffer.js';
 import {decodeSnappyBlock, snappyBlockLength} from './snappy-block.js';
 import {zstdFrames} from './zstd-frames.js';
 
@@ -202,8 +202,8 @@ function isXerialHeaderAt(data: Buffer, pos: number): boolean {
 function snappyDecodeToScratch(data: Buffer): Buffer {
   if (!isXerialHeaderAt(data, 0)) {
     const {length} = snappyBlockLength(data, 0, data.length);
-    const out = decodeScratch.take(length);
-    decodeSnappyBlock(data, 0, data.length, out, 0);
+    const out = inputBehindOutput(decodeScratch, data, length);
+    decodeSnappyBlock(out, length, length + data.length, out, 0);
     return out.subarray(0, length);
   }
   // The blocks' declared lengths first, to size the output.
@@ -225,9 +225,9 @@ function snappyDecodeToScratch(data: Buffer): Buffer {
     blocks.push(pos, pos + len);
     pos += len;
   }
-  const out = decodeScratch.take(total);
+  const out = inputBehindOutput(decodeScratch, data, total);
   let written = 0;
-  for (let i = 0; i < blocks.length; i += 2) written = decodeSnappyBlock(data, blocks[i]!, blocks[i + 1]!, out, written);
+  for (let i = 0; i < blocks.length; i += 2) written = decodeSnappyBlock(out, total + blocks[i]!, total + blocks[i + 1]!, out, written);
   return out.subarray(0, written);
 }
 

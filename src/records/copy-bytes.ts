@@ -5,11 +5,19 @@
 
 /** Below this many bytes a copy is made byte by byte, which costs less than a native copy's call. */
 const SHORT_COPY = 32;
+/**
+ * The same within one buffer, where copyWithin is the native copy: about a third of what
+ * Buffer.copy costs per call (which makes a view of its source each time), ~20 against ~75 ns for
+ * ~100 bytes here. The decoders lay their input out behind their output for this.
+ */
+const SHORT_COPY_WITHIN = 16;
 
-/** Copy src[from, from + n) to dst at `to`. */
+/** Copy src[from, from + n) to dst at `to`; where src is dst, the two ranges must not overlap. */
 export function copyLiteral(src: Buffer, from: number, dst: Buffer, to: number, n: number): void {
-  if (n < SHORT_COPY) {
+  if (n < (src === dst ? SHORT_COPY_WITHIN : SHORT_COPY)) {
     for (let i = 0; i < n; i++) dst[to + i] = src[from + i]!;
+  } else if (src === dst) {
+    dst.copyWithin(to, from, from + n);
   } else {
     src.copy(dst, to, from, from + n);
   }

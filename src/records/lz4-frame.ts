@@ -12,7 +12,7 @@
  */
 import {CorruptRecordError} from './errors.js';
 import {copyLiteral, copyMatch} from './copy-bytes.js';
-import {growBuffer, type OutputBuffers} from './reused-buffer.js';
+import {inputBehindOutput, type OutputBuffers} from './reused-buffer.js';
 import {xxhash32} from './xxhash32.js';
 
 const LZ4_MAGIC = 0x184d2204;
@@ -42,8 +42,8 @@ function checkLz4Frame(data: Buffer): void {
 
 /**
  * Decode the lz4 frame `src` into a buffer from `buffers`; returns a view of the decoded bytes in
- * it (the caller gives that buffer back when done). Grown buffers are given back as they are
- * replaced; on an error nothing is kept. With `ignoreHeaderChecksum` (magic 0 era messages, whose
+ * it (the caller gives that buffer back when done): one buffer, taken once; on an error it is given
+ * back. With `ignoreHeaderChecksum` (magic 0 era messages, whose
  * clients computed it over the wrong bytes, as Kafka's ignoreFlagDescriptorChecksum) the frame
  * descriptor's checksum is not checked.
  */
@@ -62,8 +62,13 @@ export function decodeLz4Frame(src: Buffer, buffers: OutputBuffers, ignoreHeader
     throw new CorruptRecordError('lz4 frame descriptor checksum mismatch');
   }
   const contentSize = (flg & FLG_CONTENT_SIZE) !== 0 ? src.readUInt32LE(6) + src.readUInt32LE(10) * 2 ** 32 : -1;
-  let sp = descriptorEnd + 1;
-  let out = buffers.take(Math.max(maxBlockSize, Math.min(src.length * 4, 8 * 1024 * 1024)));
+  const blocksStart = descriptorEnd + 1;
+  // The frame copied behind the most output it can decode to: a record of ~100 bytes is often a
+  // literal run of its own, and a copy within one buffer costs a third as much (copy-bytes.ts).
+  const outputBound = decodedBound(src, blocksStart, maxBlockSize, (flg & FLG_BLOCK_CHECKSUM) !== 0);
+  const out = inputBehindOutput(buffers, src, outputBound);
+  const shift = outputBound;
+  let sp = blocksStart;
   let dp = 0;
   try {
     for (;;) {
@@ -75,12 +80,11 @@ export function decodeLz4Frame(src: Buffer, buffers: OutputBuffers, ignoreHeader
       if (size > maxBlockSize) throw new CorruptRecordError(`lz4 block of ${size} bytes exceeds the frame's maximum of ${maxBlockSize}`);
       const end = sp + size;
       if (end > src.length) throw new CorruptRecordError(`truncated lz4 block: ${size} bytes declared, ${src.length - sp} present`);
-      if (out.length - dp < maxBlockSize) out = growBuffer(out, dp, dp + maxBlockSize, buffers);
       if ((word & UNCOMPRESSED_BLOCK) !== 0) {
-        src.copy(out, dp, sp, end);
+        out.copyWithin(dp, shift + sp, shift + end);
         dp += size;
       } else {
-        dp = decodeBlock(src, sp, end, out, dp, dp + maxBlockSize);
+        dp = decodeBlock(out, shift + sp, shift + end, dp, Math.min(dp + maxBlockSize, shift));
       }
       sp = end;
       if ((flg & FLG_BLOCK_CHECKSUM) !== 0) {
@@ -102,40 +106,60 @@ export function decodeLz4Frame(src: Buffer, buffers: OutputBuffers, ignoreHeader
 }
 
 /**
- * Decode the lz4 block src[sp, end) to dst at `dp`; the block's output may not pass `limit` and
- * its matches may not reach before `dp` (blocks are independent). Returns where its output ends.
+ * The most bytes the blocks from `sp` on can decode to: a stored block its size, a compressed one
+ * its frame's maximum block size or 255 bytes per byte of it (lz4's most: a match length extended
+ * by bytes of 255), whichever is less. Blocks the frame does not hold whole are left to the decode
+ * loop, which refuses them.
  */
-function decodeBlock(src: Buffer, sp: number, end: number, dst: Buffer, dp: number, limit: number): number {
+function decodedBound(src: Buffer, sp: number, maxBlockSize: number, blockChecksums: boolean): number {
+  let bound = 0;
+  while (sp + 4 <= src.length) {
+    const word = src.readUInt32LE(sp);
+    if (word === 0) break;
+    const size = (word & ~UNCOMPRESSED_BLOCK) >>> 0;
+    if (size > maxBlockSize || sp + 4 + size > src.length) break;
+    bound += (word & UNCOMPRESSED_BLOCK) !== 0 ? size : Math.min(maxBlockSize, size * 255 + 24);
+    sp += 4 + size + (blockChecksums ? 4 : 0);
+  }
+  return bound;
+}
+
+/**
+ * Decode the lz4 block buf[sp, end) to buf at `dp` (input and output share one buffer, the input
+ * beyond `limit`); the block's output may not pass `limit` and its matches may not reach before
+ * `dp` (blocks are independent). Returns where its output ends.
+ */
+function decodeBlock(buf: Buffer, sp: number, end: number, dp: number, limit: number): number {
   const blockStart = dp;
   for (;;) {
     if (sp >= end) throw malformed('no literals where a sequence starts');
-    const token = src[sp++]!;
+    const token = buf[sp++]!;
     let literals = token >>> 4;
     if (literals === 15) {
-      const next = lengthBytesEnd(src, sp, end, 'literal length');
-      literals += 255 * (next - sp - 1) + src[next - 1]!;
+      const next = lengthBytesEnd(buf, sp, end, 'literal length');
+      literals += 255 * (next - sp - 1) + buf[next - 1]!;
       sp = next;
     }
     if (sp + literals > end) throw malformed('literals run past the block');
     if (dp + literals > limit) throw malformed('output exceeds the maximum block size');
-    copyLiteral(src, sp, dst, dp, literals);
+    copyLiteral(buf, sp, buf, dp, literals);
     sp += literals;
     dp += literals;
     // The last sequence is literals only.
     if (sp === end) return dp;
     if (sp + 2 > end) throw malformed('truncated match offset');
-    const offset = src[sp]! | (src[sp + 1]! << 8);
+    const offset = buf[sp]! | (buf[sp + 1]! << 8);
     sp += 2;
     let match = token & 15;
     if (match === 15) {
-      const next = lengthBytesEnd(src, sp, end, 'match length');
-      match += 255 * (next - sp - 1) + src[next - 1]!;
+      const next = lengthBytesEnd(buf, sp, end, 'match length');
+      match += 255 * (next - sp - 1) + buf[next - 1]!;
       sp = next;
     }
     match += MIN_MATCH;
     if (offset === 0 || dp - offset < blockStart) throw malformed(`match offset ${offset} points before the block`);
     if (dp + match > limit) throw malformed('output exceeds the maximum block size');
-    copyMatch(dst, dp - offset, dp, match);
+    copyMatch(buf, dp - offset, dp, match);
     dp += match;
   }
 }

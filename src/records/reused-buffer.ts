@@ -38,3 +38,14 @@ export function growBuffer(out: Buffer, used: number, size: number, buffers: Out
   buffers.give(out);
   return bigger;
 }
+
+/**
+ * A buffer from `buffers` holding a copy of `input` behind its first `outputLength` bytes, for a
+ * decoder that writes its output there: its literals are then copied within one buffer, which
+ * costs less per call than a copy between two (copy-bytes.ts).
+ */
+export function inputBehindOutput(buffers: OutputBuffers, input: Buffer, outputLength: number): Buffer {
+  const out = buffers.take(outputLength + input.length);
+  input.copy(out, outputLength);
+  return out;
+}

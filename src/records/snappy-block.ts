@@ -31,13 +31,14 @@ export function snappyBlockLength(src: Buffer, pos: number, end: number): {lengt
 /**
  * Decode the raw snappy block src[pos, end) to dst at `dp`, which must have room for the length
  * it declares (snappyBlockLength); returns where its output ends. Copies may only reach back into
- * this block's own output.
+ * this block's own output. `src` may be `dst`, with the block beyond the output's end.
  */
 export function decodeSnappyBlock(src: Buffer, pos: number, end: number, dst: Buffer, dp: number): number {
   const {length, elements} = snappyBlockLength(src, pos, end);
   const start = dp;
   const stop = dp + length;
   if (stop > dst.length) throw new RangeError(`snappy output needs ${length} bytes at ${dp}, the buffer has ${dst.length}`);
+  if (src === dst && stop > pos) throw new RangeError(`snappy output of ${length} bytes at ${dp} would overwrite its input at ${pos}`);
   let sp = elements;
   while (sp < end) {
     const tag = src[sp++]!;

@@ -9,8 +9,11 @@ import {decompress, withDecompressed} from '../../src/records/compression.js';
 import {CorruptRecordError} from '../../src/records/errors.js';
 import {xxhash32} from '../../src/records/xxhash32.js';
 
-/** A frame built by hand from uncompressed blocks, for the flags lz4-napi does not write. */
-function handFrame(blocks: Buffer[], options: {contentSize?: number; blockChecksums?: boolean; contentChecksum?: boolean; blockSizeId?: number} = {}): Buffer {
+/**
+ * A frame built by hand, for the flags lz4-napi does not write: from stored (uncompressed) blocks,
+ * and raw lz4 blocks given as {compressed}.
+ */
+function handFrame(blocks: Array<Buffer | {compressed: Buffer}>, options: {contentSize?: number; blockChecksums?: boolean; contentChecksum?: boolean; blockSizeId?: number} = {}): Buffer {
   const flg = 0x40 | 0x20 | (options.blockChecksums ? 0x10 : 0) | (options.contentSize !== undefined ? 0x08 : 0) | (options.contentChecksum ? 0x04 : 0);
   const descriptor = [Buffer.from([flg, (options.blockSizeId ?? 4) << 4])];
   if (options.contentSize !== undefined) {
@@ -20,9 +23,10 @@ function handFrame(blocks: Buffer[], options: {contentSize?: number; blockChecks
   }
   const desc = Buffer.concat(descriptor);
   const parts = [Buffer.from([0x04, 0x22, 0x4d, 0x18]), desc, Buffer.from([(xxhash32(desc) >>> 8) & 0xff])];
-  for (const block of blocks) {
+  for (const given of blocks) {
+    const block = Buffer.isBuffer(given) ? given : given.compressed;
     const word = Buffer.alloc(4);
-    word.writeUInt32LE((0x80000000 | block.length) >>> 0);
+    word.writeUInt32LE(Buffer.isBuffer(given) ? (0x80000000 | block.length) >>> 0 : block.length);
     parts.push(word, block);
     if (options.blockChecksums) {
       const sum = Buffer.alloc(4);
@@ -33,19 +37,14 @@ function handFrame(blocks: Buffer[], options: {contentSize?: number; blockChecks
   parts.push(Buffer.alloc(4));
   if (options.contentChecksum) {
     const sum = Buffer.alloc(4);
-    sum.writeUInt32LE(xxhash32(Buffer.concat(blocks)) >>> 0);
+    sum.writeUInt32LE(xxhash32(Buffer.concat(blocks as Buffer[])) >>> 0);
     parts.push(sum);
   }
   return Buffer.concat(parts);
 }
 
 /** A frame of one compressed block given as raw lz4 block bytes (max block size 64 KiB). */
-function blockFrame(block: Buffer): Buffer {
-  const frame = handFrame([block]);
-  // Clear the "uncompressed" bit of the block's size word (it follows the 7-byte header).
-  frame.writeUInt32LE(block.length, 7);
-  return frame;
-}
+const blockFrame = (block: Buffer) => handFrame([{compressed: block}]);
 
 describe('decodeLz4Frame', () => {
   const cases: Array<[string, Buffer]> = [
@@ -122,6 +121,23 @@ describe('decodeLz4Frame', () => {
     expect(decodeLz4Frame(blockFrame(Buffer.from([0x10, 0x61, 0x01, 0x00, 0x10, 0x62])), new CountingBuffers()).toString()).toBe('aaaaab');
   });
 
+  it('takes one buffer: the most the blocks can decode to, then room for the frame behind it', () => {
+    // 4 MiB blocks (size id 7); one compressed block of 6 bytes can make at most 255 bytes per byte.
+    const small = blockFrame(Buffer.from([0x10, 0x61, 0x01, 0x00, 0x10, 0x62]));
+    small[5] = 7 << 4;
+    small[6] = (xxhash32(small.subarray(4, 6)) >>> 8) & 0xff;
+    const buffers = new CountingBuffers();
+    expect(decodeLz4Frame(small, buffers).toString()).toBe('aaaaab');
+    expect(buffers.taken.map((b) => b.length)).toEqual([6 * 255 + 24 + small.length]);
+    // Stored blocks count their own size; compressed ones at most the frame's block size (64 KiB):
+    // 1 literal, a match of 4 + 15 + 255 * 250 at offset 1, a last literal (257 bytes, 63,771 out).
+    const long = Buffer.concat([Buffer.from([0x1f, 0x61, 0x01, 0x00]), Buffer.alloc(250, 255), Buffer.from([0, 0x10, 0x62])]);
+    const mixed = handFrame([{compressed: Buffer.from([0x10, 0x61, 0x01, 0x00, 0x10, 0x62])}, Buffer.from('stored'), {compressed: long}]);
+    const counted = new CountingBuffers();
+    expect(decodeLz4Frame(mixed, counted).toString()).toBe(`aaaaabstoreda${'a'.repeat(63_769)}b`);
+    expect(counted.taken.map((b) => b.length)).toEqual([6 * 255 + 24 + 6 + 65_536 + mixed.length]);
+  });
+
   it('fails every truncation and damaged byte with CorruptRecordError only, giving back what it took', () => {
     const frame = lz4.compressFrameSync(json(300));
     for (let n = 0; n < frame.length; n++) {
@@ -137,10 +153,11 @@ describe('decodeLz4Frame', () => {
 describe('ReusedBuffer', () => {
   it('decodes one frame after another into the same memory, grown when needed', () => {
     const reused = new ReusedBuffer();
-    const first = decodeLz4Frame(lz4.compressFrameSync(json(100)), reused);
-    const second = decodeLz4Frame(lz4.compressFrameSync(json(200)), reused);
+    // The larger frame first: a frame takes room for its input as well as its output.
+    const first = decodeLz4Frame(lz4.compressFrameSync(json(200)), reused);
+    const second = decodeLz4Frame(lz4.compressFrameSync(json(100)), reused);
     expect(second.buffer).toBe(first.buffer);
-    expect(second.equals(json(200))).toBe(true);
+    expect(second.equals(json(100))).toBe(true);
     const big = decodeLz4Frame(lz4.compressFrameSync(Buffer.alloc(3 * 1024 * 1024, 1)), reused);
     expect(big.equals(Buffer.alloc(3 * 1024 * 1024, 1))).toBe(true);
     expect(decodeLz4Frame(lz4.compressFrameSync(json(10)), reused).buffer).toBe(big.buffer);

@@ -5,13 +5,20 @@ import {decodeSnappyBlock, snappyBlockLength} from '../../src/records/snappy-blo
 import {CompressionType} from '../../src/records/batch-header.js';
 import {compress, decompress, withDecompressed} from '../../src/records/compression.js';
 import {CorruptRecordError} from '../../src/records/errors.js';
-import {decodeEveryDamagedCopy, json} from './helpers/decoder-buffers.js';
+import {CountingBuffers, decodeEveryDamagedCopy, json} from './helpers/decoder-buffers.js';
+import {inputBehindOutput} from '../../src/records/reused-buffer.js';
 
-/** Decode a whole raw block into a buffer of its declared length. */
+/**
+ * Decode a whole raw block into a buffer of its declared length, and again within one buffer that
+ * holds the block behind its output (as compression.ts decodes): both must give the same bytes.
+ */
 function decode(block: Buffer): Buffer {
   const {length} = snappyBlockLength(block, 0, block.length);
   const out = Buffer.alloc(length);
   expect(decodeSnappyBlock(block, 0, block.length, out, 0)).toBe(length);
+  const shared = inputBehindOutput(new CountingBuffers(), block, length);
+  expect(decodeSnappyBlock(shared, length, length + block.length, shared, 0)).toBe(length);
+  expect(shared.subarray(0, length).equals(out)).toBe(true);
   return out;
 }
 
@@ -57,6 +64,13 @@ describe('decodeSnappyBlock', () => {
     const tail = plain.subarray(plain.length - 8);
     const expected = Buffer.concat([plain, tail, tail, tail]);
     expect(decode(Buffer.concat([preamble(expected.length), body])).equals(expected)).toBe(true);
+  });
+
+  it('refuses to decode within one buffer where the output would overwrite the block', () => {
+    const block = snappy.compressSync(json(100));
+    const {length} = snappyBlockLength(block, 0, block.length);
+    const shared = inputBehindOutput(new CountingBuffers(), block, length - 1);
+    expect(() => decodeSnappyBlock(shared, length - 1, length - 1 + block.length, shared, 0)).toThrow(/would overwrite its input/);
   });
 
   it('repeats bytes for an overlapping copy (offset shorter than its length)', () => {

@@ -28,7 +28,7 @@ export function copyLiteral(src: Buffer, from: number, dst: Buffer, to: number, 
  * copy repeats the last to - from bytes, as LZ77 matches mean: byte by byte, in order.
  */
 export function copyMatch(dst: Buffer, from: number, to: number, n: number): void {
-  if (to - from >= n && n >= SHORT_COPY) {
+  if (to - from >= n && n >= SHORT_COPY_WITHIN) {
     dst.copyWithin(to, from, from + n);
   } else {
     for (let i = 0; i < n; i++) dst[to + i] = dst[from + i]!;

@@ -289,36 +289,46 @@ async function replayCases(ctx: BenchContext, recordings: Recording[]): Promise<
       await broker.stop();
     }
     const s = recordings[0]!.stream;
-    report.note(`Produce, librdkafka requests replayed: each produce case is run once more with the same kcat command through a recording proxy in the bench (kcat's bytes to the broker saved, the broker's answers passed back; the broker advertises the proxy, so kcat's one connection goes through it), checked like the kcat rows and for producer id -1 in every batch (kcat's default enable.idempotence=false, no retried batches). A fresh broker with the same topics (warmed up by one unmeasured replay of the first stream into a topic of its own) then receives each recorded stream on one connection from gen/replay.mjs, a Node sender that writes the file like send-file.mjs (1 MiB reads, socket backpressure) and counts response frames; time from the first byte sent to the last response, one response per request (${Object.entries(s.apis).map(([k, v]) => `${v} ${k}`).join(', ')} in the first stream). Every response is then decoded (correlation ids in order, no Produce partition error) and the end offset must equal the records in the stream. Limit: send-file.mjs streams the same recorded file to socket-to-file.mjs, before and after the replay, the higher counts. MB/s counts payload bytes as the kcat rows do. CPU broker / sender: the broker's and gen/replay.mjs's CPU time over the replay's wall time.`);
+    report.note(`Produce, librdkafka requests replayed: each produce case is run once more with the same kcat command through a recording proxy in the bench (kcat's bytes to the broker saved, the broker's answers passed back; the broker advertises the proxy, so kcat's one connection goes through it), checked like the kcat rows and for producer id -1 in every batch (kcat's default enable.idempotence=false, no retried batches). A fresh broker with the same topics (warmed up by one unmeasured replay of the first stream into a topic of its own) then receives each recorded stream on one connection from gen/replay.mjs, a Node sender that writes the file like send-file.mjs (1 MiB reads, socket backpressure) and counts response frames; time from the first byte sent to the last response, one response per request (${Object.entries(s.apis).map(([k, v]) => `${v} ${k}`).join(', ')} in the first stream). Every response is then decoded (correlation ids in order, no Produce partition error) and the end offset must grow by the records in the stream. Limit: send-file.mjs streams the same recorded file to socket-to-file.mjs. ${REPLAY_RUNS} runs of each per case, in turns (limit, replay, limit, ...), the best of each counting; all are shown (a case lasts about 0.1 s, and single runs moved by up to 20%). MB/s counts payload bytes as the kcat rows do. CPU broker / sender: the broker's and gen/replay.mjs's CPU time over the replay's wall time.`);
   } finally {
     await rm(replayDir, {recursive: true, force: true});
   }
 }
 
+/**
+ * Replays and limit runs of each recorded stream, taken in turns (limit, replay, limit, ...): this
+ * many of each, the best of each counting. A 40 MB case lasts about 0.1 s, where one run of either
+ * side moved by up to 20% on this shared VM.
+ */
+const REPLAY_RUNS = 3;
+
 async function replayOnce(ctx: BenchContext, broker: BrokerProcess, admin: Awaited<ReturnType<typeof connect>>, rec: Recording): Promise<void> {
   const {report, workDir} = ctx;
   const {c, file, topic, stream} = rec;
   await createTopic(admin, topic, 1);
-  const limitOf = async () => {
-    const r = await socketToFileLimit(rec.path, join(workDir, 'limit-sink.bin'));
-    if (r.bytes !== rec.bytes) throw new Error(`limit for ${topic}: ${r.bytes} of ${rec.bytes} bytes arrived`);
-    return mbPerSec(file.bytes, r.ms);
-  };
-  const before = await limitOf();
-  const cpu0 = broker.cpuSeconds();
-  const r = await replay(broker.address, rec.path, stream.expectedResponses, join(workDir, 'replay-responses.bin'));
-  const cpu = broker.cpuSeconds() - cpu0;
-  const problem = checkResponses(stream, r.responses);
-  if (problem) throw new Error(`replay ${topic}: ${problem}; broker log: ${broker.recentLog(3).join(' | ')}`);
-  const end = await endOffsetSum(admin, [{name: topic, partitions: 1}]);
-  if (end !== BigInt(stream.produce.records)) throw new Error(`replay ${topic}: ${end} records stored, ${stream.produce.records} in the replayed requests`);
-  const limit = Math.max(before, await limitOf());
-  const mb = mbPerSec(file.bytes, r.ms);
+  const limits: number[] = [];
+  const runs: Array<{mb: number; ms: number; cpu: number; senderCpu: number}> = [];
+  for (let run = 1; run <= REPLAY_RUNS; run++) {
+    const l = await socketToFileLimit(rec.path, join(workDir, 'limit-sink.bin'));
+    if (l.bytes !== rec.bytes) throw new Error(`limit for ${topic}: ${l.bytes} of ${rec.bytes} bytes arrived`);
+    limits.push(mbPerSec(file.bytes, l.ms));
+    const cpu0 = broker.cpuSeconds();
+    const r = await replay(broker.address, rec.path, stream.expectedResponses, join(workDir, 'replay-responses.bin'));
+    const cpu = broker.cpuSeconds() - cpu0;
+    const problem = checkResponses(stream, r.responses);
+    if (problem) throw new Error(`replay ${topic}: ${problem}; broker log: ${broker.recentLog(3).join(' | ')}`);
+    // Each replay appends the stream's records once more to the same partition.
+    const end = await endOffsetSum(admin, [{name: topic, partitions: 1}]);
+    if (end !== BigInt(stream.produce.records * run)) throw new Error(`replay ${topic} #${run}: ${end} records stored, ${stream.produce.records * run} in ${run} replays of the requests`);
+    runs.push({mb: mbPerSec(file.bytes, r.ms), ms: r.ms, cpu, senderCpu: r.cpuSeconds});
+  }
+  const limit = Math.max(...limits);
+  const best = runs.reduce((a, b) => (b.mb > a.mb ? b : a));
   report.add({
     group: 'produce', name: `${file.recordBytes} B, acks=${c.acks}, ${c.codec}, librdkafka requests replayed`,
-    result: `${fmtNumber(file.records / (r.ms / 1000))} rec/s, ${fmtNumber(mb, 1)} MB/s, CPU broker ${cpuPct(cpu, r.ms)} sender ${cpuPct(r.cpuSeconds, r.ms)}`,
-    limit: `${fmtNumber(limit / file.recordBytes * 1e6)} rec/s, ${fmtNumber(limit, 1)} MB/s`,
-    ofLimit: pctOf(mb, limit), target: TARGET, met: mb >= 0.7 * limit,
+    result: `${fmtNumber(file.records / (best.ms / 1000))} rec/s, ${fmtNumber(best.mb, 1)} MB/s (of ${runs.map((r) => fmtNumber(r.mb, 0)).join('/')}), CPU broker ${cpuPct(best.cpu, best.ms)} sender ${cpuPct(best.senderCpu, best.ms)}`,
+    limit: `${fmtNumber(limit / file.recordBytes * 1e6)} rec/s, ${fmtNumber(limit, 1)} MB/s (of ${limits.map((l) => fmtNumber(l, 0)).join('/')})`,
+    ofLimit: pctOf(best.mb, limit), target: TARGET, met: best.mb >= 0.7 * limit,
   });
 }
 

@@ -42,10 +42,10 @@ function checkLz4Frame(data: Buffer): void {
 
 /**
  * Decode the lz4 frame `src` into a buffer from `buffers`; returns a view of the decoded bytes in
- * it (the caller gives that buffer back when done): one buffer, taken once; on an error it is given
- * back. With `ignoreHeaderChecksum` (magic 0 era messages, whose
- * clients computed it over the wrong bytes, as Kafka's ignoreFlagDescriptorChecksum) the frame
- * descriptor's checksum is not checked.
+ * it (the caller gives that buffer back when done): one buffer, taken once, and given back on an
+ * error. With `ignoreHeaderChecksum` (magic 0 era messages, whose clients computed it over the
+ * wrong bytes, as Kafka's ignoreFlagDescriptorChecksum) the frame descriptor's checksum is not
+ * checked.
  */
 export function decodeLz4Frame(src: Buffer, buffers: OutputBuffers, ignoreHeaderChecksum = false): Buffer {
   checkLz4Frame(src);
@@ -63,11 +63,11 @@ export function decodeLz4Frame(src: Buffer, buffers: OutputBuffers, ignoreHeader
   }
   const contentSize = (flg & FLG_CONTENT_SIZE) !== 0 ? src.readUInt32LE(6) + src.readUInt32LE(10) * 2 ** 32 : -1;
   const blocksStart = descriptorEnd + 1;
-  // The frame copied behind the most output it can decode to: a record of ~100 bytes is often a
-  // literal run of its own, and a copy within one buffer costs a third as much (copy-bytes.ts).
-  const outputBound = decodedBound(src, blocksStart, maxBlockSize, (flg & FLG_BLOCK_CHECKSUM) !== 0);
-  const out = inputBehindOutput(buffers, src, outputBound);
-  const shift = outputBound;
+  // The frame is copied to `inputAt`, behind the most output it can decode to: a record of ~100
+  // bytes is often a literal run of its own, and a copy within one buffer costs a third as much
+  // (copy-bytes.ts).
+  const inputAt = decodedBound(src, blocksStart, maxBlockSize, (flg & FLG_BLOCK_CHECKSUM) !== 0);
+  const out = inputBehindOutput(buffers, src, inputAt);
   let sp = blocksStart;
   let dp = 0;
   try {
@@ -81,10 +81,10 @@ export function decodeLz4Frame(src: Buffer, buffers: OutputBuffers, ignoreHeader
       const end = sp + size;
       if (end > src.length) throw new CorruptRecordError(`truncated lz4 block: ${size} bytes declared, ${src.length - sp} present`);
       if ((word & UNCOMPRESSED_BLOCK) !== 0) {
-        out.copyWithin(dp, shift + sp, shift + end);
+        out.copyWithin(dp, inputAt + sp, inputAt + end);
         dp += size;
       } else {
-        dp = decodeBlock(out, shift + sp, shift + end, dp, Math.min(dp + maxBlockSize, shift));
+        dp = decodeBlock(out, inputAt + sp, inputAt + end, dp, Math.min(dp + maxBlockSize, inputAt));
       }
       sp = end;
       if ((flg & FLG_BLOCK_CHECKSUM) !== 0) {
@@ -107,9 +107,10 @@ export function decodeLz4Frame(src: Buffer, buffers: OutputBuffers, ignoreHeader
 
 /**
  * The most bytes the blocks from `sp` on can decode to: a stored block its size, a compressed one
- * its frame's maximum block size or 255 bytes per byte of it (lz4's most: a match length extended
- * by bytes of 255), whichever is less. Blocks the frame does not hold whole are left to the decode
- * loop, which refuses them.
+ * its frame's maximum block size or 255 bytes per byte of it, whichever is less (a sequence of n
+ * bytes makes at most 255n: a literal byte makes one, and a match of token, offset and k length
+ * bytes at most 19 + 255k from k + 3). Blocks the frame does not hold whole are left to the
+ * decode loop, which refuses them.
  */
 function decodedBound(src: Buffer, sp: number, maxBlockSize: number, blockChecksums: boolean): number {
   let bound = 0;
@@ -118,7 +119,7 @@ function decodedBound(src: Buffer, sp: number, maxBlockSize: number, blockChecks
     if (word === 0) break;
     const size = (word & ~UNCOMPRESSED_BLOCK) >>> 0;
     if (size > maxBlockSize || sp + 4 + size > src.length) break;
-    bound += (word & UNCOMPRESSED_BLOCK) !== 0 ? size : Math.min(maxBlockSize, size * 255 + 24);
+    bound += (word & UNCOMPRESSED_BLOCK) !== 0 ? size : Math.min(maxBlockSize, size * 255);
     sp += 4 + size + (blockChecksums ? 4 : 0);
   }
   return bound;

@@ -128,14 +128,15 @@ describe('decodeLz4Frame', () => {
     small[6] = (xxhash32(small.subarray(4, 6)) >>> 8) & 0xff;
     const buffers = new CountingBuffers();
     expect(decodeLz4Frame(small, buffers).toString()).toBe('aaaaab');
-    expect(buffers.taken.map((b) => b.length)).toEqual([6 * 255 + 24 + small.length]);
+    expect(buffers.taken.map((b) => b.length)).toEqual([6 * 255 + small.length]);
     // Stored blocks count their own size; compressed ones at most the frame's block size (64 KiB):
-    // 1 literal, a match of 4 + 15 + 255 * 250 at offset 1, a last literal (257 bytes, 63,771 out).
-    const long = Buffer.concat([Buffer.from([0x1f, 0x61, 0x01, 0x00]), Buffer.alloc(250, 255), Buffer.from([0, 0x10, 0x62])]);
+    // 1 literal, a match of 4 + 15 + 255 * 251 at offset 1, a last literal: 258 bytes (255 times
+    // that is past 64 KiB) making 64,026.
+    const long = Buffer.concat([Buffer.from([0x1f, 0x61, 0x01, 0x00]), Buffer.alloc(251, 255), Buffer.from([0, 0x10, 0x62])]);
     const mixed = handFrame([{compressed: Buffer.from([0x10, 0x61, 0x01, 0x00, 0x10, 0x62])}, Buffer.from('stored'), {compressed: long}]);
     const counted = new CountingBuffers();
-    expect(decodeLz4Frame(mixed, counted).toString()).toBe(`aaaaabstoreda${'a'.repeat(63_769)}b`);
-    expect(counted.taken.map((b) => b.length)).toEqual([6 * 255 + 24 + 6 + 65_536 + mixed.length]);
+    expect(decodeLz4Frame(mixed, counted).toString()).toBe(`aaaaabstoreda${'a'.repeat(64_024)}b`);
+    expect(counted.taken.map((b) => b.length)).toEqual([6 * 255 + 6 + 65_536 + mixed.length]);
   });
 
   it('fails every truncation and damaged byte with CorruptRecordError only, giving back what it took', () => {

@@ -281,7 +281,7 @@ async function replayCases(ctx: BenchContext, recordings: Recording[]): Promise<
       const admin = await connect(broker.address);
       try {
         await warmUpWithReplay(ctx, broker, admin, recordings[0]!);
-        for (const rec of recordings) await replayOnce(ctx, broker, admin, rec);
+        for (const rec of recordings) await replayCase(ctx, broker, admin, rec);
       } finally {
         admin.close();
       }
@@ -302,7 +302,7 @@ async function replayCases(ctx: BenchContext, recordings: Recording[]): Promise<
  */
 const REPLAY_RUNS = 3;
 
-async function replayOnce(ctx: BenchContext, broker: BrokerProcess, admin: Awaited<ReturnType<typeof connect>>, rec: Recording): Promise<void> {
+async function replayCase(ctx: BenchContext, broker: BrokerProcess, admin: Awaited<ReturnType<typeof connect>>, rec: Recording): Promise<void> {
   const {report, workDir} = ctx;
   const {c, file, topic, stream} = rec;
   await createTopic(admin, topic, 1);

@@ -31,6 +31,10 @@ import {decodeLz4Frame} from './lz4-frame.js';
 import {ReusedBuffer, inputBehindOutput} from './reused-buffer.js';
 import {decodeSnappyBlock, snappyBlockLength} from './snappy-block.js';
 import {zstdFrames} from './zstd-frames.js';
+import {zstdThread} from './zstd-thread.js';
+
+/** zstd data from this size is decoded on the second thread when it is free (zstd-thread.ts); smaller data takes longer to hand over than to decode. */
+const ZSTD_THREAD_MIN = 64 * 1024;
 
 /**
  * @mongodb-js/zstd 1.x's wrapper drops compress()'s level (its native binding takes it), so
@@ -137,9 +141,15 @@ const decodeScratch = new ReusedBuffer();
  * `use` of the decompressed `data`, for a reader that is done with it when `use` returns: `use`
  * must keep no view of its argument. lz4, snappy and zstd data are then decoded into a reused
  * buffer, so the check of such a Produce batch allocates nothing for its records (lz4-frame.ts
- * says why); gzip, and zstd without zstd-napi, come in new buffers.
+ * says why); gzip, and zstd without zstd-napi, come in new buffers. zstd data of 64 KiB or more
+ * goes to the second thread when it has a free slot (zstd-thread.ts), so `use` may run while other
+ * data is decoded there.
  */
 export async function withDecompressed<T>(type: CompressionType, data: Buffer, use: (plain: Buffer) => T): Promise<T> {
+  if (type === CompressionType.Zstd && zstdThread && data.length >= ZSTD_THREAD_MIN) {
+    const done = await zstdThread.decode(data, use);
+    if (done) return done.value;
+  }
   let plain: Buffer | undefined;
   try {
     plain = decodeToScratch(type, data, false);

@@ -12,7 +12,7 @@ import {CorruptRecordError} from './errors.js';
 import {growBuffer, type OutputBuffers} from './reused-buffer.js';
 
 /** The parts of zstd-napi's native binding used here (its binding.d.ts). */
-interface DecompressionContext {
+export interface DecompressionContext {
   /** ZSTD_decompressStream: [0 once a frame is fully decoded and flushed, else a hint > 0; bytes written; bytes read]. */
   decompressStream(dst: Uint8Array, src: Uint8Array): [number, number, number];
   reset(directive: number): void;
@@ -43,42 +43,48 @@ export class ZstdFrameDecoder {
   decode(src: Buffer, buffers: OutputBuffers): Buffer {
     const context = (this.context ??= new this.binding.DCtx());
     let out = buffers.take(Math.min(this.maxOutput, MAX_FIRST_OUTPUT, Math.max(MIN_FIRST_OUTPUT, src.length * 4)));
-    let dp = 0;
-    let sp = 0;
+    const at = {sp: 0, dp: 0};
     try {
       for (;;) {
         // growBuffer may give more than maxOutput: what is past it stays unused.
-        if (dp === Math.min(out.length, this.maxOutput)) {
-          if (dp >= this.maxOutput) throw new CorruptRecordError(`zstd data of ${src.length} bytes decodes to more than ${this.maxOutput} bytes`);
-          out = growBuffer(out, dp, Math.min(this.maxOutput, out.length * 2), buffers);
+        if (at.dp === Math.min(out.length, this.maxOutput)) {
+          if (at.dp >= this.maxOutput) throw new CorruptRecordError(`zstd data of ${src.length} bytes decodes to more than ${this.maxOutput} bytes`);
+          out = growBuffer(out, at.dp, Math.min(this.maxOutput, out.length * 2), buffers);
         }
-        const end = Math.min(out.length, this.maxOutput);
-        const [hint, written, read] = this.call(context, out.subarray(dp, end), src.subarray(sp));
-        dp += written;
-        sp += read;
-        if (hint === 0 && sp === src.length) return out.subarray(0, dp);
-        if (dp < end && sp === src.length) {
-          // A frame wants more input than there is (the output had room, so it is not waiting for that).
-          throw new CorruptRecordError(`truncated zstd data (${src.length} bytes)`);
-        }
-        // Never expected of zstd, but a call that moved nothing with room and input left would loop forever.
-        if (written === 0 && read === 0 && dp < end) throw new CorruptRecordError(`zstd decoding stalled at byte ${sp} of ${src.length}`);
+        if (zstdDecodeInto(context, src, out, Math.min(out.length, this.maxOutput), at)) return out.subarray(0, at.dp);
       }
     } catch (err) {
       // The context may be inside a frame: the next decode starts afresh.
       context.reset(this.binding.ResetDirective.sessionOnly);
       buffers.give(out);
-      throw err;
+      throw err instanceof CorruptRecordError ? err : new CorruptRecordError((err as Error).message, {cause: err});
     }
   }
+}
 
-  /** decompressStream, its errors as CorruptRecordError. */
-  private call(context: DecompressionContext, dst: Buffer, src: Buffer): [number, number, number] {
+/**
+ * Decodes `src` from `at.sp` into `out` from `at.dp` up to `end`, moving both positions: true once
+ * every frame of `src` is decoded, false when the output is full first. Errors are plain Errors
+ * with the whole message. Self-contained (no imports, no closure): zstd-thread.ts runs its source
+ * on the decoding thread.
+ */
+export function zstdDecodeInto(context: DecompressionContext, src: Uint8Array, out: Uint8Array, end: number, at: {sp: number; dp: number}): boolean {
+  for (;;) {
+    let step: [number, number, number];
     try {
-      return context.decompressStream(dst, src);
+      step = context.decompressStream(out.subarray(at.dp, end), src.subarray(at.sp));
     } catch (err) {
-      throw new CorruptRecordError(`cannot decompress zstd data: ${(err as Error).message}`, {cause: err});
+      throw new Error(`cannot decompress zstd data: ${(err as Error).message}`, {cause: err});
     }
+    const [hint, written, read] = step;
+    at.dp += written;
+    at.sp += read;
+    if (hint === 0 && at.sp === src.length) return true;
+    if (at.dp === end) return false;
+    // A frame wants more input than there is (the output had room, so it is not waiting for that).
+    if (at.sp === src.length) throw new Error(`truncated zstd data (${src.length} bytes)`);
+    // Never expected of zstd, but a call that moved nothing with room and input left would loop forever.
+    if (written === 0 && read === 0) throw new Error(`zstd decoding stalled at byte ${at.sp} of ${src.length}`);
   }
 }
 

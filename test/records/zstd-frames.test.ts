@@ -1,36 +1,17 @@
 import {randomBytes} from 'node:crypto';
-import {createRequire} from 'node:module';
 import {describe, expect, it} from 'vitest';
 import * as zstd from '@mongodb-js/zstd';
-import {MAX_ZSTD_OUTPUT, ZstdFrameDecoder, zstdFrames, type ZstdBinding} from '../../src/records/zstd-frames.js';
+import {MAX_ZSTD_OUTPUT, ZstdFrameDecoder, zstdFrames} from '../../src/records/zstd-frames.js';
 import {ReusedBuffer} from '../../src/records/reused-buffer.js';
 import {CompressionType} from '../../src/records/batch-header.js';
 import {compress, decompress, withDecompressed} from '../../src/records/compression.js';
 import {CorruptRecordError} from '../../src/records/errors.js';
 import {CountingBuffers, decodeEveryDamagedCopy, json} from './helpers/decoder-buffers.js';
-
-const binding = createRequire(import.meta.url)('zstd-napi/binding') as ZstdBinding & {
-  CCtx: new () => {compressStream2(dst: Uint8Array, src: Uint8Array, end: number): [number, number, number]};
-  EndDirective: {end: number};
-};
+import {binding, streamed} from './helpers/zstd-streamed.js';
 
 /** `zstd -c` of 'kafka kafka kafka kafka records': streamed (no content size), with a checksum. */
 const ZSTD_STREAMED = Buffer.from('28b52ffd04589d0000686b61666b61207265636f7264730100f14a11c5cdbe57', 'hex');
 const STREAMED_TEXT = 'kafka kafka kafka kafka records';
-
-/** One frame written as a stream (no content size in its header), as librdkafka and zstd-jni write them. */
-function streamed(plain: Buffer): Buffer {
-  const context = new binding.CCtx();
-  const out = Buffer.alloc(plain.length + 1024);
-  let written = 0;
-  let read = 0;
-  for (;;) {
-    const [left, produced, consumed] = context.compressStream2(out.subarray(written), plain.subarray(read), binding.EndDirective.end);
-    written += produced;
-    read += consumed;
-    if (left === 0) return out.subarray(0, written);
-  }
-}
 
 /** A skippable frame (magic 0x184D2A50-5F): readers pass over it. */
 function skippable(content: Buffer): Buffer {

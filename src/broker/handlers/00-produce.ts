@@ -272,11 +272,12 @@ function producePartition(scope: TopicScope, partition: number, records: Buffer 
 const checking = new WeakMap<object, Promise<void>>();
 
 /**
- * Once `earlier` is done: check a compressed v2 batch's records, `convert` what came to the batch
- * to append (a legacy message set, which convert validates itself, to v2; or with `convertsBatch`,
- * the checked v2 batch to the topic's codec), then go on as producePartition. A compressed batch
- * not converted whose inner offsets are not 0..n-1 is rewritten by `renumber`, as Kafka's
- * LogValidator gives up in-place assignment for it.
+ * Check a compressed v2 batch's records at once (a large zstd batch on the second thread, while
+ * the event loop goes on: compression.ts), and once `earlier` is done `convert` what came to the
+ * batch to append (a legacy message set, which convert validates itself, to v2; or with
+ * `convertsBatch`, the checked v2 batch to the topic's codec), then go on as producePartition. A
+ * compressed batch not converted whose inner offsets are not 0..n-1 is rewritten by `renumber`,
+ * as Kafka's LogValidator gives up in-place assignment for it.
  */
 function checkThenProduce(scope: TopicScope, partition: number, data: Buffer, log: object, earlier: Promise<void> | undefined,
   checks: RecordChecks | null, where: string, ctx: HandlerContext, convert?: () => Promise<Buffer>, convertsBatch = false,
@@ -284,12 +285,16 @@ function checkThenProduce(scope: TopicScope, partition: number, data: Buffer, lo
   let done!: () => void;
   const turn = new Promise<void>((resolve) => { done = resolve; });
   checking.set(log, turn);
+  // Only the append waits for the log's earlier batches; the check is begun here.
+  const checked = (!convert || convertsBatch) && isCompressedBatch(data) ? checkCompressedRecords(data, checks, where) : undefined;
+  // Its failure is answered below, after `earlier`: not an unhandled rejection meanwhile.
+  checked?.catch(() => undefined);
   const run = async (): Promise<PartitionResult> => {
     try {
       if (earlier !== undefined) await earlier;
       let batch = data;
-      if ((!convert || convertsBatch) && isCompressedBatch(data)) {
-        const offsetsInOrder = await checkCompressedRecords(data, checks, where);
+      if (checked) {
+        const offsetsInOrder = await checked;
         if (!offsetsInOrder && !convert) convert = renumber;
       }
       if (convert) batch = await convert();

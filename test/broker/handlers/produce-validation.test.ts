@@ -5,12 +5,14 @@
  * one is checked asynchronously.
  */
 import {CompressionTypes, Kafka, logLevel} from 'kafkajs';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {randomBytes} from 'node:crypto';
+import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
 import {ApiKey} from '../../../src/protocol/api.js';
 import {ErrorCode} from '../../../src/protocol/error-codes.js';
 import {BATCH_HEADER_SIZE, CompressionType, computeBatchCrc} from '../../../src/records/batch-header.js';
 import {decodeBatch, encodeBatch, iterateBatches} from '../../../src/records/batch.js';
 import {compress} from '../../../src/records/compression.js';
+import {zstdThread} from '../../../src/records/zstd-thread.js';
 import {registerKafkajsCodecs} from '../../interop/helpers.js';
 import {startTestBroker, TestBroker} from '../helpers/broker.js';
 import {WireClient} from '../helpers/wire-client.js';
@@ -30,6 +32,7 @@ beforeAll(async () => {
     appendtime: {'message.timestamp.type': 'LogAppendTime', 'message.timestamp.before.max.ms': String(HOUR)},
     plain: {},
     ordered: {},
+    large: {},
   };
   for (const [name, configs] of Object.entries(topics)) {
     await tb.broker.topics.createTopic(name, {numPartitions: 1, replicationFactor: 1, configs});
@@ -176,6 +179,54 @@ describe('Produce of compressed batches', () => {
     expect(values.at(-1)).toBe('after');
     expect(values.at(-2)).toBe('zstd-1999');
   });
+});
+
+describe('Produce of large zstd batches (decoded on the second thread)', () => {
+  /** A zstd batch of `count` records of random base64 text, 75 KiB or more of zstd. */
+  const large = (tag: string, count = 700) => encodeBatch({compression: CompressionType.Zstd,
+    records: Array.from({length: count}, (_, i) => ({value: `${tag}-${i}-${randomBytes(150).toString('base64')}`}))});
+
+  it('checks pipelined batches at once, on the thread and on the event loop, and appends them in the order they came', async () => {
+    const batches = await Promise.all(['x', 'y', 'a', 'b', 'c'].map((tag) => large(tag)));
+    expect(batches.every((b) => b.length - BATCH_HEADER_SIZE >= 64 * 1024)).toBe(true);
+    // The first does not decompress (UNKNOWN_SERVER_ERROR), the second's records are one short (INVALID_RECORD).
+    batches[0]!.fill(0x55, BATCH_HEADER_SIZE);
+    batches[1]!.writeInt32BE(batches[1]!.readInt32BE(57) + 1, 57);
+    batches[1]!.writeInt32BE(batches[1]!.readInt32BE(23) + 1, 23);
+    for (const b of batches.slice(0, 2)) b.writeUInt32BE(computeBatchCrc(b, 0), 17);
+    // Each check's decode waits until all five have begun: checks that waited for the earlier batches' appends would never get there.
+    const original = zstdThread!.decode.bind(zstdThread);
+    let begun = 0;
+    let allBegun!: () => void;
+    const gate = new Promise<void>((resolve) => { allBegun = resolve; });
+    const decode = vi.spyOn(zstdThread!, 'decode').mockImplementation(async (src, use) => {
+      if (++begun === batches.length) allBegun();
+      await gate;
+      return original(src, use);
+    });
+    try {
+      const before = logEnd('large');
+      const results = await Promise.all(batches.map((b) => produce(9, 'large', b)));
+      expect(results.map((r) => r.errorCode)).toEqual([ErrorCode.UNKNOWN_SERVER_ERROR, ErrorCode.INVALID_RECORD, ErrorCode.NONE, ErrorCode.NONE, ErrorCode.NONE]);
+      expect(results.slice(2).map((r) => r.baseOffset)).toEqual([before, before + 700n, before + 1400n]);
+      // The thread took the first two (its two slots: one did not decode, one did and failed the walk) and left the other three to the event loop.
+      const outcomes = await Promise.allSettled(decode.mock.results.map((r) => r.value as Promise<unknown>));
+      expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as Error).name : o.value === undefined ? 'left' : 'decoded')))
+        .toEqual(['CorruptRecordError', 'RecordValidationError', 'left', 'left', 'left']);
+    } finally {
+      decode.mockRestore();
+    }
+    const fetched = await client.request(ApiKey.Fetch, 4, {
+      replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 24, isolationLevel: 0,
+      topics: [{topic: 'large', partitions: [{partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 24}]}],
+    });
+    const records: Buffer = fetched.responses[0].partitions[0].records;
+    const tags: string[] = [];
+    for (const entry of iterateBatches(records)) {
+      for (const r of (await decodeBatch(records, entry.position)).records) tags.push(r.value!.toString().split('-', 2).join('-'));
+    }
+    expect(tags).toEqual(['a', 'b', 'c'].flatMap((tag) => Array.from({length: 700}, (_, i) => `${tag}-${i}`)));
+  }, 15_000);
 });
 
 describe('Produce versions and zstd (KIP-110)', () => {

@@ -1,10 +1,12 @@
 /** librdkafka (through kcat) against the embedded broker: -L, -P with every codec, -C -e, -Q. */
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {randomBytes} from 'node:crypto';
+import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
 import {startTestBroker, TestBroker} from '../broker/helpers/broker.js';
 import {ApiKey} from '../../src/protocol/api.js';
 import {WireClient} from '../broker/helpers/wire-client.js';
 import {readPartition} from './helpers.js';
 import {KCAT, kcat} from './kcat-run.js';
+import {zstdThread} from '../../src/records/zstd-thread.js';
 
 if (!KCAT) console.warn('skipping kcat interop tests: kcat is not installed');
 
@@ -57,6 +59,22 @@ describe.skipIf(!KCAT)('kcat interop', () => {
       }
     });
   }
+
+  it('produces zstd batches large enough for the zstd thread and consumes them back', async () => {
+    const topic = 'kcat-zstd-large';
+    const lines = Array.from({length: 20_000}, (_, i) => `k${i}:${i} ${randomBytes(105).toString('base64')}`);
+    const decode = vi.spyOn(zstdThread!, 'decode');
+    try {
+      await kcat(['-P', '-b', brokers(), '-t', topic, '-p', '0', '-K:', '-z', 'zstd'], lines.join('\n') + '\n');
+      // librdkafka's batches of up to 1 MB compress to far more than the 64 KiB the thread starts at.
+      const outcomes = await Promise.all(decode.mock.results.map((r) => r.value as Promise<unknown>));
+      expect(outcomes.filter((o) => o !== undefined).length).toBeGreaterThan(0);
+    } finally {
+      decode.mockRestore();
+    }
+    const {stdout} = await kcat(['-C', '-b', brokers(), '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-f', '%k:%s\\n']);
+    expect(stdout.trim().split('\n')).toEqual(lines);
+  });
 
   it('queries offsets by timestamp with -Q', async () => {
     const before = Date.now();

@@ -131,7 +131,7 @@ export class ZstdThread {
     };
     worker.on('error', fail);
     worker.on('exit', fail);
-    // After the listeners, which would otherwise keep the process alive; decode() refers it while it works.
+    // After the listeners, which would otherwise keep the process alive; decode() references it while it works.
     worker.unref();
     this.worker = worker;
     return worker;

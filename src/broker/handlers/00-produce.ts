@@ -266,8 +266,9 @@ function producePartition(scope: TopicScope, partition: number, records: Buffer 
 
 /**
  * Per partition log, the turn of the latest produce whose records are being checked asynchronously
- * (decompressed). Later produces to the log wait for it, so batches are appended in the order they
- * came, as in Kafka, which handles a connection's requests one at a time.
+ * (decompressed) or converted. Later produces to the log wait for it before they append (their own
+ * checks need not wait), so batches are appended in the order they came, as in Kafka, which
+ * handles a connection's requests one at a time.
  */
 const checking = new WeakMap<object, Promise<void>>();
 

@@ -50,6 +50,20 @@ async function produce(version: number, topic: string, records: Buffer) {
   return res.responses[0].partitionResponses[0];
 }
 
+/** Every record value of the topic's partition 0, from offset 0, through Fetch. */
+async function valuesOf(topic: string): Promise<string[]> {
+  const fetched = await client.request(ApiKey.Fetch, 4, {
+    replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 24, isolationLevel: 0,
+    topics: [{topic, partitions: [{partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 24}]}],
+  });
+  const records: Buffer = fetched.responses[0].partitions[0].records;
+  const values: string[] = [];
+  for (const entry of iterateBatches(records)) {
+    for (const r of (await decodeBatch(records, entry.position)).records) values.push(r.value!.toString());
+  }
+  return values;
+}
+
 function logEnd(topic: string): bigint {
   return tb.broker.topics.getLog(topic, 0)!.logEndOffset;
 }
@@ -167,15 +181,7 @@ describe('Produce of compressed batches', () => {
     const [first, second] = await Promise.all([produce(9, 'ordered', big), produce(9, 'ordered', small)]);
     expect([first.errorCode, second.errorCode]).toEqual([ErrorCode.NONE, ErrorCode.NONE]);
     expect([first.baseOffset, second.baseOffset]).toEqual([0n, 2000n]);
-    const fetched = await client.request(ApiKey.Fetch, 4, {
-      replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 22, isolationLevel: 0,
-      topics: [{topic: 'ordered', partitions: [{partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 22}]}],
-    });
-    const records: Buffer = fetched.responses[0].partitions[0].records;
-    const values: string[] = [];
-    for (const entry of iterateBatches(records)) {
-      for (const r of (await decodeBatch(records, entry.position)).records) values.push(r.value!.toString());
-    }
+    const values = await valuesOf('ordered');
     expect(values.at(-1)).toBe('after');
     expect(values.at(-2)).toBe('zstd-1999');
   });
@@ -216,15 +222,7 @@ describe('Produce of large zstd batches (decoded on the second thread)', () => {
     } finally {
       decode.mockRestore();
     }
-    const fetched = await client.request(ApiKey.Fetch, 4, {
-      replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 24, isolationLevel: 0,
-      topics: [{topic: 'large', partitions: [{partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 24}]}],
-    });
-    const records: Buffer = fetched.responses[0].partitions[0].records;
-    const tags: string[] = [];
-    for (const entry of iterateBatches(records)) {
-      for (const r of (await decodeBatch(records, entry.position)).records) tags.push(r.value!.toString().split('-', 2).join('-'));
-    }
+    const tags = (await valuesOf('large')).map((v) => v.split('-', 2).join('-'));
     expect(tags).toEqual(['a', 'b', 'c'].flatMap((tag) => Array.from({length: 700}, (_, i) => `${tag}-${i}`)));
   }, 15_000);
 });

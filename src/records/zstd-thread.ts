@@ -39,8 +39,10 @@ parentPort.on('message', ({slot, length}) => {
 interface Slot {
   input: Buffer;
   output: Buffer;
-  busy: boolean;
-  /** Settles the decode posted from this slot: its output's length, or undefined for the caller to decode. */
+  /**
+   * Set while the slot is in use (from the copy in to the end of `use`): settles the decode posted
+   * from it with its output's length, or undefined for the caller to decode.
+   */
   settle?: (written: number | undefined, error?: Error) => void;
 }
 
@@ -81,21 +83,20 @@ export class ZstdThread {
   async decode<T>(src: Buffer, use: (plain: Buffer) => T): Promise<{value: T} | undefined> {
     if (this.failed || src.length > this.sizes.input) return undefined;
     const worker = this.worker ?? this.start();
-    const index = this.slots.findIndex((s) => !s.busy);
+    const index = this.slots.findIndex((s) => s.settle === undefined);
     if (worker === undefined || index < 0) return undefined;
     const slot = this.slots[index]!;
-    slot.busy = true;
+    const reply = new Promise<number | undefined>((resolve, reject) => {
+      slot.settle = (n, err) => (err ? reject(err) : resolve(n));
+    });
     try {
       src.copy(slot.input);
-      const written = await new Promise<number | undefined>((resolve, reject) => {
-        slot.settle = (n, err) => (err ? reject(err) : resolve(n));
-        if (this.pending++ === 0) worker.ref();
-        worker.postMessage({slot: index, length: src.length});
-      });
+      if (this.pending++ === 0) worker.ref();
+      worker.postMessage({slot: index, length: src.length});
+      const written = await reply;
       return written === undefined ? undefined : {value: use(slot.output.subarray(0, written))};
     } finally {
       slot.settle = undefined;
-      slot.busy = false;
     }
   }
 
@@ -105,7 +106,6 @@ export class ZstdThread {
     this.slots = Array.from({length: slots}, () => ({
       input: Buffer.from(new SharedArrayBuffer(input)),
       output: Buffer.from(new SharedArrayBuffer(output)),
-      busy: false,
     }));
     let worker: Worker;
     try {
